@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+import datetime
+
+import pycountry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
+from statements.models import Statement
+
+CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
+SEE_ALL_PERMISSION = "opportunities.view_all_teams"
+
+
+class Team(TimeStamped):
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamScopedQuerySet(models.QuerySet):
+    """Rows a user may see: their teams' work, or everything with the see-all permission."""
+
+    team_path = "team"
+
+    def visible_to(self, user) -> TeamScopedQuerySet:
+        if not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
+            return self
+        return self.filter(**{f"{self.team_path}__in": Team.objects.filter(members=user)})
+
+
+class OpportunityQuerySet(TeamScopedQuerySet):
+    def open(self) -> OpportunityQuerySet:
+        return self.exclude(stage__in=Opportunity.CLOSED_STAGES)
+
+    def with_overdue(self) -> OpportunityQuerySet:
+        overdue = FollowUp.objects.filter(opportunity=OuterRef("pk")).overdue()
+        return self.annotate(has_overdue=Exists(overdue))
+
+
+class FollowUpQuerySet(TeamScopedQuerySet):
+    team_path = "opportunity__team"
+
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(status=FollowUp.Status.OPEN)
+
+    def overdue(self, today: datetime.date | None = None) -> FollowUpQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class NoteQuerySet(TeamScopedQuerySet):
+    team_path = "opportunity__team"
+
+
+class Opportunity(TimeStamped):
+    class Stage(models.TextChoices):
+        IDENTIFIED = "identified", "Identified"
+        QUALIFYING = "qualifying", "Qualifying"
+        ENGAGED = "engaged", "Engaged"
+        PROPOSAL = "proposal", "Proposal"
+        AGREEMENT = "agreement", "Agreement"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+        ON_HOLD = "on_hold", "On hold"
+
+    CLOSED_STAGES = (Stage.WON, Stage.LOST)
+
+    title = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="opportunities")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="opportunities", verbose_name="partner countries"
+    )
+    firms = models.ManyToManyField(Firm, blank=True, related_name="opportunities")
+    areas = models.ManyToManyField(
+        InvestmentArea, blank=True, related_name="opportunities", verbose_name="investment areas"
+    )
+    policy_openings = models.ManyToManyField(
+        PolicyOpening, blank=True, related_name="opportunities"
+    )
+    statements = models.ManyToManyField(
+        Statement, blank=True, related_name="opportunities", verbose_name="source statements"
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(
+        max_length=3, choices=[(code, code) for code in CURRENCY_CODES], default="USD"
+    )
+    probability = models.PositiveSmallIntegerField(default=10, help_text="Per cent, 0 to 100")
+    expected_close = models.DateField(null=True, blank=True)
+    close_reason = models.TextField(blank=True, help_text="Required when won or lost")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="Key used by spreadsheets and other systems"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[countries, firms, areas, policy_openings])
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name_plural = "opportunities"
+        permissions = [
+            ("view_all_teams", "Can see and edit every team's opportunities"),
+            ("assign_opportunity", "Can assign opportunities to owners"),
+        ]
+        indexes = [
+            models.Index(fields=["stage"], name="opportunity_stage_idx"),
+            models.Index(fields=["owner", "stage"], name="opportunity_owner_idx"),
+            models.Index(fields=["team", "stage"], name="opportunity_team_idx"),
+            models.Index(fields=["expected_close"], name="opportunity_close_idx"),
+            models.Index(fields=["updated_at", "id"], name="opportunity_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=0) & Q(probability__lte=100),
+                name="opportunity_probability_0_100",
+                violation_error_message="Probability is a percentage between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="opportunity_value_not_negative",
+                violation_error_message="Value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__in=CURRENCY_CODES),
+                name="opportunity_currency_iso4217",
+                violation_error_message="Currency must be an ISO 4217 code such as USD or INR.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage__in=["won", "lost"]) | ~Q(close_reason=""),
+                name="opportunity_closed_has_reason",
+                violation_error_message="A won or lost opportunity needs a reason.",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="opportunity_external_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in self.CLOSED_STAGES
+
+    def clean(self) -> None:
+        if self.stage in self.CLOSED_STAGES and not self.close_reason.strip():
+            raise ValidationError(
+                {"close_reason": "Say why the opportunity was won or lost."}, code="reason"
+            )
+
+
+class FollowUp(TimeStamped):
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        EMAIL = "email", "E-mail"
+        MEETING = "meeting", "Meeting"
+        DOCUMENT = "document", "Document or proposal"
+        VISIT = "visit", "Visit or event"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    title = models.CharField(max_length=250)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    due_date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    notes = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = "follow-up"
+        indexes = [
+            models.Index(fields=["owner", "status", "due_date"], name="followup_owner_due_idx"),
+            models.Index(fields=["status", "due_date"], name="followup_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_at__isnull=False),
+                name="followup_done_has_completed_at",
+                violation_error_message="A done follow-up records when it was completed.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (due {self.due_date:%d %b %Y})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
+
+
+class Note(TimeStamped):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    body = models.TextField()
+    history = HistoricalRecords()
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["opportunity", "-created_at"], name="note_opp_idx")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Suggestion(TimeStamped):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="suggestions")
+    key = models.CharField(
+        max_length=100, help_text="Partner pairing it was proposed for, e.g. IN-JP"
+    )
+    title = models.CharField(max_length=250)
+    summary = models.TextField(blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="suggestions")
+    firms = models.ManyToManyField(Firm, blank=True, related_name="suggestions")
+    areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="suggestions")
+    policy_openings = models.ManyToManyField(
+        PolicyOpening, blank=True, related_name="suggestions"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    opportunity = models.ForeignKey(
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+        help_text="The opportunity it matches or became",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="suggestion_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "key"], name="suggestion_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

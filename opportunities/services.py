@@ -1,0 +1,92 @@
+"""Writes to opportunities and follow-ups: each one atomic, each one bumps what it must."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import FollowUp, Opportunity
+
+
+class StaleVersion(Exception):
+    """The record changed since the caller read it."""
+
+
+def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
+    """Save an edit made from `expected_version`; refuse it if someone saved in between."""
+    with transaction.atomic():
+        if opportunity.pk:
+            current = Opportunity.objects.select_for_update().only("version", "stage").get(
+                pk=opportunity.pk
+            )
+            if expected_version is not None and current.version != expected_version:
+                raise StaleVersion(
+                    f"Changed by someone else since you opened it (version {current.version})."
+                )
+            if current.stage != opportunity.stage:
+                _stamp_stage_change(opportunity)
+            opportunity.version = current.version + 1
+        opportunity.full_clean()
+        opportunity.save()
+    return opportunity
+
+
+def _stamp_stage_change(opportunity: Opportunity) -> None:
+    now = timezone.now()
+    opportunity.stage_changed_at = now
+    opportunity.closed_at = now if opportunity.is_closed else None
+
+
+def opportunity_move(
+    *, opportunities: QuerySet[Opportunity], stage: str, reason: str = ""
+) -> int:
+    """Move each opportunity to `stage`; won and lost need a reason. Returns how many moved."""
+    if stage not in Opportunity.Stage.values:
+        raise ValidationError(f"Unknown stage {stage!r}.")
+    if stage in Opportunity.CLOSED_STAGES and not reason.strip():
+        raise ValidationError("A move to won or lost needs a reason.")
+    moved = 0
+    with transaction.atomic():
+        for opportunity in opportunities.select_for_update().exclude(stage=stage):
+            opportunity.stage = stage
+            if reason.strip():
+                opportunity.close_reason = reason.strip()
+            _stamp_stage_change(opportunity)
+            opportunity.version += 1
+            opportunity.save()
+            moved += 1
+    return moved
+
+
+def opportunity_assign(*, opportunities: QuerySet[Opportunity], owner, by) -> int:
+    """Give each opportunity a new owner; only team leads (or see-all) may assign."""
+    if not by.has_perm("opportunities.assign_opportunity"):
+        raise PermissionDenied("Only team leads may assign opportunities.")
+    if not owner.is_active:
+        raise ValidationError(f"{owner} is not an active user.")
+    owner_team_ids = set(owner.teams.values_list("pk", flat=True))
+    assigned = 0
+    with transaction.atomic():
+        for opportunity in opportunities.select_for_update():
+            if opportunity.team_id not in owner_team_ids:
+                raise ValidationError(f"{owner} is not a member of team {opportunity.team}.")
+            opportunity.owner = owner
+            opportunity.version += 1
+            opportunity.save()
+            assigned += 1
+    return assigned
+
+
+def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
+    """Mark open follow-ups done, one history record each."""
+    now = timezone.now()
+    done = 0
+    with transaction.atomic():
+        for follow_up in follow_ups.select_for_update().filter(status=FollowUp.Status.OPEN):
+            follow_up.status = FollowUp.Status.DONE
+            follow_up.completed_at = now
+            follow_up.save()
+            done += 1
+    return done

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length, Lower, Upper
+from django.db.models.lookups import Exact
+from simple_history.models import HistoricalRecords
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Country(TimeStamped):
+    code = models.CharField("ISO 3166 code", max_length=2, unique=True)
+    alpha_3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    official_name = models.CharField(max_length=200, blank=True)
+    demonyms = models.JSONField(default=list, blank=True, help_text="e.g. Japanese")
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names: UK, Britain")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(Exact(Length("code"), 2), code=Upper("code")),
+                name="country_code_two_upper_letters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def match_terms(self) -> list[str]:
+        return [self.name, self.official_name, *self.aliases, *self.demonyms]
+
+
+class InvestmentArea(TimeStamped):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(
+        default=list, blank=True, help_text="Phrases that mark this area in a statement."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class Firm(TimeStamped):
+    class Kind(models.TextChoices):
+        PRIVATE = "private", "Private"
+        STATE_OWNED = "state_owned", "State-owned"
+        START_UP = "start_up", "Start-up"
+        RESEARCH = "research", "Research body"
+        GOVERNMENT = "government", "Government body"
+
+    name = models.CharField(max_length=200)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="firms")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRIVATE)
+    aliases = models.JSONField(default=list, blank=True, help_text="e.g. HAL, MHI")
+    areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="firms")
+    website = models.URLField(blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "country", name="firm_name_unique_per_country"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="firm_external_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country.code})"
+
+
+class Contact(TimeStamped):
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. Foreign Secretary")
+    firm = models.ForeignKey(
+        Firm, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
+    aliases = models.JSONField(default=list, blank=True, help_text="e.g. PM Modi")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country"], name="contact_country_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(firm__isnull=False) | Q(country__isnull=False),
+                name="contact_has_firm_or_country",
+                violation_error_message="A contact belongs to a firm or a country.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}" if self.role else self.name
+
+
+class PolicyOpening(TimeStamped):
+    class Kind(models.TextChoices):
+        FDI = "fdi", "FDI liberalisation"
+        PROCUREMENT = "procurement", "Procurement reform"
+        EXPORT = "export", "Export control easing"
+        OFFSETS = "offsets", "Offsets"
+        INCENTIVE = "incentive", "Incentive or subsidy"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate (from a statement)"
+        ANNOUNCED = "announced", "Announced"
+        IN_FORCE = "in_force", "In force"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="policy_openings")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FDI)
+    title = models.CharField(max_length=250)
+    instrument = models.CharField(
+        max_length=250, blank=True, help_text="Press Note, notification, act or rule"
+    )
+    effective_date = models.DateField(null=True, blank=True)
+    cap = models.CharField(max_length=120, blank=True, help_text="e.g. 74% automatic route")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="policy_openings")
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        ordering = ["country__name", "title"]
+        indexes = [models.Index(fields=["country", "status"], name="policy_country_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("title"), "country", name="policy_title_unique_per_country"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country.code}: {self.title}"

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
+
+
+class Source(TimeStamped):
+    class Kind(models.TextChoices):
+        FEED = "feed", "RSS/Atom feed"
+        PAGE = "page", "Single HTML page"
+        INDEX = "index", "HTML index page (links followed)"
+        FOLDER = "folder", "Folder of .txt/.html files"
+        MANUAL = "manual", "Pasted or uploaded in the admin"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    url = models.URLField(max_length=1000, blank=True)
+    path = models.CharField(max_length=500, blank=True, help_text="Folder, for folder sources")
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="sources",
+        help_text="Whose government publishes it, where known",
+    )
+    is_active = models.BooleanField(default=True)
+    interval_minutes = models.PositiveIntegerField(default=360)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["is_active", "next_run_at"], name="source_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["folder", "manual"]) | ~Q(url=""),
+                name="source_fetchable_has_url",
+                violation_error_message="Feed, page and index sources need a URL.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="folder") | ~Q(path=""),
+                name="source_folder_has_path",
+                violation_error_message="Folder sources need a path.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Statement(TimeStamped):
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
+    url = models.URLField(max_length=1000, blank=True)
+    canonical_url = models.CharField(max_length=1000, blank=True, editable=False)
+    title = models.CharField(max_length=500)
+    published_on = models.DateField(null=True, blank=True)
+    speaker = models.CharField(max_length=300, blank=True)
+    text = models.TextField(help_text="Clean plain text")
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    raw = models.BinaryField(blank=True, editable=False, help_text="Bytes as fetched")
+    raw_headers = models.JSONField(default=dict, blank=True, editable=False)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="statements")
+    firms = models.ManyToManyField(Firm, blank=True, related_name="statements")
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="statements")
+    areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="statements")
+    policy_openings = models.ManyToManyField(
+        PolicyOpening, blank=True, related_name="statements"
+    )
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["-published_on"], name="statement_published_idx"),
+            models.Index(fields=["source", "-created_at"], name="statement_source_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=~Q(canonical_url=""),
+                name="statement_canonical_url_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        OK = "ok", "Succeeded"
+        PARTIAL = "partial", "Succeeded with item errors"
+        FAILED = "failed", "Failed"
+        NOT_MODIFIED = "not_modified", "Nothing new (304)"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    fetched = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    duplicate = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="One entry per failed item")
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+        indexes = [models.Index(fields=["source", "-started_at"], name="importrun_source_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None
+
+
+class Mention(models.Model):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        FIRM = "firm", "Firm"
+        CONTACT = "contact", "Contact"
+        AREA = "area", "Investment area"
+        POLICY = "policy", "Policy phrase"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="mentions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    term = models.CharField(max_length=200, help_text="The words as they appear")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    snippet = models.TextField(help_text="The sentence around the mention")
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.CASCADE)
+    firm = models.ForeignKey(Firm, null=True, blank=True, on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE)
+    area = models.ForeignKey(InvestmentArea, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["statement", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "kind", "start", "end"], name="mention_unique_span"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="mention_span"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.term}"
+
+    @property
+    def entity(self):
+        return self.country or self.firm or self.contact or self.area
