@@ -6,7 +6,7 @@ import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +29,15 @@ class Team(TimeStamped):
         return self.name
 
 
+def visible_team_ids(user) -> set[int] | None:
+    """The teams whose work `user` may see; None means every team."""
+    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
+        return None
+    if not user.is_active:
+        return set()
+    return set(Team.objects.filter(members=user).values_list("pk", flat=True))
+
+
 class TeamScopedQuerySet(models.QuerySet):
     """Rows a user may see: their teams' work, or everything with the see-all permission."""
 
@@ -46,9 +55,14 @@ class OpportunityQuerySet(TeamScopedQuerySet):
     def open(self) -> OpportunityQuerySet:
         return self.exclude(stage__in=Opportunity.CLOSED_STAGES)
 
-    def with_overdue(self) -> OpportunityQuerySet:
-        overdue = FollowUp.objects.filter(opportunity=OuterRef("pk")).overdue()
-        return self.annotate(has_overdue=Exists(overdue))
+    def with_next_follow_up(self) -> OpportunityQuerySet:
+        """Annotate `next_follow_up`: the due date of the soonest open follow-up, or None."""
+        soonest = (
+            FollowUp.objects.filter(opportunity=OuterRef("pk"), status=FollowUp.Status.OPEN)
+            .order_by("due_date")
+            .values("due_date")[:1]
+        )
+        return self.annotate(next_follow_up=Subquery(soonest))
 
 
 class FollowUpQuerySet(TeamScopedQuerySet):

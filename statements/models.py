@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 
@@ -30,6 +31,7 @@ class Source(TimeStamped):
     next_run_at = models.DateTimeField(null=True, blank=True)
     failure_count = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["etag", "last_modified", "last_run_at"])
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,438 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import format_html
+
+from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
+
+from . import services
+from .models import FollowUp, Note, Opportunity, Suggestion, Team, visible_team_ids
+from .resources import FollowUpResource, OpportunityResource
+
+
+class TeamScopedAdminMixin:
+    """Limit an admin to the requesting user's teams; a foreign object is a 404 or a 403."""
+
+    def team_id_of(self, obj) -> int:
+        return obj.team_id
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such record among your teams' work.")
+        return obj
+
+    def _team_ids(self, request) -> set[int] | None:
+        if not hasattr(request, "_visible_team_ids"):
+            request._visible_team_ids = visible_team_ids(request.user)
+        return request._visible_team_ids
+
+    def _may_touch(self, request, obj) -> bool:
+        team_ids = self._team_ids(request)
+        return obj is None or team_ids is None or self.team_id_of(obj) in team_ids
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and self._may_touch(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_touch(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            team_ids = self._team_ids(request)
+            if team_ids is not None:
+                kwargs["queryset"] = Team.objects.filter(pk__in=team_ids)
+        elif db_field.name == "opportunity":
+            kwargs["queryset"] = Opportunity.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("today", "Due today"),
+            ("week", "Due in the next 7 days"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        open_follow_ups = queryset.filter(status=FollowUp.Status.OPEN)
+        if self.value() == "overdue":
+            return open_follow_ups.filter(due_date__lt=today)
+        if self.value() == "today":
+            return open_follow_ups.filter(due_date=today)
+        if self.value() == "week":
+            return open_follow_ups.filter(
+                due_date__range=(today, today + datetime.timedelta(days=7))
+            )
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = "mine"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("open", "My open follow-ups"), ("all", "All of mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(owner=request.user, status=FollowUp.Status.OPEN)
+        if self.value() == "all":
+            return queryset.filter(owner=request.user)
+        return queryset
+
+
+class NextFollowUpFilter(admin.SimpleListFilter):
+    title = "next follow-up"
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("week", "Due in the next 7 days"),
+            ("none", "No follow-up set"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_follow_up__lt=today)
+        if self.value() == "week":
+            return queryset.filter(
+                next_follow_up__range=(today, today + datetime.timedelta(days=7))
+            )
+        if self.value() == "none":
+            return queryset.filter(next_follow_up__isnull=True)
+        return queryset
+
+
+class MyOpportunitiesFilter(admin.SimpleListFilter):
+    title = "owner"
+    parameter_name = "owned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Mine"), ("nobody", "Unassigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(owner=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(owner__isnull=True)
+        return queryset
+
+
+class OpportunityActionForm(ActionForm):
+    stage = forms.ChoiceField(
+        choices=[("", "stage…"), *Opportunity.Stage.choices], required=False
+    )
+    reason = forms.CharField(required=False, help_text="Required to move to won or lost")
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+        empty_label="owner…",
+    )
+
+
+class OpportunityForm(forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Opportunity
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("loaded_version") is not None:
+            current = (
+                Opportunity.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != cleaned["loaded_version"]:
+                raise ValidationError(
+                    "Someone else saved this opportunity after you opened it. "
+                    "Open it again to see their changes, then redo yours.",
+                    code="stale",
+                )
+        return cleaned
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 1
+    fields = ["title", "owner", "due_date", "kind", "status", "notes"]
+    autocomplete_fields = ["owner"]
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    extra = 1
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+
+@admin.register(Team)
+class TeamAdmin(HistoryModelAdmin):
+    list_display = ["name", "member_count", "opportunity_count"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_total=Count("members", distinct=True),
+                opportunity_total=Count("opportunities", distinct=True),
+            )
+        )
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, team: Team) -> int:
+        return team.member_total
+
+    @admin.display(description="opportunities", ordering="opportunity_total")
+    def opportunity_count(self, team: Team) -> int:
+        return team.opportunity_total
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+    form = OpportunityForm
+    resource_classes = [OpportunityResource]
+    action_form = OpportunityActionForm
+    list_display = [
+        "title", "stage", "team", "owner", "partner_countries", "value_display",
+        "probability", "next_follow_up_display", "updated_at",
+    ]
+    list_filter = [
+        "stage", NextFollowUpFilter, MyOpportunitiesFilter, "team",
+        ("countries", admin.RelatedOnlyFieldListFilter),
+        ("areas", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["team", "owner"]
+    search_fields = ["title", "description", "external_id", "countries__name", "firms__name"]
+    autocomplete_fields = ["owner", "countries", "firms", "areas", "policy_openings", "statements"]
+    readonly_fields = ["version", "stage_changed_at", "closed_at", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    inlines = [FollowUpInline, NoteInline]
+    actions = ["assign_owner", "move_stage", "complete_follow_ups"]
+    fieldsets = [
+        (None, {"fields": ["title", "description", "stage", "close_reason", "team", "owner"]}),
+        ("Partners", {"fields": ["countries", "firms", "areas", "policy_openings", "statements"]}),
+        ("Value", {"fields": ["value", "currency", "probability", "expected_close"]}),
+        (
+            "Record",
+            {
+                "fields": [
+                    "external_id", "version", "loaded_version", "stage_changed_at",
+                    "closed_at", "created_at", "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_next_follow_up()
+            .prefetch_related("countries")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("opportunities.assign_opportunity"):
+            fields.append("owner")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "loaded_version"]})
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and obj.owner_id is None:
+            obj.owner = request.user
+        services.opportunity_save(
+            opportunity=obj, expected_version=form.cleaned_data.get("loaded_version")
+        )
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for note in formset.save(commit=False):
+            if isinstance(note, Note) and note.author_id is None:
+                note.author = request.user
+            note.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+
+    @admin.display(description="partner countries")
+    def partner_countries(self, opportunity: Opportunity) -> str:
+        return ", ".join(country.name for country in opportunity.countries.all())
+
+    @admin.display(description="value", ordering="value")
+    def value_display(self, opportunity: Opportunity) -> str:
+        if opportunity.value is None:
+            return "—"
+        return f"{opportunity.currency} {opportunity.value:,.0f}"
+
+    @admin.display(description="next follow-up", ordering="next_follow_up")
+    def next_follow_up_display(self, opportunity: Opportunity):
+        due = opportunity.next_follow_up
+        if due is None:
+            return "—"
+        if due < timezone.localdate():
+            return format_html('<strong class="overdue">{} (overdue)</strong>', due)
+        return due
+
+    @admin.action(description="Assign selected to the chosen owner", permissions=["assign"])
+    def assign_owner(self, request, queryset) -> None:
+        try:
+            owner = OpportunityActionForm.base_fields["owner"].clean(request.POST.get("owner"))
+        except ValidationError:
+            owner = None
+        if owner is None:
+            self.message_user(request, "Choose an owner first.", messages.WARNING)
+            return
+        try:
+            count = services.opportunity_assign(opportunities=queryset, owner=owner, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, _message(error), messages.ERROR)
+            return
+        self.message_user(request, f"Assigned {count} opportunities to {owner}.")
+
+    def has_assign_permission(self, request) -> bool:
+        return request.user.has_perm("opportunities.assign_opportunity")
+
+    @admin.action(description="Move selected to the chosen stage", permissions=["change"])
+    def move_stage(self, request, queryset) -> None:
+        stage = request.POST.get("stage", "")
+        try:
+            count = services.opportunity_move(
+                opportunities=queryset, stage=stage, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as error:
+            self.message_user(request, _message(error), messages.ERROR)
+            return
+        label = Opportunity.Stage(stage).label
+        self.message_user(request, f"Moved {count} opportunities to {label}.")
+
+    @admin.action(description="Mark open follow-ups of selected done", permissions=["change"])
+    def complete_follow_ups(self, request, queryset) -> None:
+        count = services.follow_ups_complete(
+            follow_ups=FollowUp.objects.filter(opportunity__in=queryset)
+        )
+        self.message_user(request, f"Marked {count} follow-ups done.")
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+    resource_classes = [FollowUpResource]
+    list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]
+    list_filter = [MineFilter, DueFilter, "status", "kind"]
+    list_select_related = ["opportunity", "owner"]
+    search_fields = ["title", "notes", "opportunity__title"]
+    autocomplete_fields = ["opportunity", "owner"]
+    readonly_fields = ["completed_at", "created_at", "updated_at"]
+    date_hierarchy = "due_date"
+    actions = ["mark_done"]
+
+    def team_id_of(self, follow_up: FollowUp) -> int:
+        return follow_up.opportunity.team_id
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("opportunity")
+
+    @admin.display(description="due", ordering="due_date")
+    def due_display(self, follow_up: FollowUp):
+        if follow_up.is_overdue:
+            return format_html('<strong class="overdue">{} (overdue)</strong>', follow_up.due_date)
+        return follow_up.due_date
+
+    @admin.action(description="Mark selected follow-ups done", permissions=["change"])
+    def mark_done(self, request, queryset) -> None:
+        count = services.follow_ups_complete(follow_ups=queryset)
+        self.message_user(request, f"Marked {count} follow-ups done.")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if obj.status == FollowUp.Status.DONE and obj.completed_at is None:
+            obj.completed_at = timezone.now()
+        elif obj.status != FollowUp.Status.DONE:
+            obj.completed_at = None
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Note)
+class NoteAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+    list_display = ["excerpt", "opportunity", "author", "created_at"]
+    list_filter = [("author", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["opportunity", "author"]
+    search_fields = ["body", "opportunity__title"]
+    autocomplete_fields = ["opportunity"]
+    readonly_fields = ["author", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+
+    def team_id_of(self, note: Note) -> int:
+        return note.opportunity.team_id
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("opportunity")
+
+    @admin.display(description="note")
+    def excerpt(self, note: Note) -> str:
+        return note.body if len(note.body) <= 80 else note.body[:79] + "…"
+
+    def save_model(self, request, obj, form, change) -> None:
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(TrackerModelAdmin):
+    list_display = ["title", "statement", "status", "opportunity", "created_at"]
+    list_filter = ["status", ("countries", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["statement", "opportunity"]
+    search_fields = ["title", "summary", "statement__title"]
+    autocomplete_fields = [
+        "statement", "countries", "firms", "areas", "policy_openings", "opportunity",
+    ]
+    readonly_fields = ["key", "decided_by", "decided_at", "created_at", "updated_at"]
+    date_hierarchy = "created_at"

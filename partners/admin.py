@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .admin_base import HistoryModelAdmin
+from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening
+from .resources import ContactResource, FirmResource
+
+
+@admin.register(Country)
+class CountryAdmin(HistoryModelAdmin):
+    list_display = ["name", "code", "alpha_3", "demonym_list"]
+    search_fields = ["name", "code", "alpha_3", "official_name"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description="demonyms")
+    def demonym_list(self, country: Country) -> str:
+        return ", ".join(country.demonyms)
+
+
+@admin.register(InvestmentArea)
+class InvestmentAreaAdmin(HistoryModelAdmin):
+    list_display = ["name", "parent", "slug", "keyword_count"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "description"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description="keywords")
+    def keyword_count(self, area: InvestmentArea) -> int:
+        return len(area.keywords)
+
+
+@admin.register(Firm)
+class FirmAdmin(HistoryModelAdmin):
+    resource_classes = [FirmResource]
+    list_display = ["name", "country", "kind", "website", "updated_at"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["name", "aliases", "country__name", "external_id"]
+    autocomplete_fields = ["country", "areas"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Contact)
+class ContactAdmin(HistoryModelAdmin):
+    resource_classes = [ContactResource]
+    list_display = ["name", "role", "firm", "country", "email"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["firm__country", "country"]
+    search_fields = ["name", "role", "aliases", "email", "firm__name"]
+    autocomplete_fields = ["firm", "country"]
+
+
+@admin.register(PolicyOpening)
+class PolicyOpeningAdmin(HistoryModelAdmin):
+    list_display = ["title", "country", "kind", "status", "cap", "effective_date"]
+    list_filter = ["kind", "status", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["title", "instrument", "cap", "summary", "country__name"]
+    autocomplete_fields = ["country", "areas"]
+    date_hierarchy = "effective_date"
