@@ -1,0 +1,61 @@
+"""The three roles staff hold, as auth groups. Setting them up only adds permissions, so a
+permission an administrator granted a group by hand stays."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+DESK_STAFF = "Desk staff"
+TEAM_LEAD = "Team lead"
+ANALYST = "Analyst"
+
+APPS = ("partners", "statements", "opportunities")
+
+# model -> actions beyond "view", per role
+DESK_STAFF_WRITES = {
+    "firm": ("add", "change"),
+    "contact": ("add", "change"),
+    "policyopening": ("add", "change"),
+    "statement": ("add", "change"),
+    "opportunity": ("add", "change"),
+    "followup": ("add", "change", "delete"),
+    "note": ("add", "change", "delete"),
+    "suggestion": ("change",),
+}
+TEAM_LEAD_WRITES = {
+    **DESK_STAFF_WRITES,
+    "opportunity": ("add", "change", "delete"),
+    "investmentarea": ("add", "change"),
+    "source": ("add", "change"),
+    "suggestion": ("change", "delete"),
+}
+TEAM_LEAD_EXTRA = ("assign_opportunity",)
+
+
+def _codenames(writes: dict[str, tuple[str, ...]]) -> list[str]:
+    return [f"{action}_{model}" for model, actions in writes.items() for action in actions]
+
+
+def _permissions(codenames: list[str]) -> list[Permission]:
+    view_all = Q(codename__startswith="view_") & ~Q(codename="view_all_teams")
+    return list(
+        Permission.objects.filter(content_type__app_label__in=APPS).filter(
+            view_all | Q(codename__in=codenames)
+        )
+    )
+
+
+def roles_setup() -> dict[str, int]:
+    """Create the groups and add their permissions. Returns permissions per group."""
+    plan = {
+        ANALYST: _permissions([]),
+        DESK_STAFF: _permissions(_codenames(DESK_STAFF_WRITES)),
+        TEAM_LEAD: _permissions([*_codenames(TEAM_LEAD_WRITES), *TEAM_LEAD_EXTRA]),
+    }
+    with transaction.atomic():
+        for name, permissions in plan.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.add(*permissions)
+    return {name: len(permissions) for name, permissions in plan.items()}
