@@ -142,9 +142,7 @@ class MyOpportunitiesFilter(admin.SimpleListFilter):
 
 
 class OpportunityActionForm(ActionForm):
-    stage = forms.ChoiceField(
-        choices=[("", "stage…"), *Opportunity.Stage.choices], required=False
-    )
+    stage = forms.ChoiceField(choices=[("", "stage…"), *Opportunity.Stage.choices], required=False)
     reason = forms.CharField(required=False, help_text="Required to move to won or lost")
     owner = forms.ModelChoiceField(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
@@ -158,7 +156,7 @@ class OpportunityForm(forms.ModelForm):
 
     class Meta:
         model = Opportunity
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets pick the fields
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -228,11 +226,21 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     resource_classes = [OpportunityResource]
     action_form = OpportunityActionForm
     list_display = [
-        "title", "stage", "team", "owner", "partner_countries", "value_display",
-        "probability", "next_follow_up_display", "updated_at",
+        "title",
+        "stage",
+        "team",
+        "owner",
+        "partner_countries",
+        "value_display",
+        "probability",
+        "next_follow_up_display",
+        "updated_at",
     ]
     list_filter = [
-        "stage", NextFollowUpFilter, MyOpportunitiesFilter, "team",
+        "stage",
+        NextFollowUpFilter,
+        MyOpportunitiesFilter,
+        "team",
         ("countries", admin.RelatedOnlyFieldListFilter),
         ("areas", admin.RelatedOnlyFieldListFilter),
     ]
@@ -251,20 +259,20 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
             "Record",
             {
                 "fields": [
-                    "external_id", "version", "loaded_version", "stage_changed_at",
-                    "closed_at", "created_at", "updated_at",
+                    "external_id",
+                    "version",
+                    "loaded_version",
+                    "stage_changed_at",
+                    "closed_at",
+                    "created_at",
+                    "updated_at",
                 ]
             },
         ),
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_next_follow_up()
-            .prefetch_related("countries")
-        )
+        return super().get_queryset(request).with_next_follow_up().prefetch_related("countries")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -326,7 +334,9 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
             self.message_user(request, "Choose an owner first.", messages.WARNING)
             return
         try:
-            count = services.opportunity_assign(opportunities=queryset, owner=owner, by=request.user)
+            count = services.opportunity_assign(
+                opportunities=queryset, owner=owner, by=request.user
+            )
         except (ValidationError, PermissionDenied) as error:
             self.message_user(request, _message(error), messages.ERROR)
             return
@@ -432,7 +442,12 @@ class SuggestionAdmin(TrackerModelAdmin):
     list_select_related = ["statement", "opportunity"]
     search_fields = ["title", "summary", "statement__title"]
     autocomplete_fields = [
-        "statement", "countries", "firms", "areas", "policy_openings", "opportunity",
+        "statement",
+        "countries",
+        "firms",
+        "areas",
+        "policy_openings",
+        "opportunity",
     ]
     readonly_fields = ["key", "decided_by", "decided_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"

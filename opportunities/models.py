@@ -279,9 +279,7 @@ class Suggestion(TimeStamped):
     countries = models.ManyToManyField(Country, blank=True, related_name="suggestions")
     firms = models.ManyToManyField(Firm, blank=True, related_name="suggestions")
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="suggestions")
-    policy_openings = models.ManyToManyField(
-        PolicyOpening, blank=True, related_name="suggestions"
-    )
+    policy_openings = models.ManyToManyField(PolicyOpening, blank=True, related_name="suggestions")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     opportunity = models.ForeignKey(
         Opportunity,

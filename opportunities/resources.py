@@ -29,9 +29,22 @@ class OpportunityResource(SafeModelResource):
     class Meta:
         model = Opportunity
         fields = (
-            "id", "external_id", "title", "stage", "team", "owner", "countries", "areas",
-            "firms", "value", "currency", "probability", "expected_close", "close_reason",
-            "version", "updated_at",
+            "id",
+            "external_id",
+            "title",
+            "stage",
+            "team",
+            "owner",
+            "countries",
+            "areas",
+            "firms",
+            "value",
+            "currency",
+            "probability",
+            "expected_close",
+            "close_reason",
+            "version",
+            "updated_at",
         )
         export_order = fields
 

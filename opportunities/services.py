@@ -18,8 +18,10 @@ def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) 
     """Save an edit made from `expected_version`; refuse it if someone saved in between."""
     with transaction.atomic():
         if opportunity.pk:
-            current = Opportunity.objects.select_for_update().only("version", "stage").get(
-                pk=opportunity.pk
+            current = (
+                Opportunity.objects.select_for_update()
+                .only("version", "stage")
+                .get(pk=opportunity.pk)
             )
             if expected_version is not None and current.version != expected_version:
                 raise StaleVersion(
@@ -39,9 +41,7 @@ def _stamp_stage_change(opportunity: Opportunity) -> None:
     opportunity.closed_at = now if opportunity.is_closed else None
 
 
-def opportunity_move(
-    *, opportunities: QuerySet[Opportunity], stage: str, reason: str = ""
-) -> int:
+def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason: str = "") -> int:
     """Move each opportunity to `stage`; won and lost need a reason. Returns how many moved."""
     if stage not in Opportunity.Stage.values:
         raise ValidationError(f"Unknown stage {stage!r}.")

@@ -58,7 +58,7 @@ class InvestmentArea(TimeStamped):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+        return self.name
 
 
 class Firm(TimeStamped):
@@ -81,9 +81,7 @@ class Firm(TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                Lower("name"), "country", name="firm_name_unique_per_country"
-            ),
+            models.UniqueConstraint(Lower("name"), "country", name="firm_name_unique_per_country"),
             models.UniqueConstraint(
                 fields=["external_id"],
                 condition=~Q(external_id=""),

@@ -8,10 +8,14 @@ from .spreadsheets import SafeModelResource
 
 class FirmResource(SafeModelResource):
     country = fields.Field(
-        attribute="country", column_name="country", widget=widgets.ForeignKeyWidget("partners.Country", "code")
+        attribute="country",
+        column_name="country",
+        widget=widgets.ForeignKeyWidget("partners.Country", "code"),
     )
     areas = fields.Field(
-        attribute="areas", column_name="areas", widget=widgets.ManyToManyWidget("partners.InvestmentArea", field="name", separator="; ")
+        attribute="areas",
+        column_name="areas",
+        widget=widgets.ManyToManyWidget("partners.InvestmentArea", field="name", separator="; "),
     )
 
     class Meta:

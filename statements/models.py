@@ -20,7 +20,11 @@ class Source(TimeStamped):
     url = models.URLField(max_length=1000, blank=True)
     path = models.CharField(max_length=500, blank=True, help_text="Folder, for folder sources")
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="sources",
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sources",
         help_text="Whose government publishes it, where known",
     )
     is_active = models.BooleanField(default=True)
@@ -70,9 +74,7 @@ class Statement(TimeStamped):
     firms = models.ManyToManyField(Firm, blank=True, related_name="statements")
     contacts = models.ManyToManyField(Contact, blank=True, related_name="statements")
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="statements")
-    policy_openings = models.ManyToManyField(
-        PolicyOpening, blank=True, related_name="statements"
-    )
+    policy_openings = models.ManyToManyField(PolicyOpening, blank=True, related_name="statements")
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
