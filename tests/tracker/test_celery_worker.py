@@ -1,0 +1,78 @@
+"""A real Celery worker on the real broker, when CELERY_BROKER_URL is set (as .ci/run does)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tracker.celery import app
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"),
+    reason="no CELERY_BROKER_URL: tasks run in-process (the embedded default)",
+)
+
+
+@pytest.fixture
+def worker():
+    name = f"test-{os.getpid()}@localhost"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-n",
+            name,
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=PROJECT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if app.control.ping(destination=[name], timeout=1.0):
+                break
+            if process.poll() is not None:
+                pytest.fail(f"worker exited early:\n{process.stdout.read()}")
+        else:
+            pytest.fail("worker did not answer a ping within 60 s")
+        yield name
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_worker_answers_on_the_real_broker(worker):
+    replies = app.control.ping(destination=[worker], timeout=5.0)
+    assert replies and worker in replies[0]
+
+
+def test_worker_runs_with_the_settings_that_lose_nothing(worker):
+    inspector = app.control.inspect(destination=[worker], timeout=5.0)
+    conf = inspector.conf(with_defaults=True)[worker]
+    assert conf["task_acks_late"] is True
+    assert conf["task_reject_on_worker_lost"] is True
+    assert conf["worker_prefetch_multiplier"] == 1
+    assert conf["task_always_eager"] is False
+    assert conf["broker_url"].startswith("redis://")
+    assert conf["broker_transport_options"]["visibility_timeout"] > 2 * conf["task_time_limit"]
