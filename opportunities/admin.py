@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
@@ -184,6 +185,7 @@ class OpportunityForm(forms.ModelForm):
 class FollowUpInline(admin.TabularInline):
     model = FollowUp
     extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     fields = ["title", "owner", "due_date", "kind", "status", "notes"]
     autocomplete_fields = ["owner"]
 
@@ -191,6 +193,7 @@ class FollowUpInline(admin.TabularInline):
 class NoteInline(admin.StackedInline):
     model = Note
     extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     fields = ["body", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
 

@@ -404,14 +404,33 @@ USERS = [
     ("aditya.nair", "Aditya Nair", None, roles.ANALYST),
 ]
 
+# title template, area slug
 OPPORTUNITY_THEMES = [
-    ("Co-development of {area} with {firm}", ["co-development", "co-innovation"]),
-    ("{firm}: technology transfer for {area}", ["technology-transfer"]),
-    ("Joint venture with {firm} under defence FDI", ["investment"]),
-    ("{firm} supplier qualification in India", ["supply-chains", "make-in-india"]),
-    ("Local MRO hub with {firm}", ["mro"]),
-    ("{firm} research partnership on {area}", ["research-design"]),
+    ("Co-development of {capability} with {firm}", "co-development"),
+    ("Co-design of {capability} with {firm} and Indian start-ups", "co-innovation"),
+    ("{firm}: technology transfer for {capability}", "technology-transfer"),
+    ("Joint venture with {firm} for {capability} under defence FDI", "investment"),
+    ("{firm} supplier qualification for {capability}", "supply-chains"),
+    ("Make in India line for {firm} {capability}", "make-in-india"),
+    ("Local MRO hub for {firm} {capability}", "mro"),
+    ("{firm} research partnership on {capability}", "research-design"),
 ]
+
+CAPABILITIES = [
+    "aero-engine hot sections", "submarine sonar suites", "unmanned ground vehicles",
+    "maritime patrol radars", "helicopter gearboxes", "mission avionics", "night-vision sensors",
+    "loitering munitions", "composite airframe parts", "naval gun mounts", "satellite datalinks",
+    "armoured vehicle powerpacks",
+]
+
+# sample statement file stem -> the partner country it concerns
+SAMPLE_PARTNERS = {
+    "india-france-engines": "FR",
+    "india-australia-maritime": "AU",
+    "india-us-fdi-liberalisation": "US",
+    "japan-india-industry-forum": "JP",
+    "routine-courtesy-call": "KR",
+}
 
 FOLLOW_UP_TITLES = [
     ("Call {contact} about next steps", "call"),
@@ -528,16 +547,17 @@ def _partners() -> None:
         opening.areas.add(*(areas[slug] for slug in area_slugs))
 
 
-def _statements() -> list[Statement]:
+def _statements() -> dict[str, Statement]:
+    """The project's sample statements, by the partner country each concerns."""
     source, _ = Source.objects.get_or_create(
         name="Project sample statements",
         defaults={"kind": Source.Kind.FOLDER, "path": str(SAMPLES), "is_active": False},
     )
-    stored = []
+    stored = {}
     for path in sorted(SAMPLES.glob("*.txt")):
         raw = path.read_bytes()
         statement, _ = statement_store(source=source, parsed=parse_text(raw), raw=raw)
-        stored.append(statement)
+        stored[SAMPLE_PARTNERS.get(path.stem, "")] = statement
     return stored
 
 
@@ -551,7 +571,7 @@ def _teams(users: dict) -> dict[str, Team]:
     return teams
 
 
-def _opportunities(rng: random.Random, teams: dict, statements: list, count: int) -> None:
+def _opportunities(rng: random.Random, teams: dict, statements: dict, count: int) -> None:
     countries = Country.objects.in_bulk(field_name="code")
     areas = InvestmentArea.objects.in_bulk(field_name="slug")
     firms_by_country = {}
@@ -569,12 +589,12 @@ def _opportunities(rng: random.Random, teams: dict, statements: list, count: int
         members = list(team.members.all())
         code = rng.choice(TEAMS[team_name])
         firm = rng.choice(firms_by_country[code])
-        theme, area_slugs = rng.choice(OPPORTUNITY_THEMES)
-        area = areas[rng.choice(area_slugs)]
+        theme, area_slug = rng.choice(OPPORTUNITY_THEMES)
+        area = areas[area_slug]
         stage = rng.choices(stages, weights)[0]
         closed = stage in Opportunity.CLOSED_STAGES
         opportunity = Opportunity.objects.create(
-            title=theme.format(firm=firm.name, area=area.name.lower()),
+            title=theme.format(firm=firm.name, capability=rng.choice(CAPABILITIES)),
             description=(
                 f"{firm.name} ({countries[code].name}) and an Indian partner; area: {area.name}."
             ),
@@ -602,8 +622,8 @@ def _opportunities(rng: random.Random, teams: dict, statements: list, count: int
         opportunity.areas.add(area)
         if area.slug == "investment" or rng.random() < 0.2:
             opportunity.policy_openings.add(rng.choice(openings))
-        if rng.random() < 0.3:
-            opportunity.statements.add(rng.choice(statements))
+        if code in statements and rng.random() < 0.5:
+            opportunity.statements.add(statements[code])
         contact = rng.choice(contacts)
         for _ in range(rng.randrange(1, 4)):
             title, kind = rng.choice(FOLLOW_UP_TITLES)
