@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -454,3 +455,19 @@ class SuggestionAdmin(TrackerModelAdmin):
     ]
     readonly_fields = ["key", "decided_by", "decided_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = Team.members.through
+    extra = 0
+    verbose_name = "team membership"
+    verbose_name_plural = "teams"
+    autocomplete_fields = ["team"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class TrackerUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, TeamMembershipInline]
