@@ -15,6 +15,13 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class WithCountryManager(models.Manager):
+    """Loads the country alongside, because the row's name shows the country's code."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().select_related("country")
+
+
 class Country(TimeStamped):
     code = models.CharField("ISO 3166 code", max_length=2, unique=True)
     alpha_3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
@@ -77,6 +84,8 @@ class Firm(TimeStamped):
     website = models.URLField(blank=True)
     external_id = models.CharField(max_length=100, blank=True)
     history = HistoricalRecords(m2m_fields=[areas])
+
+    objects = WithCountryManager()
 
     class Meta:
         ordering = ["name"]
@@ -149,6 +158,8 @@ class PolicyOpening(TimeStamped):
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="policy_openings")
     summary = models.TextField(blank=True)
     history = HistoricalRecords(m2m_fields=[areas])
+
+    objects = WithCountryManager()
 
     class Meta:
         ordering = ["country__name", "title"]
