@@ -31,10 +31,10 @@ class Team(TimeStamped):
 
 def visible_team_ids(user) -> set[int] | None:
     """The teams whose work `user` may see; None means every team."""
-    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
-        return None
     if not user.is_active:
         return set()
+    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
+        return None
     return set(Team.objects.filter(members=user).values_list("pk", flat=True))
 
 
@@ -172,6 +172,7 @@ class Opportunity(TimeStamped):
                 fields=["external_id"],
                 condition=~Q(external_id=""),
                 name="opportunity_external_id_unique",
+                violation_error_message="Another opportunity already has this external id.",
             ),
         ]
 

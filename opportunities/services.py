@@ -69,7 +69,7 @@ def opportunity_assign(*, opportunities: QuerySet[Opportunity], owner, by) -> in
     owner_team_ids = set(owner.teams.values_list("pk", flat=True))
     assigned = 0
     with transaction.atomic():
-        for opportunity in opportunities.select_for_update():
+        for opportunity in opportunities.visible_to(by).select_for_update():
             if opportunity.team_id not in owner_team_ids:
                 raise ValidationError(f"{owner} is not a member of team {opportunity.team}.")
             opportunity.owner = owner

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length, Lower, Upper
-from django.db.models.lookups import Exact
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 
@@ -36,8 +35,9 @@ class Country(TimeStamped):
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
-                condition=Q(Exact(Length("code"), 2), code=Upper("code")),
+                condition=Q(code__regex=r"^[A-Z]{2}$"),
                 name="country_code_two_upper_letters",
+                violation_error_message="The ISO 3166 code is two upper-case letters, e.g. JP.",
             ),
         ]
 
@@ -90,11 +90,17 @@ class Firm(TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), "country", name="firm_name_unique_per_country"),
+            models.UniqueConstraint(
+                Lower("name"),
+                "country",
+                name="firm_name_unique_per_country",
+                violation_error_message="A firm with this name already exists in this country.",
+            ),
             models.UniqueConstraint(
                 fields=["external_id"],
                 condition=~Q(external_id=""),
                 name="firm_external_id_unique",
+                violation_error_message="Another firm already has this external id.",
             ),
         ]
 
@@ -166,7 +172,10 @@ class PolicyOpening(TimeStamped):
         indexes = [models.Index(fields=["country", "status"], name="policy_country_status_idx")]
         constraints = [
             models.UniqueConstraint(
-                Lower("title"), "country", name="policy_title_unique_per_country"
+                Lower("title"),
+                "country",
+                name="policy_title_unique_per_country",
+                violation_error_message="This country already has a policy opening of that title.",
             ),
         ]
 

@@ -242,11 +242,14 @@ def countries_load() -> int:
 
 
 def investment_areas_load() -> int:
-    """Create the starter areas that are missing (by slug). Returns how many were created."""
-    by_slug = {area.slug: area for area in InvestmentArea.objects.all()}
+    """Create the starter areas that are missing. Returns how many were created."""
+    existing = list(InvestmentArea.objects.all())
+    by_slug = {area.slug: area for area in existing}
+    names = {area.name.casefold() for area in existing}
     created = 0
     for spec in INVESTMENT_AREAS:
-        if spec.slug in by_slug:
+        # Staff may have renamed the slug or the name; either one still marks the area present.
+        if spec.slug in by_slug or spec.name.casefold() in names:
             continue
         by_slug[spec.slug] = InvestmentArea.objects.create(
             slug=spec.slug,

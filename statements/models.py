@@ -87,6 +87,7 @@ class Statement(TimeStamped):
                 fields=["canonical_url"],
                 condition=~Q(canonical_url=""),
                 name="statement_canonical_url_unique",
+                violation_error_message="A statement from this URL is already stored.",
             ),
         ]
 
@@ -150,7 +151,11 @@ class Mention(models.Model):
             models.UniqueConstraint(
                 fields=["statement", "kind", "start", "end"], name="mention_unique_span"
             ),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="mention_span"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="mention_span",
+                violation_error_message="A mention ends after it starts.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ class ParsedStatement:
 
 def decode(raw: bytes, declared: str | None = None) -> str:
     """Decode with the declared charset, else UTF-8; never fail on a stray byte."""
-    for encoding in filter(None, (declared, "utf-8")):
+    for encoding in filter(None, (declared, "utf-8-sig")):
         try:
             return raw.decode(encoding)
         except (LookupError, UnicodeDecodeError):
@@ -66,4 +66,6 @@ def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatem
     text = re.sub(r"\n{3,}", "\n\n", text)
     if not text:
         raise ParseError("The statement has a title but no text.")
-    return ParsedStatement(title=title[:500], text=text, published_on=published_on, speaker=speaker)
+    return ParsedStatement(
+        title=title[:500], text=text, published_on=published_on, speaker=speaker[:300]
+    )

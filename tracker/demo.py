@@ -417,9 +417,17 @@ OPPORTUNITY_THEMES = [
 ]
 
 CAPABILITIES = [
-    "aero-engine hot sections", "submarine sonar suites", "unmanned ground vehicles",
-    "maritime patrol radars", "helicopter gearboxes", "mission avionics", "night-vision sensors",
-    "loitering munitions", "composite airframe parts", "naval gun mounts", "satellite datalinks",
+    "aero-engine hot sections",
+    "submarine sonar suites",
+    "unmanned ground vehicles",
+    "maritime patrol radars",
+    "helicopter gearboxes",
+    "mission avionics",
+    "night-vision sensors",
+    "loitering munitions",
+    "composite airframe parts",
+    "naval gun mounts",
+    "satellite datalinks",
     "armoured vehicle powerpacks",
 ]
 
