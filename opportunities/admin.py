@@ -301,10 +301,12 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         )
 
     def save_formset(self, request, form, formset, change) -> None:
-        for note in formset.save(commit=False):
-            if isinstance(note, Note) and note.author_id is None:
-                note.author = request.user
-            note.save()
+        for row in formset.save(commit=False):
+            if isinstance(row, Note) and row.author_id is None:
+                row.author = request.user
+            if isinstance(row, FollowUp):
+                row.stamp_completion()
+            row.save()
         for deleted in formset.deleted_objects:
             deleted.delete()
         formset.save_m2m()
@@ -392,7 +394,7 @@ class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         return follow_up.opportunity.team_id
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("opportunity")
+        return super().get_queryset(request).select_related("opportunity", "owner")
 
     @admin.display(description="due", ordering="due_date")
     def due_display(self, follow_up: FollowUp):
@@ -406,10 +408,7 @@ class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         self.message_user(request, f"Marked {count} follow-ups done.")
 
     def save_model(self, request, obj, form, change) -> None:
-        if obj.status == FollowUp.Status.DONE and obj.completed_at is None:
-            obj.completed_at = timezone.now()
-        elif obj.status != FollowUp.Status.DONE:
-            obj.completed_at = None
+        obj.stamp_completion()
         super().save_model(request, obj, form, change)
 
 
@@ -427,7 +426,7 @@ class NoteAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         return note.opportunity.team_id
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("opportunity")
+        return super().get_queryset(request).select_related("opportunity", "author")
 
     @admin.display(description="note")
     def excerpt(self, note: Note) -> str:

@@ -246,6 +246,13 @@ class FollowUp(TimeStamped):
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
 
+    def stamp_completion(self, when: datetime.datetime | None = None) -> None:
+        """Keep completed_at in step with the status, whichever form changed it."""
+        if self.status != self.Status.DONE:
+            self.completed_at = None
+        elif self.completed_at is None:
+            self.completed_at = when or timezone.now()
+
 
 class Note(TimeStamped):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="notes")

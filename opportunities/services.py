@@ -49,7 +49,7 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
         raise ValidationError("A move to won or lost needs a reason.")
     moved = 0
     with transaction.atomic():
-        for opportunity in opportunities.select_for_update().exclude(stage=stage):
+        for opportunity in opportunities.select_for_update(of=("self",)).exclude(stage=stage):
             opportunity.stage = stage
             if reason.strip():
                 opportunity.close_reason = reason.strip()
@@ -69,7 +69,7 @@ def opportunity_assign(*, opportunities: QuerySet[Opportunity], owner, by) -> in
     owner_team_ids = set(owner.teams.values_list("pk", flat=True))
     assigned = 0
     with transaction.atomic():
-        for opportunity in opportunities.visible_to(by).select_for_update():
+        for opportunity in opportunities.visible_to(by).select_for_update(of=("self",)):
             if opportunity.team_id not in owner_team_ids:
                 raise ValidationError(f"{owner} is not a member of team {opportunity.team}.")
             opportunity.owner = owner
@@ -84,9 +84,12 @@ def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
     now = timezone.now()
     done = 0
     with transaction.atomic():
-        for follow_up in follow_ups.select_for_update().filter(status=FollowUp.Status.OPEN):
+        open_follow_ups = follow_ups.select_for_update(of=("self",)).filter(
+            status=FollowUp.Status.OPEN
+        )
+        for follow_up in open_follow_ups:
             follow_up.status = FollowUp.Status.DONE
-            follow_up.completed_at = now
+            follow_up.stamp_completion(now)
             follow_up.save()
             done += 1
     return done

@@ -6,8 +6,8 @@ from django.contrib import admin
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.resources import modelresource_factory
-from simple_history.admin import SimpleHistoryAdmin
 
+from .history import BulkDiffHistoryAdmin
 from .spreadsheets import SafeModelResource
 
 
@@ -29,5 +29,5 @@ class TrackerModelAdmin(SafeExportMixin, admin.ModelAdmin):
     pass
 
 
-class HistoryModelAdmin(SafeExportMixin, SimpleHistoryAdmin):
+class HistoryModelAdmin(SafeExportMixin, BulkDiffHistoryAdmin):
     pass

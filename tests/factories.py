@@ -20,13 +20,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+    password = factory.django.Password("pass-word-123")
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*extracted)
-            self.save()
 
 
 class CountryFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,142 @@
+"""Admin exports are safe to open in a spreadsheet: no cell is a live formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from partners.spreadsheets import FORMULA_TRIGGERS
+from tests.admin.html_forms import form_data
+from tests.factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
+
+# A selection sent to the export view makes django-import-export warn about a method it calls
+# for itself; nothing we can change.
+pytestmark = pytest.mark.filterwarnings("ignore:The 'get_valid_export_item_pks:DeprecationWarning")
+
+FORMULA_TITLES = [
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def _export(client: Client, model: str, selected, file_format: str):
+    """Select rows, run the export action, then submit its form with every field ticked."""
+    changelist = reverse(f"admin:{model}_changelist")
+    export_url = reverse(f"admin:{model}_export")
+    page = client.post(
+        changelist,
+        {
+            "action": "export_admin_action",
+            "_selected_action": [str(row.pk) for row in selected],
+            "index": "0",
+        },
+    )
+    assert page.status_code == 200
+    data = form_data(page, action=export_url)
+    choices = dict((label, value) for value, label in page.context["form"].fields["format"].choices)
+    data["format"] = choices[file_format]
+    response = client.post(export_url, data)
+    assert response.status_code == 200, response.content[:500]
+    return response
+
+
+def _csv_rows(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+
+
+def _xlsx_cells(response) -> list:
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+
+
+@pytest.fixture
+def formula_opportunities(team):
+    """Opportunities whose title, partner country, area and firm read as formulae."""
+    country = CountryFactory(code="ZZ", alpha_3="ZZZ", name="=1+2")
+    area = InvestmentAreaFactory(name="@evil", slug="evil")
+    firm = FirmFactory(name="-1-1", country=country)
+    opportunities = [
+        OpportunityFactory(team=team, title=title, countries=[country]) for title in FORMULA_TITLES
+    ]
+    for opportunity in opportunities:
+        opportunity.areas.add(area)
+        opportunity.firms.add(firm)
+    return opportunities
+
+
+def test_csv_export_prefixes_every_formula_cell_with_an_apostrophe(
+    formula_opportunities, desk_staff, client_for
+) -> None:
+    response = _export(
+        client_for(desk_staff), "opportunities_opportunity", formula_opportunities, "csv"
+    )
+
+    header, *rows = _csv_rows(response)
+    assert len(rows) == len(FORMULA_TITLES)
+    titles = [row[header.index("title")] for row in rows]
+    assert sorted(titles) == sorted("'" + title for title in FORMULA_TITLES)
+    for row in rows:
+        assert row[header.index("partner countries")] == "'=1+2"
+        assert row[header.index("investment areas")] == "'@evil"
+        assert row[header.index("firms")] == "'-1-1"
+    cells = [cell for row in [header, *rows] for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_TRIGGERS)]
+
+
+def test_xlsx_export_holds_no_formula_cells(formula_opportunities, desk_staff, client_for) -> None:
+    response = _export(
+        client_for(desk_staff), "opportunities_opportunity", formula_opportunities, "xlsx"
+    )
+
+    cells = _xlsx_cells(response)
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+    assert [text for text in texts if text.startswith(FORMULA_TRIGGERS)] == []
+    assert "'" + FORMULA_TITLES[0] in texts
+
+
+def test_firm_export_neutralises_a_formula_in_the_firm_name(roles, desk_staff, client_for) -> None:
+    firm = FirmFactory(name='=cmd|" /C calc"!A0')
+    firm.areas.add(InvestmentAreaFactory(name="+area", slug="plus-area"))
+    client = client_for(desk_staff)
+
+    header, row = _csv_rows(_export(client, "partners_firm", [firm], "csv"))
+    assert row[header.index("name")] == "'" + firm.name
+    assert row[header.index("areas")] == "'+area"
+
+    cells = _xlsx_cells(_export(client, "partners_firm", [firm], "xlsx"))
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    assert "'" + firm.name in [cell.value for cell in cells]
+
+
+def test_export_never_contains_another_teams_opportunities(
+    team_opportunity, other_team_opportunity, outsider, client_for
+) -> None:
+    client = client_for(outsider)
+    export_url = reverse("admin:opportunities_opportunity_export")
+    page = client.post(
+        reverse("admin:opportunities_opportunity_changelist"),
+        {
+            "action": "export_admin_action",
+            "_selected_action": [str(other_team_opportunity.pk)],
+            "index": "0",
+        },
+    )
+    data = form_data(page, action=export_url)
+    data["format"] = "0"
+    # Tamper with the hidden selection, as a user could: ask for the other team's row too.
+    data["export_items"] = [str(team_opportunity.pk), str(other_team_opportunity.pk)]
+
+    header, *rows = _csv_rows(client.post(export_url, data))
+
+    assert [row[header.index("title")] for row in rows] == ["Europe frigate refit"]
