@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,16 @@ class TeamScopedAdminMixin:
         if obj is None:
             raise Http404("No such record among your teams' work.")
         return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history would find a foreign record through its history and answer 403,
+        # telling the outsider it exists; look it up among the user's teams' work first.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _team_ids(self, request) -> set[int] | None:
         if not hasattr(request, "_visible_team_ids"):
