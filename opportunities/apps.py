@@ -1,8 +1,24 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.apps import AppConfig
+from django.db import transaction
+
+
+def queue_suggestions(sender, *, statement_id: int, **kwargs) -> None:
+    """Receiver of statements' `statement_extracted`: propose suggestions once committed."""
+    from .tasks import propose_suggestions  # imports models, so not before apps are ready
+
+    transaction.on_commit(partial(propose_suggestions.delay, statement_id))
 
 
 class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = "Opportunities"
+
+    def ready(self) -> None:
+        # statements may not import opportunities, so it signals and we subscribe here.
+        from statements.signals import statement_extracted
+
+        statement_extracted.connect(queue_suggestions, dispatch_uid="opportunities.suggestions")

@@ -1,10 +1,48 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
 
 from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
 
-from .models import ImportRun, Mention, Source, Statement
+from . import tasks
+from .manual import manual_source, statement_paste
+from .models import ImportRun, Mention, RawItem, Source, Statement
+from .parse import ParseError, parse_any
+
+
+class PasteStatementForm(forms.ModelForm):
+    """Add a statement by pasting its text or uploading a .txt or .html file."""
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18}),
+        required=False,
+        help_text="Title on the first line, then optional lines Date: YYYY-MM-DD and Speaker:, "
+        "then the text. Or upload a file instead.",
+    )
+    upload = forms.FileField(required=False, help_text=".txt or .html, up to 10 MB")
+
+    class Meta:
+        model = Statement
+        fields = ["source", "url"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("upload"), (cleaned.get("text") or "").strip()
+        if bool(upload) == bool(text):
+            raise forms.ValidationError("Paste the text or upload a file (one of the two).")
+        if upload and upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        cleaned["body"] = upload.read() if upload else text.encode("utf-8")
+        cleaned["name"] = upload.name if upload else ""
+        try:
+            parse_any(cleaned["body"], "", None, cleaned.get("url") or "", cleaned["name"])
+        except ParseError as error:
+            raise forms.ValidationError(f"No statement could be read: {error}") from error
+        return cleaned
 
 
 @admin.register(Source)
@@ -15,6 +53,14 @@ class SourceAdmin(HistoryModelAdmin):
     search_fields = ["name", "url", "path"]
     autocomplete_fields = ["country"]
     readonly_fields = ["etag", "last_modified", "last_run_at", "failure_count", "last_error"]
+    actions = ["import_now"]
+
+    @admin.action(description="Import selected sources now", permissions=["change"])
+    def import_now(self, request, queryset) -> None:
+        sources = list(queryset.exclude(kind=Source.Kind.MANUAL).values_list("pk", flat=True))
+        for source_id in sources:
+            transaction.on_commit(partial(tasks.import_source.delay, source_id))
+        self.message_user(request, f"Queued {len(sources)} imports; see Import runs.")
 
 
 class MentionInline(admin.TabularInline):
@@ -35,9 +81,61 @@ class StatementAdmin(TrackerModelAdmin):
     list_select_related = ["source"]
     search_fields = ["title", "speaker", "text", "url"]
     autocomplete_fields = ["source", "countries", "firms", "contacts", "areas", "policy_openings"]
-    readonly_fields = ["canonical_url", "content_hash", "fetched_at", "extracted_at"]
+    readonly_fields = [
+        "text",
+        "canonical_url",
+        "content_hash",
+        "fetched_at",
+        "extracted_at",
+        "source",
+        "url",
+    ]
     date_hierarchy = "published_on"
     inlines = [MentionInline]
+    actions = ["reprocess"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = PasteStatementForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["source", "url", "text", "upload"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["initial"] = manual_source().pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        statement, created = statement_paste(
+            body=form.cleaned_data["body"],
+            name=form.cleaned_data["name"],
+            url=obj.url,
+            source=obj.source,
+        )
+        obj.pk, obj.title = statement.pk, statement.title
+        if created:
+            tasks.queue_extraction([statement.pk])
+        else:
+            self.message_user(request, "This statement was already stored.", messages.WARNING)
+
+    @admin.action(description="Parse again from the kept bytes, then re-extract")
+    def reprocess(self, request, queryset) -> None:
+        for statement_id in queryset.values_list("pk", flat=True):
+            transaction.on_commit(partial(tasks.reprocess_statement.delay, statement_id))
+        self.message_user(request, "Queued; refresh to see the results.")
 
 
 @admin.register(ImportRun)
@@ -63,6 +161,33 @@ class MentionAdmin(TrackerModelAdmin):
     search_fields = ["term", "snippet", "statement__title"]
     raw_id_fields = ["statement"]
     autocomplete_fields = ["country", "firm", "contact", "area"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(RawItem)
+class RawItemAdmin(TrackerModelAdmin):
+    list_display = ["__str__", "source", "status", "fetched_at", "statement"]
+    list_filter = ["status", ("source", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["source", "statement"]
+    search_fields = ["url", "name", "error"]
+    date_hierarchy = "fetched_at"
+    readonly_fields = [
+        "source",
+        "run",
+        "url",
+        "canonical_url",
+        "name",
+        "body_hash",
+        "headers",
+        "hints",
+        "fetched_at",
+        "status",
+        "error",
+        "statement",
+    ]
+    exclude = ["body"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -35,6 +35,9 @@ class Source(TimeStamped):
     next_run_at = models.DateTimeField(null=True, blank=True)
     failure_count = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    max_items = models.PositiveIntegerField(
+        default=50, help_text="Links followed from an index page, entries taken from a feed"
+    )
     history = HistoricalRecords(excluded_fields=["etag", "last_modified", "last_run_at"])
 
     class Meta:
@@ -66,8 +69,6 @@ class Statement(TimeStamped):
     speaker = models.CharField(max_length=300, blank=True)
     text = models.TextField(help_text="Clean plain text")
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
-    raw = models.BinaryField(blank=True, editable=False, help_text="Bytes as fetched")
-    raw_headers = models.JSONField(default=dict, blank=True, editable=False)
     fetched_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
     countries = models.ManyToManyField(Country, blank=True, related_name="statements")
@@ -93,6 +94,57 @@ class Statement(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RawItem(models.Model):
+    """Bytes exactly as fetched, kept before any cleaning so statements can be re-parsed."""
+
+    class Status(models.TextChoices):
+        STORED = "stored", "Stored, not parsed yet"
+        PARSED = "parsed", "Parsed into a new statement"
+        DUPLICATE = "duplicate", "Same text as a stored statement"
+        FAILED = "failed", "Could not be parsed"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="raw_items")
+    run = models.ForeignKey(
+        "ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="raw_items"
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    canonical_url = models.CharField(max_length=1000, blank=True, editable=False)
+    name = models.CharField(max_length=300, blank=True, help_text="File name, for files")
+    body_hash = models.CharField(max_length=64, editable=False)
+    body = models.BinaryField(editable=False)
+    headers = models.JSONField(default=dict, blank=True, editable=False)
+    hints = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Title and date from the feed entry"
+    )
+    fetched_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.STORED)
+    error = models.TextField(blank=True)
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="raw_items"
+    )
+
+    class Meta:
+        ordering = ["-fetched_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=~Q(canonical_url=""),
+                name="rawitem_canonical_url_unique",
+                violation_error_message="This URL was already fetched.",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "body_hash"],
+                condition=Q(canonical_url=""),
+                name="rawitem_body_unique_per_source",
+                violation_error_message="These bytes were already stored for this source.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="rawitem_status_idx")]
+
+    def __str__(self) -> str:
+        return self.url or self.name or f"raw item {self.pk}"
 
 
 class ImportRun(models.Model):

@@ -5,6 +5,14 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import charset_normalizer
+import feedparser
+import lxml.html
+import trafilatura
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_xml
 
 HEADER = re.compile(r"^(Date|Speaker):[ \t]*(.*)$", re.IGNORECASE)
 FURNITURE = {"top of page", "bottom of page", "back to top", "print", "share"}
@@ -22,14 +30,36 @@ class ParsedStatement:
     speaker: str = ""
 
 
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+
+
 def decode(raw: bytes, declared: str | None = None) -> str:
-    """Decode with the declared charset, else UTF-8; never fail on a stray byte."""
-    for encoding in filter(None, (declared, "utf-8-sig")):
+    """Decode with the declared charset (HTTP header, then the document's own meta or XML
+    declaration), else UTF-8, else the best guess; never fail on a stray byte."""
+    head = raw[:4096]
+    in_document = META_CHARSET.search(head) or XML_ENCODING.search(head)
+    candidates = [declared, in_document.group(1).decode("ascii") if in_document else None]
+    for encoding in filter(None, (*candidates, "utf-8-sig")):
         try:
             return raw.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    return raw.decode("utf-8", errors="replace")
+    best = charset_normalizer.from_bytes(raw).best()
+    return str(best) if best is not None else raw.decode("utf-8", errors="replace")
+
+
+def _clean_lines(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    kept = [line for line in lines if line.strip().lower() not in FURNITURE]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatement:
@@ -37,11 +67,7 @@ def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatem
 
     Page furniture such as "top of page" is dropped wherever it stands on a line of its own.
     """
-    lines = [
-        line.rstrip()
-        for line in decode(raw, declared_encoding).replace("\r\n", "\n").split("\n")
-        if line.strip().lower() not in FURNITURE
-    ]
+    lines = _clean_lines(decode(raw, declared_encoding)).split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
@@ -69,3 +95,110 @@ def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatem
     return ParsedStatement(
         title=title[:500], text=text, published_on=published_on, speaker=speaker[:300]
     )
+
+
+def parse_html(raw: bytes, declared_encoding: str | None = None, url: str = "") -> ParsedStatement:
+    """Main text, title, date and speaker of an HTML page; menus, scripts and furniture dropped."""
+    html = decode(raw, declared_encoding)
+    document = trafilatura.bare_extraction(
+        html, url=url or None, with_metadata=True, include_comments=False, include_tables=True
+    )
+    if document is None or not (document.text or "").strip():
+        raise ParseError("No statement text found on the page.")
+    title = (document.title or "").strip()
+    text = _clean_lines(document.text)
+    first_line, _, rest = text.partition("\n")
+    if title and first_line.strip() == title and rest.strip():
+        text = rest.strip()
+    if not title:
+        title = first_line.strip()
+    return ParsedStatement(
+        title=title[:500],
+        text=text,
+        published_on=_date(document.date),
+        speaker=(document.author or "")[:300],
+    )
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str
+    title: str
+    published_on: datetime.date | None
+    content: str
+    """The entry's own HTML or text, used when its page cannot be fetched."""
+
+
+def parse_feed(raw: bytes, base_url: str = "") -> list[FeedEntry]:
+    """Entries of an RSS or Atom feed, from bytes we fetched ourselves.
+
+    The XML is checked with defusedxml first: entity expansion and external entities or DTDs
+    pointing at files are refused before feedparser sees the document.
+    """
+    try:
+        safe_xml(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise ParseError(f"The feed uses forbidden XML entities: {error}") from error
+    except Exception as error:  # ParseError from expat, with line and column
+        raise ParseError(f"The feed is not well-formed XML: {error}") from error
+    parsed = feedparser.parse(raw, sanitize_html=True, resolve_relative_uris=True)
+    if not parsed.entries and not parsed.feed:
+        raise ParseError("This is XML, but not an RSS or Atom feed.")
+    entries = []
+    for entry in parsed.entries:
+        link = urljoin(base_url, entry.get("link", "")) if entry.get("link") else ""
+        if link and urlsplit(link).scheme not in ("http", "https"):
+            link = ""
+        published = entry.get("published_parsed") or entry.get("updated_parsed")
+        content = entry.get("content", [{}])[0].get("value") or entry.get("summary", "")
+        entries.append(
+            FeedEntry(
+                url=link,
+                title=(entry.get("title") or "").strip()[:500],
+                published_on=datetime.date(*published[:3]) if published else None,
+                content=content,
+            )
+        )
+    return entries
+
+
+ASSET = re.compile(r"\.(css|js|png|jpe?g|gif|svg|ico|pdf|zip|xml|rss)$", re.I)
+
+
+def index_links(raw: bytes, base_url: str, limit: int, declared_encoding: str | None = None):
+    """Links on an index page that lead to other pages of the same host, in page order."""
+    try:
+        tree = lxml.html.fromstring(decode(raw, declared_encoding))
+    except (ValueError, lxml.etree.ParserError) as error:
+        raise ParseError(f"The index page is not readable HTML: {error}") from error
+    host = urlsplit(base_url).netloc.lower()
+    index = urldefrag(base_url).url.rstrip("/")
+    links: list[str] = []
+    for element in tree.iter("a"):
+        href = (element.get("href") or "").strip()
+        url = urldefrag(urljoin(base_url, href)).url
+        parts = urlsplit(url)
+        if (
+            parts.scheme not in ("http", "https")
+            or parts.netloc.lower() != host
+            or url.rstrip("/") == index
+            or ASSET.search(parts.path)
+            or url in links
+        ):
+            continue
+        links.append(url)
+        if len(links) >= limit:
+            break
+    return links
+
+
+def parse_any(raw: bytes, content_type: str, declared_encoding: str | None, url: str, name: str):
+    """A statement from a page or a file, chosen by media type or file name."""
+    looks_html = content_type in ("text/html", "application/xhtml+xml") or name.lower().endswith(
+        (".html", ".htm")
+    )
+    if looks_html or (
+        not content_type and raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
+    ):
+        return parse_html(raw, declared_encoding, url)
+    return parse_text(raw, declared_encoding)

@@ -1,4 +1,8 @@
-"""Storing statements: raw first, deduplicated by canonical URL and by normalised text."""
+"""Storing what was fetched: the raw bytes first, then the statement parsed from them.
+
+Duplicates are found by canonical URL and by a hash of the normalised text, both under database
+unique constraints, so two workers importing the same feed at once still store each item once.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Source, Statement
+from .models import ImportRun, RawItem, Source, Statement
 from .parse import ParsedStatement
 
 
@@ -28,37 +32,75 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
-def statement_store(
+def raw_item_store(
     *,
     source: Source,
-    parsed: ParsedStatement,
-    raw: bytes,
+    body: bytes,
     url: str = "",
+    name: str = "",
     headers: dict[str, str] | None = None,
-) -> tuple[Statement, bool]:
-    """Store a statement unless it is already stored. Returns (statement, created)."""
-    digest = content_hash(parsed.text)
+    hints: dict | None = None,
+    run: ImportRun | None = None,
+) -> tuple[RawItem, bool]:
+    """Keep fetched bytes unless this URL (or, without a URL, these bytes) is already kept."""
     canonical = canonical_url(url)
-    same = Q(content_hash=digest) | (Q(canonical_url=canonical) if canonical else Q())
-    existing = Statement.objects.filter(same).first()
+    body_hash = hashlib.sha256(body).hexdigest()
+    same = (
+        Q(canonical_url=canonical)
+        if canonical
+        else Q(source=source, canonical_url="", body_hash=body_hash)
+    )
+    existing = RawItem.objects.filter(same).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            statement = Statement.objects.create(
+            item = RawItem.objects.create(
                 source=source,
+                run=run,
                 url=url,
                 canonical_url=canonical,
-                title=parsed.title,
-                published_on=parsed.published_on,
-                speaker=parsed.speaker,
-                text=parsed.text,
-                content_hash=digest,
-                raw=raw,
-                raw_headers=headers or {},
-                fetched_at=timezone.now(),
+                name=name[:300],
+                body=body,
+                body_hash=body_hash,
+                headers=headers or {},
+                hints=hints or {},
             )
     except IntegrityError:
-        # Another worker stored the same statement between our check and our insert.
-        return Statement.objects.filter(same).first(), False
-    return statement, True
+        # Another worker kept the same item between our check and our insert.
+        return RawItem.objects.get(same), False
+    return item, True
+
+
+def statement_store(*, raw_item: RawItem, parsed: ParsedStatement) -> tuple[Statement, bool]:
+    """Store the statement parsed from `raw_item` unless its text is already stored.
+
+    Returns (statement, created); the raw item records which statement it became or repeats.
+    """
+    digest = content_hash(parsed.text)
+    canonical = raw_item.canonical_url
+    same = Q(content_hash=digest) | (Q(canonical_url=canonical) if canonical else Q())
+    statement = Statement.objects.filter(same).first()
+    created = False
+    if statement is None:
+        try:
+            with transaction.atomic():
+                statement = Statement.objects.create(
+                    source=raw_item.source,
+                    url=raw_item.url,
+                    canonical_url=canonical,
+                    title=parsed.title,
+                    published_on=parsed.published_on,
+                    speaker=parsed.speaker,
+                    text=parsed.text,
+                    content_hash=digest,
+                    fetched_at=raw_item.fetched_at or timezone.now(),
+                )
+                created = True
+        except IntegrityError:
+            statement = Statement.objects.filter(same).first()
+    raw_item.statement = statement
+    raw_item.status = RawItem.Status.PARSED if created else RawItem.Status.DUPLICATE
+    raw_item.error = ""
+    raw_item.save(update_fields=["statement", "status", "error"])
+    return statement, created

@@ -20,9 +20,9 @@ from opportunities import roles
 from opportunities.models import FollowUp, Note, Opportunity, Team
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 from partners.reference import reference_load
-from statements.models import Source, Statement
-from statements.parse import parse_text
-from statements.services import statement_store
+from statements.extract import statement_extract
+from statements.imports import source_import
+from statements.models import RawItem, Source, Statement
 
 SAMPLES = Path(__file__).resolve().parent.parent / "statements" / "samples"
 DEMO_PREFIX = "DEMO-"
@@ -492,6 +492,9 @@ def demo_load(*, opportunities: int = 60, seed: int = 2026) -> dict:
             statements = _statements()
             teams = _teams(users)
             _opportunities(rng, teams, statements, opportunities)
+            # After the opportunities, so suggestions can point at the ones they match.
+            for statement in statements.values():
+                statement_extract(statement_id=statement.pk)
     return {"password": password, "users": sorted(users), "created": created}
 
 
@@ -556,16 +559,15 @@ def _partners() -> None:
 
 
 def _statements() -> dict[str, Statement]:
-    """The project's sample statements, by the partner country each concerns."""
+    """The project's sample statements, imported like any folder source, by partner country."""
     source, _ = Source.objects.get_or_create(
         name="Project sample statements",
         defaults={"kind": Source.Kind.FOLDER, "path": str(SAMPLES), "is_active": False},
     )
+    source_import(source_id=source.pk)
     stored = {}
-    for path in sorted(SAMPLES.glob("*.txt")):
-        raw = path.read_bytes()
-        statement, _ = statement_store(source=source, parsed=parse_text(raw), raw=raw)
-        stored[SAMPLE_PARTNERS.get(path.stem, "")] = statement
+    for raw_item in RawItem.objects.filter(source=source).select_related("statement"):
+        stored[SAMPLE_PARTNERS.get(Path(raw_item.name).stem, "")] = raw_item.statement
     return stored
 
 

@@ -136,6 +136,15 @@ if not DEBUG:
 # The organisation running the tracker; countries named beside it are partners.
 TRACKER_HOME_COUNTRY = env.str("TRACKER_HOME_COUNTRY", default="IN").upper()
 
+# Statement fetching: every request goes through statements/fetch.py with these limits.
+STATEMENTS_FETCH_TIMEOUT = env.float("STATEMENTS_FETCH_TIMEOUT", default=15.0)
+STATEMENTS_FETCH_MAX_BYTES = env.int("STATEMENTS_FETCH_MAX_BYTES", default=10 * 1024 * 1024)
+# Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
+STATEMENTS_FETCH_ALLOWED_HOSTS = env.list("STATEMENTS_FETCH_ALLOWED_HOSTS", default=[])
+STATEMENTS_USER_AGENT = env.str(
+    "STATEMENTS_USER_AGENT", default="PartnershipTracker/1.0 (+statement importer)"
+)
+
 # Celery: with no broker URL, tasks run in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

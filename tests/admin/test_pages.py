@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from opportunities.models import FollowUp, Note, Opportunity, Suggestion, Team
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
-from statements.models import ImportRun, Mention, Source, Statement
+from statements.models import ImportRun, Mention, RawItem, Source, Statement
 from tests.factories import (
     ContactFactory,
     CountryFactory,
@@ -45,7 +45,7 @@ APPS = ("partners", "statements", "opportunities")
 SMALL, LARGE = 20, 200
 PAGES = ("changelist", "change", "add", "history")
 # Admins that refuse adding by design (rows come from imports and extraction).
-ADD_REFUSED = {ImportRun, Mention}
+ADD_REFUSED = {ImportRun, Mention, RawItem}
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -131,6 +131,19 @@ def add_import_runs(count: int) -> None:
     ImportRunFactory.create_batch(count, source=_source(), finished_at=timezone.now())
 
 
+def add_raw_items(count: int) -> None:
+    source = _source()
+    for statement in StatementFactory.create_batch(count, source=source):
+        RawItem.objects.create(
+            source=source,
+            name=f"{statement.title}.txt",
+            body=statement.text.encode(),
+            body_hash=statement.content_hash,
+            status=RawItem.Status.PARSED,
+            statement=statement,
+        )
+
+
 def add_mentions(count: int) -> None:
     MentionFactory.create_batch(count, statement=_statement(), country=_japan())
 
@@ -199,6 +212,7 @@ ROWS = [
     Rows(Source, add_sources),
     Rows(Statement, add_statements),
     Rows(ImportRun, add_import_runs),
+    Rows(RawItem, add_raw_items),
     Rows(Mention, add_mentions),
     Rows(Team, add_teams),
     Rows(Opportunity, add_opportunities),
@@ -220,6 +234,7 @@ BUDGETS: dict[type[Model], tuple[int, int, int, int]] = {
     Source: (9, 8, 6, 9),
     Statement: (12, 15, 6, 8),
     ImportRun: (12, 8, 7, 9),
+    RawItem: (12, 8, 7, 9),
     Mention: (9, 9, 7, 8),
     Team: (9, 9, 7, 13),
     Opportunity: (16, 19, 7, 30),

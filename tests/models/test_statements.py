@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import statements
-from statements.models import Source, Statement
+from statements.models import RawItem, Source, Statement
 from statements.parse import ParsedStatement, ParseError, parse_text
-from statements.services import statement_store
+from statements.services import raw_item_store, statement_store
 
 from ..factories import SourceFactory
 
@@ -154,7 +154,7 @@ def test_unknown_declared_charset_falls_back_to_utf8() -> None:
     assert parsed.title == "Tōkyō briefing"
 
 
-# statement_store
+# raw_item_store and statement_store
 
 
 @pytest.fixture
@@ -168,50 +168,69 @@ def parsed_statement(text: str, title: str = "Briefing") -> ParsedStatement:
     )
 
 
+def store(source: Source, text: str, body: bytes, url: str = "", title: str = "Briefing"):
+    raw_item, _ = raw_item_store(source=source, body=body, url=url)
+    return statement_store(raw_item=raw_item, parsed=parsed_statement(text, title))
+
+
 TEXT = "India and Japan discussed co-innovation, co-design and co-creation.\n\nMore to follow."
 
 
-def test_new_statement_is_stored_with_its_raw_bytes_and_headers(source: Source) -> None:
-    raw = TEXT.encode("utf-8")
+def test_raw_bytes_and_headers_are_kept_before_the_statement(source: Source) -> None:
+    body = TEXT.encode("utf-8")
     headers = {"Content-Type": "text/plain; charset=utf-8", "ETag": '"abc"'}
 
-    statement, created = statement_store(
-        source=source,
-        parsed=parsed_statement(TEXT),
-        raw=raw,
-        url="https://www.mea.gov.in/briefing/36000",
-        headers=headers,
+    raw_item, created = raw_item_store(
+        source=source, body=body, url="https://www.mea.gov.in/briefing/36000", headers=headers
     )
 
     assert created is True
+    raw_item = RawItem.objects.get(pk=raw_item.pk)
+    assert bytes(raw_item.body) == body
+    assert raw_item.headers == headers
+    assert raw_item.status == RawItem.Status.STORED
+    assert raw_item.statement is None
+
+
+def test_new_statement_is_stored_and_its_raw_item_points_to_it(source: Source) -> None:
+    statement, created = store(source, TEXT, b"one", url="https://www.mea.gov.in/briefing/36000")
+
+    assert created is True
     statement = Statement.objects.get(pk=statement.pk)
-    assert bytes(statement.raw) == raw
-    assert statement.raw_headers == headers
     assert statement.canonical_url == "https://www.mea.gov.in/briefing/36000"
     assert (statement.title, statement.speaker) == ("Briefing", "FS")
     assert statement.published_on == datetime.date(2023, 3, 20)
     assert statement.fetched_at is not None
+    raw_item = statement.raw_items.get()
+    assert raw_item.status == RawItem.Status.PARSED
+
+
+def test_same_bytes_twice_from_one_source_are_kept_once(source: Source) -> None:
+    first, created = raw_item_store(source=source, body=b"same bytes", name="a.txt")
+    again, created_again = raw_item_store(source=source, body=b"same bytes", name="b.txt")
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
 
 
 def test_same_text_twice_is_stored_once(source: Source) -> None:
-    first, created = statement_store(source=source, parsed=parsed_statement(TEXT), raw=b"one")
-    again, created_again = statement_store(source=source, parsed=parsed_statement(TEXT), raw=b"2")
+    first, created = store(source, TEXT, b"one")
+    again, created_again = store(source, TEXT, b"2")
 
     assert created is True
     assert created_again is False
     assert again.pk == first.pk
     assert Statement.objects.count() == 1
+    assert RawItem.objects.filter(status=RawItem.Status.DUPLICATE, statement=first).count() == 1
 
 
 def test_reflowed_text_in_another_case_is_the_same_statement(source: Source) -> None:
-    first, _ = statement_store(source=source, parsed=parsed_statement(TEXT), raw=b"one")
+    first, _ = store(source, TEXT, b"one")
     reflowed = (
         "  INDIA and Japan discussed\nco-innovation,   co-design\tand CO-CREATION. More to follow. "
     )
 
-    again, created = statement_store(
-        source=source, parsed=parsed_statement(reflowed, title="Other title"), raw=b"two"
-    )
+    again, created = store(source, reflowed, b"two", title="Other title")
 
     assert created is False
     assert again.pk == first.pk
@@ -228,52 +247,11 @@ def test_reflowed_text_in_another_case_is_the_same_statement(source: Source) -> 
         "HTTPS://www.mea.gov.in/briefing/36000/#para-2",
     ],
 )
-def test_same_canonical_url_with_new_text_is_a_duplicate(source: Source, url_again: str) -> None:
-    first, _ = statement_store(
-        source=source,
-        parsed=parsed_statement(TEXT),
-        raw=b"one",
-        url="https://www.mea.gov.in/briefing/36000",
-    )
+def test_same_canonical_url_is_fetched_and_stored_once(source: Source, url_again: str) -> None:
+    first, _ = store(source, TEXT, b"one", url="https://www.mea.gov.in/briefing/36000")
 
-    again, created = statement_store(
-        source=source,
-        parsed=parsed_statement("A corrected transcript with different words."),
-        raw=b"two",
-        url=url_again,
-    )
+    raw_item, created = raw_item_store(source=source, body=b"two", url=url_again)
 
     assert created is False
-    assert again.pk == first.pk
+    assert raw_item.statement_id == first.pk
     assert Statement.objects.count() == 1
-
-
-def test_different_text_at_different_urls_is_stored_twice(source: Source) -> None:
-    statement_store(
-        source=source, parsed=parsed_statement(TEXT), raw=b"", url="https://mea.gov.in/a"
-    )
-    _, created = statement_store(
-        source=source, parsed=parsed_statement("Other text."), raw=b"", url="https://mea.gov.in/b"
-    )
-
-    assert created is True
-    assert Statement.objects.count() == 2
-
-
-def test_different_texts_without_urls_are_stored_separately(source: Source) -> None:
-    statement_store(source=source, parsed=parsed_statement(TEXT), raw=b"")
-    _, created = statement_store(source=source, parsed=parsed_statement("Other text."), raw=b"")
-
-    assert created is True
-    assert set(Statement.objects.values_list("canonical_url", flat=True)) == {""}
-
-
-def test_parsed_seed_statement_is_stored_once(source: Source, seed_bytes: bytes) -> None:
-    parsed = parse_text(seed_bytes)
-
-    first, created = statement_store(source=source, parsed=parsed, raw=seed_bytes)
-    again, created_again = statement_store(source=source, parsed=parsed, raw=seed_bytes)
-
-    assert (created, created_again) == (True, False)
-    assert again.pk == first.pk
-    assert bytes(Statement.objects.get().raw) == seed_bytes

@@ -1,0 +1,112 @@
+"""A real worker on the real broker, killed with SIGKILL mid-import again and again: afterwards
+every statement is stored exactly once. Runs when CELERY_BROKER_URL is set (as .ci/run does)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from statements.models import ImportRun, RawItem, Source, Statement
+from statements.tasks import import_source
+from tracker.celery import app
+
+PROJECT = Path(__file__).resolve().parents[2]
+FILES = 300
+KILLS = 20
+
+pytestmark = [
+    pytest.mark.skipif(
+        not os.environ.get("CELERY_BROKER_URL"), reason="no CELERY_BROKER_URL: no real worker"
+    ),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite",
+        reason="a worker process cannot see the in-memory SQLite test database",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _start_worker(name: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "--pool=solo",
+            "-n",
+            name,
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=WARNING",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[name], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("worker did not start")
+    return process
+
+
+@pytest.fixture
+def folder_source(tmp_path: Path) -> Source:
+    for number in range(FILES):
+        (tmp_path / f"statement-{number:04d}.txt").write_text(
+            f"Briefing {number}\n\nDate: 2026-01-{number % 28 + 1:02d}\n\n"
+            f"India and Japan discussed co-innovation, item {number}. " + "Details. " * 40
+        )
+    return Source.objects.create(name="Killed folder", kind=Source.Kind.FOLDER, path=str(tmp_path))
+
+
+def test_worker_killed_mid_import_twenty_times_loses_and_repeats_nothing(folder_source):
+    app.control.purge()
+    rng = random.Random(20)
+    name = f"kill-{os.getpid()}@localhost"
+    try:
+        for _ in range(KILLS):
+            worker = _start_worker(name)
+            import_source.delay(folder_source.pk)
+            time.sleep(rng.uniform(0.2, 1.5))
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+
+        worker = _start_worker(name)
+        app.control.purge()
+        import_source.delay(folder_source.pk)
+        deadline = time.monotonic() + 180
+        while not ImportRun.objects.filter(
+            source=folder_source, status=ImportRun.Status.OK
+        ).exists():
+            assert time.monotonic() < deadline, "the final import did not finish"
+            time.sleep(0.5)
+        worker.terminate()
+        worker.wait(timeout=30)
+    finally:
+        app.control.purge()
+
+    assert Statement.objects.count() == FILES
+    assert RawItem.objects.count() == FILES
+    assert not RawItem.objects.exclude(status=RawItem.Status.PARSED).exists()
+    titles = set(Statement.objects.values_list("title", flat=True))
+    assert titles == {f"Briefing {number}" for number in range(FILES)}
