@@ -80,27 +80,30 @@ def statement_store(*, raw_item: RawItem, parsed: ParsedStatement) -> tuple[Stat
     digest = content_hash(parsed.text)
     canonical = raw_item.canonical_url
     same = Q(content_hash=digest) | (Q(canonical_url=canonical) if canonical else Q())
-    statement = Statement.objects.filter(same).first()
-    created = False
-    if statement is None:
-        try:
-            with transaction.atomic():
-                statement = Statement.objects.create(
-                    source=raw_item.source,
-                    url=raw_item.url,
-                    canonical_url=canonical,
-                    title=parsed.title,
-                    published_on=parsed.published_on,
-                    speaker=parsed.speaker,
-                    text=parsed.text,
-                    content_hash=digest,
-                    fetched_at=raw_item.fetched_at or timezone.now(),
-                )
-                created = True
-        except IntegrityError:
-            statement = Statement.objects.filter(same).first()
-    raw_item.statement = statement
-    raw_item.status = RawItem.Status.PARSED if created else RawItem.Status.DUPLICATE
-    raw_item.error = ""
-    raw_item.save(update_fields=["statement", "status", "error"])
+    # One transaction for the statement and its raw item's mark: a worker killed in between
+    # must not leave a stored statement whose raw item still says "not parsed yet".
+    with transaction.atomic():
+        statement = Statement.objects.filter(same).first()
+        created = False
+        if statement is None:
+            try:
+                with transaction.atomic():
+                    statement = Statement.objects.create(
+                        source=raw_item.source,
+                        url=raw_item.url,
+                        canonical_url=canonical,
+                        title=parsed.title,
+                        published_on=parsed.published_on,
+                        speaker=parsed.speaker,
+                        text=parsed.text,
+                        content_hash=digest,
+                        fetched_at=raw_item.fetched_at or timezone.now(),
+                    )
+                    created = True
+            except IntegrityError:
+                statement = Statement.objects.filter(same).first()
+        raw_item.statement = statement
+        raw_item.status = RawItem.Status.PARSED if created else RawItem.Status.DUPLICATE
+        raw_item.error = ""
+        raw_item.save(update_fields=["statement", "status", "error"])
     return statement, created

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
+from tracker.celery import app as celery_app
 
 from .factories import TeamFactory, UserFactory
 
@@ -43,3 +44,13 @@ def team(team_lead, desk_staff, analyst):
 def other_team(roles):
     outsider = UserFactory(username="outsider", groups=[roles[DESK_STAFF]])
     return TeamFactory(name="Europe desk", members=[outsider])
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run enqueued tasks here even when a broker is set (CI's second pass)."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved

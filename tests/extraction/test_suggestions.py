@@ -17,7 +17,6 @@ from partners.models import Country, InvestmentArea, PolicyOpening
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Statement
-from tracker.celery import app as celery_app
 
 from ..factories import InvestmentAreaFactory, OpportunityFactory, SourceFactory
 from . import SAMPLES, SEED, statement_from_file, statement_from_text
@@ -31,14 +30,8 @@ def reference() -> None:
 
 
 @pytest.fixture(autouse=True)
-def tasks_in_process():
-    """Run the enqueued task here even when a broker is set (CI's second pass): these tests are
-    about the wiring and the service; tests/tracker runs a real worker."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager = conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
+def _in_process(tasks_in_process) -> None:
+    """These tests are about the wiring and the service; tests/tracker runs a real worker."""
 
 
 @pytest.fixture

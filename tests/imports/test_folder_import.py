@@ -167,7 +167,9 @@ def test_due_sources_are_claimed_once(db, folder):
     assert imports.sources_claim_due() == []
 
 
-def test_the_due_sources_job_imports_them(db, folder, django_capture_on_commit_callbacks):
+def test_the_due_sources_job_imports_them(
+    db, folder, django_capture_on_commit_callbacks, tasks_in_process
+):
     Source.objects.create(name="Due", kind=Source.Kind.FOLDER, path=str(folder))
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -19,8 +19,9 @@ from statements.tasks import import_source
 from tracker.celery import app
 
 PROJECT = Path(__file__).resolve().parents[2]
-FILES = 300
+BATCH = 150  # new files before each kill, so every killed import has work in hand
 KILLS = 20
+FILES = BATCH * KILLS
 
 pytestmark = [
     pytest.mark.skipif(
@@ -69,13 +70,16 @@ def _start_worker(name: str) -> subprocess.Popen:
     return process
 
 
-@pytest.fixture
-def folder_source(tmp_path: Path) -> Source:
-    for number in range(FILES):
-        (tmp_path / f"statement-{number:04d}.txt").write_text(
+def _write_batch(folder: Path, batch: int) -> None:
+    for number in range(batch * BATCH, (batch + 1) * BATCH):
+        (folder / f"statement-{number:05d}.txt").write_text(
             f"Briefing {number}\n\nDate: 2026-01-{number % 28 + 1:02d}\n\n"
             f"India and Japan discussed co-innovation, item {number}. " + "Details. " * 40
         )
+
+
+@pytest.fixture
+def folder_source(tmp_path: Path) -> Source:
     return Source.objects.create(name="Killed folder", kind=Source.Kind.FOLDER, path=str(tmp_path))
 
 
@@ -84,10 +88,16 @@ def test_worker_killed_mid_import_twenty_times_loses_and_repeats_nothing(folder_
     rng = random.Random(20)
     name = f"kill-{os.getpid()}@localhost"
     try:
-        for _ in range(KILLS):
+        for batch in range(KILLS):
+            _write_batch(Path(folder_source.path), batch)
+            first_of_batch = f"statement-{batch * BATCH:05d}.txt"
             worker = _start_worker(name)
             import_source.delay(folder_source.pk)
-            time.sleep(rng.uniform(0.2, 1.5))
+            deadline = time.monotonic() + 60
+            while not RawItem.objects.filter(name__gte=first_of_batch).exists():
+                assert time.monotonic() < deadline, "the worker never started the import"
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0, 0.3))
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
 
@@ -105,6 +115,8 @@ def test_worker_killed_mid_import_twenty_times_loses_and_repeats_nothing(folder_
     finally:
         app.control.purge()
 
+    killed_mid_run = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).count()
+    assert killed_mid_run >= KILLS // 2, "most kills should land in the middle of an import"
     assert Statement.objects.count() == FILES
     assert RawItem.objects.count() == FILES
     assert not RawItem.objects.exclude(status=RawItem.Status.PARSED).exists()
