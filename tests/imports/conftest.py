@@ -1,0 +1,1 @@
+from tests.statements.httpserver import http_server  # noqa: F401 - a fixture
