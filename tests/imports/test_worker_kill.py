@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from django.db import connection
 
 from statements.models import ImportRun, RawItem, Source, Statement
 from statements.tasks import import_source
+from tests.workers import start_worker, stop_worker
 from tracker.celery import app
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -41,35 +40,6 @@ def _test_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _start_worker(name: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": _test_database_url()}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tracker",
-            "worker",
-            "--pool=solo",
-            "-n",
-            name,
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=WARNING",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not app.control.ping(destination=[name], timeout=0.5):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("worker did not start")
-    return process
-
-
 def _write_batch(folder: Path, batch: int) -> None:
     for number in range(batch * BATCH, (batch + 1) * BATCH):
         (folder / f"statement-{number:05d}.txt").write_text(
@@ -91,7 +61,7 @@ def test_worker_killed_mid_import_twenty_times_loses_and_repeats_nothing(folder_
         for batch in range(KILLS):
             _write_batch(Path(folder_source.path), batch)
             first_of_batch = f"statement-{batch * BATCH:05d}.txt"
-            worker = _start_worker(name)
+            worker = start_worker(name, DATABASE_URL=_test_database_url())
             import_source.delay(folder_source.pk)
             deadline = time.monotonic() + 60
             while not RawItem.objects.filter(name__gte=first_of_batch).exists():
@@ -101,17 +71,18 @@ def test_worker_killed_mid_import_twenty_times_loses_and_repeats_nothing(folder_
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
 
-        worker = _start_worker(name)
+        worker = start_worker(name, DATABASE_URL=_test_database_url())
         app.control.purge()
+        last_run = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         import_source.delay(folder_source.pk)
         deadline = time.monotonic() + 180
+        # The run of this last task, not an earlier one that finished before its kill.
         while not ImportRun.objects.filter(
-            source=folder_source, status=ImportRun.Status.OK
+            source=folder_source, status=ImportRun.Status.OK, pk__gt=last_run
         ).exists():
             assert time.monotonic() < deadline, "the final import did not finish"
             time.sleep(0.5)
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop_worker(worker)
     finally:
         app.control.purge()
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.workers import start_worker, stop_worker
 from tracker.celery import app
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -23,43 +21,9 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def worker():
     name = f"test-{os.getpid()}@localhost"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tracker",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "-n",
-            name,
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=PROJECT,
-        env=os.environ.copy(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if app.control.ping(destination=[name], timeout=1.0):
-                break
-            if process.poll() is not None:
-                pytest.fail(f"worker exited early:\n{process.stdout.read()}")
-        else:
-            pytest.fail("worker did not answer a ping within 60 s")
-        yield name
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    process = start_worker(name)
+    yield name
+    stop_worker(process)
 
 
 def test_worker_answers_on_the_real_broker(worker):
