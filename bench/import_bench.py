@@ -549,7 +549,8 @@ def bench_pipeline(work: Path, count: int, firms: list[str], profiler: Profiler)
 
     def report(first: int, last: int, seconds: float) -> None:
         line(
-            f"  extract statements {first}-{last}: {(last - first + 1) / seconds:.0f} statements/s"
+            f"  extract statements {first}-{last}: {seconds:.1f} s, "
+            f"{(last - first + 1) / seconds:.1f} statements/s"
         )
 
     with profiler.phase("import"):
