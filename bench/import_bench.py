@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -502,27 +502,20 @@ def folder_source(folder: Path, name: str):
     return Source.objects.create(name=name, kind=Source.Kind.FOLDER, path=str(folder), country=home)
 
 
-def pipeline_run(source_id: int, report: Callable[[int, int, float], None] | None = None):
-    """Import the folder, then extract each new statement. Returns (run, store seconds, extract
-    seconds, store queries, extract queries); `report(first, last, seconds)` is called for each
-    tenth of the extraction, so a rate that falls as the database grows shows."""
-    from statements.extract import statement_extract
+def pipeline_run(source_id: int):
+    """The production path, in-process: `source_import` stores the folder, then
+    `queue_extraction` runs the extraction tasks a batch at a time, each followed by its
+    suggestion task. Returns (run, store seconds, extract seconds, store queries, extract
+    queries)."""
     from statements.imports import source_import
+    from statements.tasks import queue_extraction
 
     with counting_queries() as queries:
         started = time.perf_counter()
         run = source_import(source_id=source_id)
         stored = time.perf_counter()
         store_queries = queries.count
-        ids = run.new_statement_ids
-        step = max(len(ids) // 10, 1)
-        for first in range(0, len(ids), step):
-            slice_started = time.perf_counter()
-            for statement_id in ids[first : first + step]:
-                statement_extract(statement_id=statement_id)
-            if report:
-                last = min(first + step, len(ids))
-                report(first + 1, last, time.perf_counter() - slice_started)
+        queue_extraction(run.new_statement_ids)  # tasks run here: no broker is set
         extracted = time.perf_counter()
     return run, stored - started, extracted - stored, store_queries, queries.count - store_queries
 
@@ -547,14 +540,8 @@ def bench_pipeline(work: Path, count: int, firms: list[str], profiler: Profiler)
     )
     source = folder_source(folder, "Benchmark folder")
 
-    def report(first: int, last: int, seconds: float) -> None:
-        line(
-            f"  extract statements {first}-{last}: {seconds:.1f} s, "
-            f"{(last - first + 1) / seconds:.1f} statements/s"
-        )
-
     with profiler.phase("import"):
-        run, store_s, extract_s, store_q, extract_q = pipeline_run(source.pk, report)
+        run, store_s, extract_s, store_q, extract_q = pipeline_run(source.pk)
     new = len(run.new_statement_ids)
     total_s = store_s + extract_s
     line(
@@ -566,7 +553,7 @@ def bench_pipeline(work: Path, count: int, firms: list[str], profiler: Profiler)
         f"{store_q / max(new, 1):.1f} queries/statement"
     )
     line(
-        f"extract (statement_extract + suggestion on commit): {extract_s:.1f} s, "
+        f"extract (extract_statements tasks + their suggestion tasks): {extract_s:.1f} s, "
         f"{new / extract_s:.0f} statements/s, {extract_q / max(new, 1):.1f} queries/statement"
     )
     line(
@@ -667,7 +654,7 @@ def bench_find_mentions(firms: list[str], profiler: Profiler) -> None:
     for _ in range(100):
         gazetteer_get()
     line(
-        f"gazetteer_get, unchanged (version query per statement_extract): "
+        f"gazetteer_get, unchanged (version query per extraction batch): "
         f"{(time.perf_counter() - started) * 10:.2f} ms"
     )
 
@@ -735,8 +722,8 @@ def memory_pass(count: int, extract_count: int) -> dict:
         folder.mkdir()
         statements_write(folder, count, seed=1, firms=firms)
         source = folder_source(folder, "Benchmark folder")
-        from statements.extract import statement_extract
         from statements.imports import source_import
+        from statements.tasks import queue_extraction
 
         rss_before = high_water_mb()
         tracemalloc.start()
@@ -744,8 +731,7 @@ def memory_pass(count: int, extract_count: int) -> dict:
         _, store_peak = tracemalloc.get_traced_memory()
         rss_store = high_water_mb()
         tracemalloc.reset_peak()
-        for statement_id in run.new_statement_ids[:extract_count]:
-            statement_extract(statement_id=statement_id)
+        queue_extraction(run.new_statement_ids[:extract_count])
         _, extract_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         return {

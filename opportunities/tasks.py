@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 
-from statements.models import Statement
-
-from .suggestions import suggestion_propose
+from .proposals import suggestions_propose
 
 
 @shared_task(
     bind=True,
     acks_late=True,
     max_retries=5,
-    # A locked or unreachable database is worth waiting out; proposing again is idempotent.
-    autoretry_for=(OperationalError,),
+    # A locked or unreachable database is worth waiting out, and a batch that raced another
+    # one proposing from the same statement finds its rows next time; proposing is idempotent.
+    autoretry_for=(OperationalError, IntegrityError),
     retry_backoff=30,
     retry_backoff_max=1800,
     retry_jitter=True,
 )
-def propose_suggestions(self, statement_id: int) -> dict:
-    try:
-        suggestion = suggestion_propose(statement_id=statement_id)
-    except Statement.DoesNotExist:
-        # Deleted between extraction and this job: there is nothing left to propose from.
-        return {"statement": statement_id, "suggestion": None, "status": "gone"}
-    return {"statement": statement_id, "suggestion": suggestion.pk if suggestion else None}
+def propose_suggestions(self, statement_ids: list[int]) -> dict:
+    # Statements deleted since their extraction are skipped: nothing is left to propose from.
+    suggestions = suggestions_propose(statement_ids=statement_ids)
+    return {
+        "statements": len(statement_ids),
+        "suggestions": sorted(suggestion.pk for suggestion in suggestions.values()),
+    }

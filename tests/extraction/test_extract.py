@@ -411,8 +411,8 @@ def test_extraction_stamps_the_statement_and_signals_after_commit(
     statement = statement_from_text("India and Japan agreed on co-innovation.")
     received = []
 
-    def receiver(sender, statement_id: int, **kwargs) -> None:
-        received.append(statement_id)
+    def receiver(sender, statement_ids: list[int], **kwargs) -> None:
+        received.extend(statement_ids)
 
     statement_extracted.connect(receiver)
     try:
