@@ -3,7 +3,6 @@ automaton over case-folded text, cached per process and rebuilt when the partner
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -42,9 +41,16 @@ POLICY_PHRASES: dict[str, str | None] = {
     "Make in India": None,
 }
 PROPER_NOUNS = frozenset({Kind.COUNTRY, Kind.FIRM, Kind.CONTACT})
-# Length-preserving clean-up, so offsets in the folded text are offsets in the original.
-FOLD = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2019": "'", "\xa0": " "})
-WHITESPACE = re.compile(r"\s")
+# Length-preserving clean-up, so offsets in the folded text are offsets in the original: any
+# whitespace becomes a space, hyphens and apostrophes their ASCII forms.
+FOLD = str.maketrans(
+    {
+        **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2019": "'",
+    }
+)
 
 
 class Entry(NamedTuple):
@@ -77,7 +83,7 @@ def fold(text: str) -> str:
     folded = text.lower()
     if len(folded) != len(text):  # "İ" lower-cases to two characters; keep such ones as they are
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return WHITESPACE.sub(" ", folded.translate(FOLD))
+    return folded.translate(FOLD)
 
 
 def _case(kind: str, term: str) -> str:

@@ -11,6 +11,7 @@ from .gazetteer import Gazetteer, case_matches, fold
 from .sentences import SNIPPET_LIMIT, sentence_spans, snippet
 
 LONGEST_THEN_LEFTMOST = itemgetter(0, 1)
+BY_POSITION = itemgetter(3, 0)  # start, kind
 
 
 class Found(NamedTuple):
@@ -34,14 +35,18 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Found]:
         start, end = last - match.length + 1, last + 1
         if (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
             continue
-        if match.any_case:
-            candidates.append((start - end, start, end, match.entities))
-            continue
-        surface = text[start:end]
-        kept = [entry for entry in match.entries if case_matches(entry, surface)]
-        if kept:
-            entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in kept))
-            candidates.append((start - end, start, end, entities))
+        entities = match.entities
+        if not match.any_case:
+            surface = text[start:end]
+            if len(match.entries) == 1:  # the usual case: one entity, one spelling
+                if not case_matches(match.entries[0], surface):
+                    continue
+            else:
+                kept = [entry for entry in match.entries if case_matches(entry, surface)]
+                if not kept:
+                    continue
+                entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in kept))
+        candidates.append((start - end, start, end, entities))
     candidates.sort(key=LONGEST_THEN_LEFTMOST)
     sentences = sentence_spans(text)
     sentence_starts = [low for low, _ in sentences]
@@ -62,9 +67,5 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Found]:
         term = text[start:end]
         for kind, entity_id in entities:
             found.append(Found(kind, entity_id, term, start, end, around, index, sentence))
-    found.sort(key=_position)
+    found.sort(key=BY_POSITION)  # stable: the entities of one span keep their order
     return found
-
-
-def _position(item: Found) -> tuple:
-    return item.start, item.kind, item.entity_id or 0
