@@ -186,6 +186,15 @@ def _back_off(source: Source, error: str) -> None:
     )
 
 
+def import_runs_close_stale() -> int:
+    """Mark runs still "running" after the task's hard time limit as interrupted: their worker
+    was killed or timed out, and no one else will finish them. Returns how many."""
+    stale_before = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return ImportRun.objects.filter(
+        status=ImportRun.Status.RUNNING, started_at__lt=stale_before
+    ).update(status=ImportRun.Status.INTERRUPTED, finished_at=timezone.now())
+
+
 def sources_claim_due() -> list[int]:
     """Sources whose next run is due, each claimed with a conditional update so that two beat
     ticks (or two beat processes) never enqueue the same source twice."""

@@ -154,6 +154,7 @@ class ImportRun(models.Model):
         PARTIAL = "partial", "Succeeded with item errors"
         FAILED = "failed", "Failed"
         NOT_MODIFIED = "not_modified", "Nothing new (304)"
+        INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
