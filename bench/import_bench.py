@@ -1,6 +1,6 @@
 """Throughput and memory of the statement pipeline, on a fresh temporary SQLite database.
 
-    cd /work/main && DEBUG=1 .venv/bin/python bench/import_bench.py [--statements N] [--pages N]
+    cd /work/main && .venv/bin/python bench/import_bench.py [--statements N] [--pages N]
 
 Prints one figure a line: folder import (store, extract with its suggestion step, both), re-import,
 HTML parsing, `find_mentions` against a 20,000-term gazetteer, and peak memory. See README.md.
@@ -467,6 +467,9 @@ def line(text: str) -> None:
 
 def django_setup(database: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    # As in production: with DEBUG on, Django keeps the text of every query, bodies included.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.pop("CELERY_BROKER_URL", None)  # tasks, the suggestion step too, run in-process
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     sys.path.insert(0, str(PROJECT))
@@ -511,12 +514,18 @@ def pipeline_run(source_id: int):
     from statements.tasks import queue_extraction
 
     with counting_queries() as queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run = source_import(source_id=source_id)
-        stored = time.perf_counter()
+        stored, cpu_stored = time.perf_counter(), time.process_time()
         store_queries = queries.count
         queue_extraction(run.new_statement_ids)  # tasks run here: no broker is set
-        extracted = time.perf_counter()
+        extracted, cpu_extracted = time.perf_counter(), time.process_time()
+    line(
+        f"CPU time of this process (the wall-clock figures below also count waiting for a "
+        f"busy machine): store {cpu_stored - cpu_started:.1f} s, "
+        f"extract {cpu_extracted - cpu_stored:.1f} s, "
+        f"{len(run.new_statement_ids) / (cpu_extracted - cpu_started):.0f} statements/CPU-s"
+    )
     return run, stored - started, extracted - stored, store_queries, queries.count - store_queries
 
 
@@ -768,9 +777,11 @@ def bench_memory(count: int, extract_count: int) -> float:
 def machine() -> str:
     import sqlite3
 
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     return (
         f"machine: {os.cpu_count()} CPUs, {platform.machine()} {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+        f"; load average at start {load}"
     )
 
 
@@ -815,7 +826,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     traced = bench_memory(args.statements, args.memory_extract)
     line(f"tracemalloc peak (target < {TARGET_MEMORY_MB}): {verdict(traced < TARGET_MEMORY_MB)}")
-    line(f"total run time: {time.perf_counter() - started:.0f} s")
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
+    line(f"total run time: {time.perf_counter() - started:.0f} s; load average at end {load}")
 
 
 if __name__ == "__main__":

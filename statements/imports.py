@@ -27,7 +27,7 @@ from .services import (
 )
 
 # Items stored per batch: a batch costs a fixed number of queries and is one transaction.
-STORE_BATCH = 100
+STORE_BATCH = 250
 MAX_BACKOFF = datetime.timedelta(days=7)
 
 

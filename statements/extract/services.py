@@ -111,10 +111,15 @@ def _mentions_replace(ids: list[int], found: dict[int, list[Found]]) -> None:
 
 
 ENTITY_FIELDS = (Kind.COUNTRY, Kind.FIRM, Kind.CONTACT, Kind.AREA)
+NO_ENTITY = (None,) * len(ENTITY_FIELDS)
+# Kind -> the position of its entity among ENTITY_FIELDS (policy phrases have none).
+ENTITY_SLOT = {kind: index for index, kind in enumerate(ENTITY_FIELDS)}
 
 
 def _mention_row(statement_id: int, item: Found) -> tuple:
-    entities = tuple(item.entity_id if item.kind == kind else None for kind in ENTITY_FIELDS)
+    entities = NO_ENTITY
+    if (slot := ENTITY_SLOT.get(item.kind)) is not None:
+        entities = (*NO_ENTITY[:slot], item.entity_id, *NO_ENTITY[slot + 1 :])
     term = item.term[:TERM_LIMIT]
     return (statement_id, str(item.kind), term, item.start, item.end, item.snippet, *entities)
 
