@@ -200,9 +200,21 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["statement", "start"]
+        # One row per span and entity: a term that names two firms is two mentions. Partial
+        # constraints per kind, as a unique constraint over nullable columns never fires.
         constraints = [
+            *(
+                models.UniqueConstraint(
+                    fields=["statement", "start", "end", kind],
+                    condition=Q(kind=kind),
+                    name=f"mention_unique_{kind}_span",
+                )
+                for kind in ("country", "firm", "contact", "area")
+            ),
             models.UniqueConstraint(
-                fields=["statement", "kind", "start", "end"], name="mention_unique_span"
+                fields=["statement", "start", "end"],
+                condition=Q(kind="policy"),
+                name="mention_unique_policy_span",
             ),
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")),

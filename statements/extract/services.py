@@ -106,7 +106,7 @@ def _mentions_replace(ids: list[int], found: dict[int, list[Found]]) -> None:
     rows_insert(
         Mention,
         ["statement", "kind", "term", "start", "end", "snippet", *ENTITY_FIELDS],
-        (_mention_row(pk, item) for pk, items in found.items() for item in _one_per_span(items)),
+        (_mention_row(pk, item) for pk, items in found.items() for item in items),
     )
 
 
@@ -122,17 +122,6 @@ def _mention_row(statement_id: int, item: Found) -> tuple:
         entities = (*NO_ENTITY[:slot], item.entity_id, *NO_ENTITY[slot + 1 :])
     term = item.term[:TERM_LIMIT]
     return (statement_id, str(item.kind), term, item.start, item.end, item.snippet, *entities)
-
-
-def _one_per_span(found: list[Found]) -> Iterable[Found]:
-    # A mention is unique per (statement, kind, span): when one term names two entities of a
-    # kind, both are linked to the statement but the span is stored once, for the first.
-    seen: set[tuple[str, int, int]] = set()
-    for item in found:
-        span = (item.kind, item.start, item.end)
-        if span not in seen:
-            seen.add(span)
-            yield item
 
 
 def _openings_propose(
