@@ -179,6 +179,20 @@ class ImportRun(models.Model):
         return self.finished_at - self.started_at if self.finished_at else None
 
 
+MENTION_ENTITIES = ("country", "firm", "contact", "area")
+
+
+def _entity_matches_kind() -> Q:
+    """kind "firm": firm set, country, contact and area empty; and so on; "policy": all empty."""
+    condition = Q()
+    for kind in (*MENTION_ENTITIES, "policy"):
+        condition |= Q(
+            kind=kind,
+            **{f"{entity}__isnull": entity != kind for entity in MENTION_ENTITIES},
+        )
+    return condition
+
+
 class Mention(models.Model):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
@@ -205,16 +219,19 @@ class Mention(models.Model):
         constraints = [
             *(
                 models.UniqueConstraint(
-                    fields=["statement", "start", "end", kind],
+                    fields=["statement", "start", "end", *([kind] if kind != "policy" else [])],
                     condition=Q(kind=kind),
                     name=f"mention_unique_{kind}_span",
+                    violation_error_message="A mention of this at this span already exists.",
                 )
-                for kind in ("country", "firm", "contact", "area")
+                for kind in ("country", "firm", "contact", "area", "policy")
             ),
-            models.UniqueConstraint(
-                fields=["statement", "start", "end"],
-                condition=Q(kind="policy"),
-                name="mention_unique_policy_span",
+            models.CheckConstraint(
+                condition=_entity_matches_kind(),
+                name="mention_entity_matches_kind",
+                violation_error_message=(
+                    "A mention names exactly the entity its kind says (none for a policy phrase)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")),
