@@ -125,8 +125,8 @@ class OpportunityListForm(DashboardFilterForm):
     country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False, max_length=2)
     area = forms.SlugField(required=False, max_length=120)
     firm = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    closed_since = forms.DateField(required=False)
-    closed_until = forms.DateField(required=False)
+    closed_since = forms.DateField(required=False, widget=forms.DateInput({"type": "date"}))
+    closed_until = forms.DateField(required=False, widget=forms.DateInput({"type": "date"}))
     follow_up = forms.ChoiceField(
         choices=[("", "Any"), ("overdue", "Overdue"), ("week", "Due in the next 7 days")],
         required=False,
