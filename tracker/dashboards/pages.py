@@ -30,8 +30,10 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if scope is None:
         return invalid(request, form)
     statement = get_object_or_404(Statement.objects.select_related("source"), pk=pk)
-    mentions = list(statement.mentions.select_related("country", "firm", "area", "contact"))
-    policy_openings = list(statement.policy_openings.prefetch_related("areas"))
+    mentions = list(
+        statement.mentions.select_related("country", "firm__country", "area", "contact")
+    )
+    policy_openings = list(statement.policy_openings.all())
     query = scope.query()
 
     def link_for(mention: Mention) -> str | None:

@@ -83,7 +83,7 @@ def won_lost_by_month(*, scope: Scope, today: datetime.date) -> list[MonthRow]:
         scope.opportunities(dated=False)
         .filter(
             stage__in=Opportunity.CLOSED_STAGES,
-            closed_at__gte=day_start(first.replace(day=1)),
+            closed_at__gte=day_start(first),
             closed_at__lt=day_start(last + datetime.timedelta(days=1)),
         )
         .annotate(month=TruncMonth("closed_at"))

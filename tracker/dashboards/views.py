@@ -141,11 +141,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def month_group(scope: Scope, row: selectors.MonthRow) -> Group:
     last_day = row.month.replace(day=monthrange(row.month.year, row.month.month)[1])
+    # The list shows what the bar counts: closed in that month, within the date range.
     closed = {
         "since": None,
         "until": None,
-        "closed_since": row.month.isoformat(),
-        "closed_until": last_day.isoformat(),
+        "closed_since": max(row.month, scope.since or row.month).isoformat(),
+        "closed_until": min(last_day, scope.until or last_day).isoformat(),
     }
     label = f"{row.month:%b %Y}"
     won_href = opportunity_link(scope, stage=Opportunity.Stage.WON, **closed)
