@@ -11,7 +11,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from opportunities.models import FollowUp, Opportunity, Team, visible_team_ids
+from opportunities.models import (
+    SEE_ALL_PERMISSION,
+    FollowUp,
+    Opportunity,
+    Team,
+    visible_team_ids,
+)
 
 User = get_user_model()
 
@@ -77,6 +83,17 @@ class Scope:
             until=data.get("until"),
             params=params,
         )
+
+    @property
+    def is_everything(self) -> bool:
+        """True when the scope is every opportunity there is, so no filter is needed at all."""
+        sees_all = self.user.is_superuser or self.user.has_perm(SEE_ALL_PERMISSION)
+        narrowed = self.team or self.owner or self.since or self.until
+        return self.user.is_active and sees_all and not narrowed
+
+    def opportunity_ids(self) -> QuerySet[Opportunity] | None:
+        """A subquery of this scope's opportunity ids, or None when it is every opportunity."""
+        return None if self.is_everything else self.opportunities().values("pk")
 
     def opportunities(self, *, dated: bool = True) -> QuerySet[Opportunity]:
         """Visible opportunities of the team and owner; `dated` limits them to those created

@@ -107,8 +107,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     follow_ups = selectors.follow_ups_by_owner(scope=scope, today=today)
     for row in follow_ups:
         who = {"owner": row["owner"]} if row["owner"] else {"owner": None, "unassigned": 1}
-        full_name = f"{row['owner__first_name'] or ''} {row['owner__last_name'] or ''}"
-        row["name"] = full_name.strip() or row["owner__username"] or "Unassigned"
         row["overdue_href"] = follow_up_link(scope, due="overdue", **who)
         row["week_href"] = follow_up_link(scope, due="week", **who)
 
