@@ -196,6 +196,9 @@ def test_chart_links_lead_to_the_lists_behind_the_numbers(known, team_lead, desk
     won_link = next(link for link in links if link.startswith(won_link))
     assert titles(won_link) == {"Opportunity won"}
     assert titles(f"/dashboards/opportunities/?firm={known.firm.pk}") == set()
+    assert "/dashboards/opportunities/?stage=proposal&amp;currency=INR" in links
+    assert titles("/dashboards/opportunities/?stage=proposal&currency=INR") == {"Opportunity c"}
+    assert titles("/dashboards/opportunities/?stage=proposal&currency=USD") == set()
 
     overdue = f"/dashboards/follow-ups/?due=overdue&amp;owner={desk_staff.pk}"
     assert overdue in links

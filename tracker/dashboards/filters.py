@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from opportunities.models import (
+    CURRENCY_CODES,
     SEE_ALL_PERMISSION,
     FollowUp,
     Opportunity,
@@ -139,6 +140,9 @@ class OpportunityListForm(DashboardFilterForm):
     """The list behind every opportunity figure: the dashboard filters plus what was clicked."""
 
     stage = forms.ChoiceField(choices=[("", "Any"), *Opportunity.Stage.choices], required=False)
+    currency = forms.ChoiceField(
+        choices=[("", "Any"), *((code, code) for code in CURRENCY_CODES)], required=False
+    )
     country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False, max_length=2)
     area = forms.SlugField(required=False, max_length=120)
     firm = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
@@ -153,6 +157,8 @@ class OpportunityListForm(DashboardFilterForm):
         data = self.cleaned_data
         if data["stage"]:
             qs = qs.filter(stage=data["stage"])
+        if data["currency"]:
+            qs = qs.filter(currency=data["currency"])
         if data["country"]:
             qs = qs.filter(countries__code=data["country"])
         if data["area"]:

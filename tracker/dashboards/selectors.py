@@ -31,6 +31,7 @@ class StageRow:
     count: int = 0
     values: dict[str, Decimal] = field(default_factory=dict)
     href: str = ""
+    value_links: list[tuple[str, Decimal, str]] = field(default_factory=list)
 
 
 def pipeline_by_stage(*, scope: Scope) -> list[StageRow]:

@@ -47,6 +47,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     currency = selectors.main_currency(stages)
     for row in stages:
         row.href = opportunity_link(scope, stage=row.stage)
+        row.value_links = [
+            (code, total, opportunity_link(scope, stage=row.stage, currency=code))
+            for code, total in row.values.items()
+        ]
     count_chart = BarChart(
         "Opportunities by stage",
         [Bar(row.label, row.count, str(row.count), row.href) for row in stages],
@@ -58,7 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 row.label,
                 row.values.get(currency, 0),
                 f"{short_amount(row.values.get(currency, 0))}",
-                row.href,
+                opportunity_link(scope, stage=row.stage, currency=currency),
             )
             for row in stages
         ],
