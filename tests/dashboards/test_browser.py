@@ -100,7 +100,7 @@ def test_keyboard_reaches_and_follows_a_chart_link(browser, live_server, known, 
     page.keyboard.press("Tab")
     expect(page.locator(".skip")).to_be_focused()
     # Tab on until a bar of the won/lost chart has the focus, then follow it with Enter.
-    for _ in range(60):
+    for _ in range(150):
         page.keyboard.press("Tab")
         label = page.evaluate("document.activeElement.getAttribute('aria-label') || ''")
         if label.startswith("Won in"):
