@@ -4,12 +4,13 @@ selectors, shape charts and links."""
 from __future__ import annotations
 
 from calendar import monthrange
+from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from opportunities.models import Opportunity
@@ -28,11 +29,17 @@ def invalid(request: HttpRequest, form) -> HttpResponse:
 
 
 def opportunity_link(scope: Scope, **params: object) -> str:
-    return reverse("dashboards:opportunities") + scope.query(**params)
+    return list_path("dashboards:opportunities", get_script_prefix()) + scope.query(**params)
 
 
 def follow_up_link(scope: Scope, **params: object) -> str:
-    return reverse("dashboards:follow_ups") + scope.query(**params)
+    return list_path("dashboards:follow_ups", get_script_prefix()) + scope.query(**params)
+
+
+@lru_cache(maxsize=16)
+def list_path(name: str, script_prefix: str) -> str:
+    """reverse() once per list and script prefix: the overview builds a few hundred links."""
+    return reverse(name)
 
 
 @login_required
