@@ -19,6 +19,9 @@ BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE = (
 )
 
 
+LABEL_CHARS = 28
+
+
 @dataclass
 class Bar:
     label: str
@@ -37,12 +40,16 @@ class BarChart:
     title: str
     bars: list[Bar]
     colour: str = BLUE
-    width: int = 420
-    label_width: int = 130
+    width: int = 0  # set from the labels
+    label_width: float = 0
     bar_height: int = 22
     gap: int = 6
 
     def __post_init__(self) -> None:
+        # Room for the longest label (cut at LABEL_CHARS) at about 7.4 units a character.
+        longest = max((len(bar.label) for bar in self.bars), default=0)
+        self.label_width = max(70, min(LABEL_CHARS, longest) * 7.4 + 10)
+        self.width = round(self.label_width + 290)
         room = self.width - self.label_width - 70  # 70 for the figure after the bar
         peak = max((bar.value for bar in self.bars), default=0) or 1
         for index, bar in enumerate(self.bars):
@@ -59,7 +66,12 @@ class BarChart:
         return self.bar_height / 2 + 4
 
     @property
-    def label_x(self) -> int:
+    def display_width(self) -> int:
+        """Widest it is drawn, in CSS pixels: 13-unit text shows at about 17 px on a laptop."""
+        return round(self.width * 1.3)
+
+    @property
+    def label_x(self) -> float:
         return self.label_width - 6
 
 

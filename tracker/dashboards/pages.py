@@ -49,6 +49,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return "#policy-openings"
         return None
 
+    kinds = dict(Mention.Kind.choices)
     suggestions = list(statement.suggestions.select_related("opportunity"))
     # A suggestion may point at another team's opportunity: name it only to those who may see it.
     visible = set(
@@ -69,9 +70,13 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "highlighted": statement_highlight(
             text=statement.text, mentions=mentions, link_for=link_for
         ),
-        "mention_kinds": (
-            statement.mentions.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
-        ),
+        "mention_kinds": [
+            (kinds[row["kind"]].lower(), row["n"])
+            for row in statement.mentions.order_by()
+            .values("kind")
+            .annotate(n=Count("pk"))
+            .order_by("kind")
+        ],
         "suggestions": [(s, s.opportunity_id in visible) for s in suggestions],
         "opportunities": opportunities,
         "policy_openings": policy_openings,
