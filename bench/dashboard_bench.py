@@ -214,7 +214,11 @@ def main() -> None:
         f"{Opportunity.areas.through.objects.count():,} area links, "
         f"{Statement.objects.count():,} statements, {Source.objects.count()} sources"
     )
-    print(f"PostgreSQL {connection.pg_version}, Python {sys.version.split()[0]}")
+    print(
+        f"PostgreSQL {connection.pg_version}, Python {sys.version.split()[0]},"
+        f" {os.cpu_count()} cores,"
+        f" load average {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)"
+    )
     for username, who in [
         ("bench-lead", "team lead of 2 of 8 teams"),
         ("bench-admin", "superuser"),
@@ -228,6 +232,7 @@ def main() -> None:
             f" min {min(timings):.1f} ms over {len(timings)} runs; {len(queries)} queries"
             f" (target < {TARGET_MS} ms: {verdict})"
         )
+        print(f"    load average now {os.getloadavg()[0]:.1f}; slowest queries of one request:")
         for query in sorted(queries, key=lambda q: -float(q["time"]))[:6]:
             print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:110]}")
 
