@@ -283,3 +283,22 @@ def test_country_firm_and_area_pages(known, team_lead, client_for):
     assert client.get(reverse("dashboards:country", args=["ZZ"])).status_code == 404
     assert client.get(reverse("dashboards:firm", args=[987654])).status_code == 404
     assert client.get(reverse("dashboards:statement", args=[987654])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboards/firms/99999999999999999999999/",
+        "/dashboards/statements/9223372036854775808/",
+        "/dashboards/countries/J%00/",
+        "/dashboards/countries/JPN/",
+        "/dashboards/areas/no-such-area/",
+        "/dashboards/opportunities/?firm=99999999999999999999999",
+        "/dashboards/opportunities/?country=J%00",
+        "/dashboards/opportunities/?area=a%00b",
+        "/dashboards/opportunities/?page=99999999999999999999",
+    ],
+)
+def test_hostile_addresses_are_a_4xx_or_an_empty_page(known, team_lead, client_for, url):
+    response = client_for(team_lead).get(url)
+    assert response.status_code in (200, 400, 404), (url, response.status_code)
