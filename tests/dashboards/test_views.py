@@ -270,6 +270,10 @@ def test_country_firm_and_area_pages(known, team_lead, client_for):
     ]
     assert response.context["statement_total"] == 1
     assert "Opportunity other" not in response.content.decode()
+    # The statement count opens the admin's statement list filtered the same way.
+    admin_list = client.get(response.context["statements_href"])
+    assert admin_list.status_code == 200
+    assert admin_list.context["cl"].result_count == 1
 
     response = client.get(reverse("dashboards:area", args=["co-development"]))
     assert response.context["opportunity_total"] == 3
@@ -302,3 +306,16 @@ def test_country_firm_and_area_pages(known, team_lead, client_for):
 def test_hostile_addresses_are_a_4xx_or_an_empty_page(known, team_lead, client_for, url):
     response = client_for(team_lead).get(url)
     assert response.status_code in (200, 400, 404), (url, response.status_code)
+
+
+def test_admin_links_on_the_overview_open_filtered_admin_lists(known, team_lead, client_for):
+    client = client_for(team_lead)
+    page = client.get(OVERVIEW).content.decode()
+    mentions = f"/admin/statements/mention/?statement__id__exact={known.statement.pk}"
+    failed_runs = f"/admin/statements/importrun/?source__id__exact={known.source.pk}"
+    suggestions = "/admin/opportunities/suggestion/?status__exact=open"
+    for url, count in [(mentions, 4), (failed_runs + "&status__exact=failed", 1), (suggestions, 1)]:
+        assert url.replace("&", "&amp;") in page
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.context["cl"].result_count == count, url

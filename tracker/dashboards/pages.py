@@ -98,6 +98,7 @@ def entity_page(
     policy_openings: QuerySet[PolicyOpening],
     statements: QuerySet[Statement],
     list_params: dict[str, object],
+    statement_filter: str,
 ) -> HttpResponse:
     stage_labels = dict(Opportunity.Stage.choices)
     by_stage = [
@@ -128,6 +129,7 @@ def entity_page(
         ),
         "policy_openings": policy_openings.prefetch_related("areas")[:LIMIT],
         "statement_total": statements.count(),
+        "statements_href": reverse("admin:statements_statement_changelist") + statement_filter,
         "statements": statements[:LIMIT],
         "limit": LIMIT,
     }
@@ -150,6 +152,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         policy_openings=PolicyOpening.objects.filter(country=country),
         statements=country.statements.all(),
         list_params={"country": country.code},
+        statement_filter=f"?countries__id__exact={country.pk}",
     )
 
 
@@ -170,6 +173,7 @@ def firm_detail(request: HttpRequest, pk: int) -> HttpResponse:
         policy_openings=PolicyOpening.objects.filter(country=firm.country_id),
         statements=firm.statements.all(),
         list_params={"firm": firm.pk},
+        statement_filter=f"?firms__id__exact={firm.pk}",
     )
 
 
@@ -189,4 +193,5 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         policy_openings=PolicyOpening.objects.filter(areas=area),
         statements=area.statements.all(),
         list_params={"area": area.slug},
+        statement_filter=f"?areas__id__exact={area.pk}",
     )
