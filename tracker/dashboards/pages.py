@@ -14,7 +14,8 @@ from statements.models import Mention, Statement
 
 from .filters import DashboardFilterForm, Scope
 from .highlight import statement_highlight
-from .views import invalid, opportunity_link
+from .links import opportunity_link
+from .views import invalid
 
 LIMIT = 25
 
