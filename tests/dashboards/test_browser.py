@@ -92,6 +92,12 @@ def test_overview_chart_link_opens_the_filtered_list(browser, live_server, known
     expect(page.locator("#opportunity-list")).to_contain_text("Opportunity a")
     expect(page.locator("#opportunity-list")).not_to_contain_text("Opportunity other")
     shoot(page, "opportunity-list")
+
+    page.go_back()
+    page.locator("#follow-up-table").get_by_role("link", name="all overdue").click()
+    expect(page).to_have_url(re.compile(r"/dashboards/follow-ups/\?due=overdue$"))
+    expect(page.locator("#follow-up-list tbody tr")).to_have_count(2)
+    shoot(page, "follow-up-list")
     assert errors == []
 
 
@@ -136,6 +142,15 @@ def test_statement_shows_its_highlights_and_links(browser, live_server, known, t
     expect(page.get_by_role("heading", name="Japan", level=1)).to_be_visible()
     expect(page.locator("#entity-stages")).to_contain_text("Identified")
     shoot(page, "country")
+    page.go_back()
+    text.locator("a.mention-firm").click()
+    expect(page.get_by_role("heading", name="Tata Advanced", level=1)).to_be_visible()
+    shoot(page, "firm")
+    page.go_back()
+    text.locator("a.mention-area").click()
+    expect(page.get_by_role("heading", name="Co-development", level=1)).to_be_visible()
+    expect(page.locator("#entity-stages")).to_contain_text("Proposal")
+    shoot(page, "area")
 
 
 def test_a_statement_carrying_script_runs_none(browser, live_server, known, team_lead):
