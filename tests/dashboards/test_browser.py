@@ -1,0 +1,187 @@
+"""The dashboards in a real browser: Debian's headless Chromium driven by Playwright against
+pytest-django's live server. Screenshots go to test-artifacts/dashboards/ for people to look at."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.factories import MentionFactory, StatementFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards"
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed at /usr/bin/chromium (CI installs it with apt)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls from
+    # a thread with a running loop; the test's own factories are plain synchronous code.
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+    if saved is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+
+
+def shoot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def logged_in_page(browser: Browser, live_server, user, viewport=LAPTOP) -> Page:
+    page = browser.new_page(viewport=viewport)
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/")
+    # Not signed in: the dashboard sends us to the login page, which brings us back.
+    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/$"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pass-word-123")
+    page.click("input[type=submit]")
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    return page
+
+
+def test_overview_chart_link_opens_the_filtered_list(browser, live_server, known, team_lead):
+    page = logged_in_page(browser, live_server, team_lead)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    table = page.locator("#pipeline-table")
+    expect(table.get_by_role("row", name=re.compile(r"^Identified 2 "))).to_be_visible()
+    expect(page.locator("#source-table")).to_contain_text("MEA briefings")
+    expect(page.locator("#follow-up-table")).to_contain_text("desk")
+    # The stylesheet came from our own static files (no CDN): the header is styled.
+    header_colour = page.locator("header.top").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header_colour == "rgb(31, 45, 58)"
+    shoot(page, "overview-laptop")
+
+    page.locator('svg a[aria-label="Identified: 2"]').first.click()
+    expect(page).to_have_url(re.compile(r"/dashboards/opportunities/\?stage=identified$"))
+    rows = page.locator("#opportunity-list tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#opportunity-list")).to_contain_text("Opportunity a")
+    expect(page.locator("#opportunity-list")).not_to_contain_text("Opportunity other")
+    shoot(page, "opportunity-list")
+
+    page.go_back()
+    page.locator("#follow-up-table").get_by_role("link", name="all overdue").click()
+    expect(page).to_have_url(re.compile(r"/dashboards/follow-ups/\?due=overdue$"))
+    expect(page.locator("#follow-up-list tbody tr")).to_have_count(2)
+    shoot(page, "follow-up-list")
+    assert errors == []
+
+
+def test_keyboard_reaches_and_follows_a_chart_link(browser, live_server, known, team_lead):
+    page = logged_in_page(browser, live_server, team_lead)
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip")).to_be_focused()
+    # Tab on until a bar of the won/lost chart has the focus, then follow it with Enter.
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        label = page.evaluate("document.activeElement.getAttribute('aria-label') || ''")
+        if label.startswith("Won in"):
+            break
+    else:
+        pytest.fail("no won/lost bar took the keyboard focus")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"stage=won&closed_since=\d{4}-\d\d-01&closed_until="))
+
+
+def test_phone_layout_fits_the_screen(browser, live_server, known, team_lead):
+    page = logged_in_page(browser, live_server, team_lead, viewport=PHONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    shoot(page, "overview-phone")
+
+
+def test_statement_shows_its_highlights_and_links(browser, live_server, known, team_lead):
+    page = logged_in_page(browser, live_server, team_lead)
+    page.goto(live_server.url + reverse("dashboards:statement", args=[known.statement.pk]))
+    text = page.locator("#statement-text")
+    expect(text.locator("a.mention-country")).to_have_text("Japan")
+    expect(text.locator("a.mention-firm")).to_have_text("Tata Advanced")
+    expect(text.locator("a.mention-area")).to_have_text("co-development")
+    expect(text.locator("a.mention-policy")).to_have_text("FDI")
+    # The other team's opportunity feeds it too, but the team lead sees only their own.
+    expect(page.get_by_role("region", name="Opportunities it feeds")).to_contain_text(
+        "Opportunity a"
+    )
+    expect(page.locator("body")).not_to_contain_text("Opportunity other")
+    shoot(page, "statement")
+    text.locator("a.mention-country").click()
+    expect(page.get_by_role("heading", name="Japan", level=1)).to_be_visible()
+    expect(page.locator("#entity-stages")).to_contain_text("Identified")
+    shoot(page, "country")
+    page.go_back()
+    text.locator("a.mention-firm").click()
+    expect(page.get_by_role("heading", name="Tata Advanced", level=1)).to_be_visible()
+    shoot(page, "firm")
+    page.go_back()
+    text.locator("a.mention-area").click()
+    expect(page.get_by_role("heading", name="Co-development", level=1)).to_be_visible()
+    expect(page.locator("#entity-stages")).to_contain_text("Proposal")
+    shoot(page, "area")
+
+
+def test_a_statement_carrying_script_runs_none(browser, live_server, known, team_lead):
+    hostile = (
+        "Japan said <script>window.__pwned = 1</script> and "
+        '<img src=x onerror="window.__pwned = 2"> then </div><svg onload="window.__pwned=3">'
+    )
+    statement = StatementFactory(
+        title='<script>window.__pwned = 4</script>"><b>bold</b>', text=hostile
+    )
+    start = hostile.index("<script>")
+    MentionFactory(
+        statement=statement,
+        country=known.japan,
+        term="<script>",
+        start=start,
+        end=start + len("<script>"),
+    )
+    page = logged_in_page(browser, live_server, team_lead)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(live_server.url + reverse("dashboards:statement", args=[statement.pk]))
+    expect(page.locator("#statement-text")).to_contain_text("<script>window.__pwned = 1</script>")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        '<script>window.__pwned = 4</script>"><b>bold</b>'
+    )
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("#statement-text script, #statement-text img, h1 b").count() == 0
+    assert dialogs == []
+    shoot(page, "statement-hostile")
+    # And on the overview, which lists the newest statements.
+    page.goto(live_server.url + "/")
+    expect(page.locator("#statements-h + ul")).to_contain_text("<script>window.__pwned = 4")
+    assert page.evaluate("typeof window.__pwned") == "undefined"

@@ -1,0 +1,114 @@
+"""Query counts with 1,000 opportunities present: the dashboards aggregate in the database, so
+the count is the same as with a handful (no query per row, owner, country or source)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from opportunities.models import FollowUp, Opportunity
+from statements.models import ImportRun
+from tests.factories import (
+    ImportRunFactory,
+    InvestmentAreaFactory,
+    MentionFactory,
+    SourceFactory,
+    StatementFactory,
+    SuggestionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+OPPORTUNITIES = 1_000
+
+
+@pytest.fixture
+def many(known, team, other_team, desk_staff, team_lead):
+    """1,000 more opportunities over both teams, 8 owners, every stage, two countries and six
+    areas each, two follow-ups each; 20 statements with mentions and suggestions; 6 sources."""
+    owners = [desk_staff, team_lead] + [UserFactory(username=f"owner{i}") for i in range(6)]
+    team.members.add(*owners)
+    areas = [known.codev, known.training] + [InvestmentAreaFactory() for _ in range(4)]
+    stages = itertools.cycle(Opportunity.Stage.values)
+    now = timezone.now()
+    opportunities = Opportunity.objects.bulk_create(
+        Opportunity(
+            title=f"Bulk {i}",
+            team=team if i % 3 else other_team,
+            owner=owners[i % len(owners)],
+            stage=(stage := next(stages)),
+            close_reason="Done" if stage in Opportunity.CLOSED_STAGES else "",
+            closed_at=now - datetime.timedelta(days=i % 300)
+            if stage in Opportunity.CLOSED_STAGES
+            else None,
+            value=1000 * i,
+            currency=["USD", "INR", "EUR"][i % 3],
+        )
+        for i in range(OPPORTUNITIES)
+    )
+    Country, Area = Opportunity.countries.through, Opportunity.areas.through
+    Country.objects.bulk_create(
+        Country(opportunity=o, country=known.japan if i % 2 else known.france)
+        for i, o in enumerate(opportunities)
+    )
+    Area.objects.bulk_create(
+        Area(opportunity=o, investmentarea=areas[i % len(areas)])
+        for i, o in enumerate(opportunities)
+    )
+    today = timezone.localdate()
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            opportunity=o,
+            title=f"Follow-up {i}-{n}",
+            owner=owners[(i + n) % len(owners)],
+            due_date=today + datetime.timedelta(days=(i % 20) - 10 + n),
+        )
+        for i, o in enumerate(opportunities)
+        for n in range(2)
+    )
+    for _ in range(6):
+        source = SourceFactory()
+        ImportRunFactory(source=source, status=ImportRun.Status.FAILED)
+        ImportRunFactory(source=source)
+    for n in range(20):
+        statement = StatementFactory(source=known.source)
+        MentionFactory(statement=statement, country=known.japan)
+        SuggestionFactory(statement=statement)
+        opportunities[n].statements.add(statement)
+    return opportunities
+
+
+@pytest.mark.parametrize("who", ["team_lead", "superuser"])
+def test_overview_query_count_is_bounded(
+    many, request, client_for, django_assert_max_num_queries, who
+):
+    client = client_for(request.getfixturevalue(who))
+    with django_assert_max_num_queries(22):
+        response = client.get("/")
+    assert response.status_code == 200
+    total = sum(row.count for row in response.context["stages"])
+    assert total == (5 + 1 + OPPORTUNITIES if who == "superuser" else 5 + 666)
+
+
+def test_lists_and_pages_query_counts_are_bounded(
+    many, known, team_lead, client_for, django_assert_max_num_queries
+):
+    client = client_for(team_lead)
+    pages = {
+        "/dashboards/opportunities/": 14,
+        "/dashboards/opportunities/?country=JP&area=co-development&stage=won": 14,
+        "/dashboards/follow-ups/?due=overdue": 12,
+        reverse("dashboards:statement", args=[known.statement.pk]): 17,
+        reverse("dashboards:country", args=["JP"]): 16,
+        reverse("dashboards:area", args=["co-development"]): 16,
+        reverse("dashboards:firm", args=[known.firm.pk]): 16,
+    }
+    for url, budget in pages.items():
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.status_code == 200, url

@@ -1,0 +1,195 @@
+"""The filters every dashboard page reads from its URL (team, owner, date range)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from opportunities.models import (
+    CURRENCY_CODES,
+    SEE_ALL_PERMISSION,
+    FollowUp,
+    Opportunity,
+    Team,
+    visible_team_ids,
+)
+
+User = get_user_model()
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DashboardFilterForm(forms.Form):
+    """Team, owner and date range; the choices offered are only what the user may see."""
+
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="All")
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        team_ids = visible_team_ids(user)
+        teams = Team.objects.all()
+        owners = User.objects.filter(is_active=True)
+        if team_ids is not None:
+            teams = teams.filter(pk__in=team_ids)
+            owners = owners.filter(teams__in=team_ids).distinct()
+        self.fields["team"].queryset = teams
+        self.fields["owner"].queryset = owners.order_by("username")
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The start of the date range is after its end.")
+        return cleaned
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a page shows: the user's visible work narrowed by the URL's filters."""
+
+    user: object
+    team: Team | None = None
+    owner: object | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_form(cls, form: DashboardFilterForm, user) -> Scope:
+        data = form.cleaned_data
+        params = {}
+        for name in ("team", "owner"):
+            if data.get(name) is not None:
+                params[name] = str(data[name].pk)
+        for name in ("since", "until"):
+            if data.get(name):
+                params[name] = data[name].isoformat()
+        return cls(
+            user=user,
+            team=data.get("team"),
+            owner=data.get("owner"),
+            since=data.get("since"),
+            until=data.get("until"),
+            params=params,
+        )
+
+    @property
+    def is_everything(self) -> bool:
+        """True when the scope is every opportunity there is, so no filter is needed at all."""
+        sees_all = self.user.is_superuser or self.user.has_perm(SEE_ALL_PERMISSION)
+        narrowed = self.team or self.owner or self.since or self.until
+        return self.user.is_active and sees_all and not narrowed
+
+    def opportunity_ids(self) -> QuerySet[Opportunity] | None:
+        """A subquery of this scope's opportunity ids, or None when it is every opportunity."""
+        return None if self.is_everything else self.opportunities().values("pk")
+
+    def opportunities(self, *, dated: bool = True) -> QuerySet[Opportunity]:
+        """Visible opportunities of the team and owner; `dated` limits them to those created
+        in the date range."""
+        qs = Opportunity.objects.visible_to(self.user)
+        if self.team is not None:
+            qs = qs.filter(team=self.team)
+        if self.owner is not None:
+            qs = qs.filter(owner=self.owner)
+        return qs.filter(**self.date_lookups("created_at")) if dated else qs
+
+    def date_lookups(self, field_name: str) -> dict[str, datetime.datetime]:
+        """Bounds on a datetime field for the date range, as plain comparisons that can use an
+        index (a `__date` lookup would cast every row)."""
+        lookups = {}
+        if self.since:
+            lookups[f"{field_name}__gte"] = day_start(self.since)
+        if self.until:
+            lookups[f"{field_name}__lt"] = day_start(self.until + datetime.timedelta(days=1))
+        return lookups
+
+    def follow_ups(self) -> QuerySet[FollowUp]:
+        """Visible follow-ups of the team, owned by the owner (due dates ignore the range)."""
+        qs = FollowUp.objects.visible_to(self.user)
+        if self.team is not None:
+            qs = qs.filter(opportunity__team=self.team)
+        if self.owner is not None:
+            qs = qs.filter(owner=self.owner)
+        return qs
+
+    def query(self, **extra: object) -> str:
+        """This scope's filters with `extra` on top as a query string; None drops a filter."""
+        params = dict(self.params)
+        for name, value in extra.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = str(value)
+        return "?" + urlencode(params) if params else ""
+
+
+class OpportunityListForm(DashboardFilterForm):
+    """The list behind every opportunity figure: the dashboard filters plus what was clicked."""
+
+    stage = forms.ChoiceField(choices=[("", "Any"), *Opportunity.Stage.choices], required=False)
+    currency = forms.ChoiceField(
+        choices=[("", "Any"), *((code, code) for code in CURRENCY_CODES)], required=False
+    )
+    country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False, max_length=2)
+    area = forms.SlugField(required=False, max_length=120)
+    firm = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    closed_since = forms.DateField(required=False, widget=forms.DateInput({"type": "date"}))
+    closed_until = forms.DateField(required=False, widget=forms.DateInput({"type": "date"}))
+    follow_up = forms.ChoiceField(
+        choices=[("", "Any"), ("overdue", "Overdue"), ("week", "Due in the next 7 days")],
+        required=False,
+    )
+
+    def filter(self, qs: QuerySet[Opportunity], today: datetime.date) -> QuerySet[Opportunity]:
+        data = self.cleaned_data
+        if data["stage"]:
+            qs = qs.filter(stage=data["stage"])
+        if data["currency"]:
+            qs = qs.filter(currency=data["currency"])
+        if data["country"]:
+            qs = qs.filter(countries__code=data["country"])
+        if data["area"]:
+            qs = qs.filter(areas__slug=data["area"])
+        if data["firm"]:
+            qs = qs.filter(firms=data["firm"])
+        if data["closed_since"]:
+            qs = qs.filter(closed_at__gte=day_start(data["closed_since"]))
+        if data["closed_until"]:
+            next_day = data["closed_until"] + datetime.timedelta(days=1)
+            qs = qs.filter(closed_at__lt=day_start(next_day))
+        if data["follow_up"] == "overdue":
+            qs = qs.filter(next_follow_up__lt=today)
+        elif data["follow_up"] == "week":
+            qs = qs.filter(next_follow_up__range=(today, today + datetime.timedelta(days=7)))
+        return qs
+
+
+class FollowUpListForm(DashboardFilterForm):
+    due = forms.ChoiceField(
+        choices=[("", "Any open"), ("overdue", "Overdue"), ("week", "Due in the next 7 days")],
+        required=False,
+    )
+    unassigned = forms.BooleanField(required=False, label="Unassigned only")
+
+    def filter(self, qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
+        qs = qs.open()
+        if self.cleaned_data["unassigned"]:
+            qs = qs.filter(owner__isnull=True)
+        if self.cleaned_data["due"] == "overdue":
+            qs = qs.filter(due_date__lt=today)
+        elif self.cleaned_data["due"] == "week":
+            qs = qs.filter(due_date__range=(today, today + datetime.timedelta(days=7)))
+        return qs
