@@ -78,7 +78,12 @@ def known(team, other_team, desk_staff, team_lead) -> KnownData:
     ]:
         start = STATEMENT_TEXT.index(term)
         MentionFactory(
-            statement=statement, kind=kind, term=term, start=start, end=start + len(term), **fk
+            statement=statement,
+            kind=kind,
+            term=term,
+            start=start,
+            end=start + len(term),
+            **{"country": None, **fk},
         )
     suggestion = SuggestionFactory(statement=statement, title="India-Japan co-development")
 
