@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
 from django.db import OperationalError
 
 from statements.models import Statement
 
+from .digests import digests_send
 from .suggestions import suggestion_propose
 
 
@@ -27,3 +30,15 @@ def propose_suggestions(self, statement_id: int) -> dict:
         # Deleted between extraction and this job: there is nothing left to propose from.
         return {"statement": statement_id, "suggestion": None, "status": "gone"}
     return {"statement": statement_id, "suggestion": suggestion.pk if suggestion else None}
+
+
+@shared_task(
+    acks_late=True,
+    max_retries=3,
+    autoretry_for=(OperationalError,),
+    retry_backoff=60,
+    retry_jitter=True,
+)
+def send_daily_digests(day: str | None = None) -> dict:
+    """Beat runs this each morning; running it again the same day sends nothing twice."""
+    return digests_send(day=datetime.date.fromisoformat(day) if day else None)
