@@ -533,3 +533,7 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class TrackerUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, TeamMembershipInline]
+
+
+# The reminders' admin classes register themselves on import.
+from . import admin_reminders  # noqa: E402, F401

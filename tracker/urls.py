@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
+
+from opportunities.views import calendar_feed
 
 admin.site.site_header = "Defence-partnership tracker"
 admin.site.site_title = "Partnership tracker"
@@ -11,4 +13,6 @@ admin.site.index_title = "Partners, statements and opportunities"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    # Only the key's own alphabet reaches the view: no NUL bytes or odd text hit the database.
+    re_path(r"^calendar/(?P<key>[A-Za-z0-9_-]{20,64})\.ics$", calendar_feed, name="calendar-feed"),
 ]
