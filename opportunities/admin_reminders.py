@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.html import format_html
 
 from partners.admin_base import TrackerModelAdmin
 
 from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_url
-from .models import CalendarFeed, DigestLog
+from .commitments import commitment_accept, commitment_dismiss
+from .models import CalendarFeed, CommitmentCandidate, DigestLog, visible_team_ids
 
 
 @admin.register(DigestLog)
@@ -75,3 +81,82 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = calendar_feed_revoke(feeds=queryset)
         self.message_user(request, f"Revoked {count} calendar feeds.", messages.SUCCESS)
+
+
+class CommitmentActionForm(ActionForm):
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+        empty_label="owner (default: the opportunity's)…",
+    )
+    due_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Default: two weeks from today",
+    )
+
+
+@admin.register(CommitmentCandidate)
+class CommitmentCandidateAdmin(TrackerModelAdmin):
+    action_form = CommitmentActionForm
+    list_display = ["sentence", "phrase", "statement", "suggestion", "opportunity", "status"]
+    list_filter = ["status", "phrase"]
+    list_select_related = ["statement", "suggestion", "opportunity"]
+    search_fields = ["sentence", "statement__title"]
+    readonly_fields = [
+        "statement",
+        "suggestion",
+        "opportunity",
+        "phrase",
+        "sentence",
+        "start",
+        "status",
+        "follow_up",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    actions = ["accept", "dismiss"]
+
+    def get_queryset(self, request):
+        if not hasattr(request, "_visible_team_ids"):
+            request._visible_team_ids = visible_team_ids(request.user)
+        team_ids = request._visible_team_ids
+        candidates = super().get_queryset(request)
+        if team_ids is None:
+            return candidates
+        # Like suggestions, those not yet on an opportunity are everyone's to triage.
+        return candidates.filter(Q(opportunity__isnull=True) | Q(opportunity__team__in=team_ids))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(
+        description="Accept: make follow-ups (owner and due date beside the menu)",
+        permissions=["change"],
+    )
+    def accept(self, request, queryset) -> None:
+        fields = CommitmentActionForm.base_fields
+        try:
+            owner = fields["owner"].clean(request.POST.get("owner"))
+            due_date = fields["due_date"].clean(request.POST.get("due_date"))
+        except ValidationError:
+            self.message_user(request, "Give a valid owner and due date.", messages.ERROR)
+            return
+        self._decide(
+            request, queryset, "accepted", commitment_accept, owner=owner, due_date=due_date
+        )
+
+    @admin.action(description="Dismiss selected commitments", permissions=["change"])
+    def dismiss(self, request, queryset) -> None:
+        self._decide(request, queryset, "dismissed", commitment_dismiss)
+
+    def _decide(self, request, queryset, verb: str, service, **kwargs) -> None:
+        done = 0
+        for candidate_id in queryset.values_list("pk", flat=True):
+            try:
+                service(candidate_id=candidate_id, by=request.user, **kwargs)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        self.message_user(request, f"{done} commitments {verb}.")

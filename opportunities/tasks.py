@@ -9,6 +9,7 @@ from django.db import OperationalError
 
 from statements.models import Statement
 
+from .commitments import commitments_propose
 from .digests import digests_send
 from .suggestions import suggestion_propose
 
@@ -26,10 +27,15 @@ from .suggestions import suggestion_propose
 def propose_suggestions(self, statement_id: int) -> dict:
     try:
         suggestion = suggestion_propose(statement_id=statement_id)
+        commitments = commitments_propose(statement_id=statement_id)
     except Statement.DoesNotExist:
         # Deleted between extraction and this job: there is nothing left to propose from.
         return {"statement": statement_id, "suggestion": None, "status": "gone"}
-    return {"statement": statement_id, "suggestion": suggestion.pk if suggestion else None}
+    return {
+        "statement": statement_id,
+        "suggestion": suggestion.pk if suggestion else None,
+        "commitments": commitments,
+    }
 
 
 @shared_task(
