@@ -11,10 +11,20 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from partners.admin_base import TrackerModelAdmin
+from statements.fetch import FetchError, check_url
 
+from .admin import TeamScopedAdminMixin
 from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_url
 from .commitments import commitment_accept, commitment_dismiss
-from .models import CalendarFeed, CommitmentCandidate, DigestLog, visible_team_ids
+from .models import (
+    CalendarFeed,
+    CommitmentCandidate,
+    DigestLog,
+    WebhookDelivery,
+    WebhookEndpoint,
+    visible_team_ids,
+)
+from .webhooks import webhooks_retry
 
 
 @admin.register(DigestLog)
@@ -160,3 +170,80 @@ class CommitmentCandidateAdmin(TrackerModelAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         self.message_user(request, f"{done} commitments {verb}.")
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "team",
+            "url",
+            "is_active",
+            "on_suggestion_created",
+            "on_stage_changed",
+            "on_follow_up_overdue",
+        ]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except FetchError as error:  # refused (private address...) or does not resolve
+            raise ValidationError(str(error), code="url") from error
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
+    form = WebhookEndpointForm
+    list_display = [
+        "url",
+        "team",
+        "is_active",
+        "on_suggestion_created",
+        "on_stage_changed",
+        "on_follow_up_overdue",
+    ]
+    list_filter = ["is_active", "team"]
+    list_select_related = ["team"]
+    search_fields = ["url"]
+    readonly_fields = ["secret", "created_at", "updated_at"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
+    list_display = [
+        "created_at",
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+    ]
+    list_filter = ["status", "event"]
+    list_select_related = ["endpoint"]
+    search_fields = ["endpoint__url", "key"]
+    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def team_id_of(self, delivery: WebhookDelivery) -> int:
+        return delivery.endpoint.team_id
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("endpoint")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("opportunities.change_webhookendpoint")
+
+    @admin.action(description="Try failed deliveries again", permissions=["retry"])
+    def retry(self, request, queryset) -> None:
+        count = webhooks_retry(deliveries=queryset)
+        self.message_user(request, f"Queued {count} deliveries again.")

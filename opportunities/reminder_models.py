@@ -14,7 +14,7 @@ from django.db.models import Q
 from partners.models import TimeStamped
 from statements.models import Statement
 
-from .models import FollowUp, Opportunity, Suggestion, Team
+from .models import FollowUp, Opportunity, Suggestion, Team, TeamScopedQuerySet
 
 
 def new_key() -> str:
@@ -150,12 +150,18 @@ class WebhookEndpoint(TimeStamped):
     on_stage_changed = models.BooleanField("stage change", default=True)
     on_follow_up_overdue = models.BooleanField("follow-up overdue", default=True)
 
+    objects = TeamScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["team", "url"]
         verbose_name = "webhook endpoint"
 
     def __str__(self) -> str:
         return self.url
+
+
+class WebhookDeliveryQuerySet(TeamScopedQuerySet):
+    team_path = "endpoint__team"
 
 
 class WebhookDelivery(models.Model):
@@ -181,6 +187,8 @@ class WebhookDelivery(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

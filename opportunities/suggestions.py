@@ -14,6 +14,7 @@ from partners.models import Country, InvestmentArea
 from statements.models import Statement
 
 from .models import Opportunity, Suggestion, Team, visible_team_ids
+from .webhooks import suggestion_created_emit
 
 TITLE_LIMIT = 250
 KEY_LIMIT = 100
@@ -130,6 +131,8 @@ def suggestion_propose(*, statement_id: int) -> Suggestion | None:
             if match is not None:
                 suggestion.opportunity = match
                 suggestion.save(update_fields=["opportunity", "updated_at"])
+        if created:
+            suggestion_created_emit(suggestion=suggestion)
     return suggestion
 
 
