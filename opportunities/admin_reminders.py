@@ -35,6 +35,10 @@ class DigestLogAdmin(TrackerModelAdmin):
     search_fields = ["user__username", "user__email"]
     date_hierarchy = "day"
 
+    def get_queryset(self, request):
+        logs = super().get_queryset(request)
+        return logs if request.user.is_superuser else logs.filter(user=request.user)
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -208,6 +212,13 @@ class WebhookEndpointAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
     list_select_related = ["team"]
     search_fields = ["url"]
     readonly_fields = ["secret", "created_at", "updated_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        # Whoever holds the secret can forge events: only those who may edit the endpoint see it.
+        if not self.has_change_permission(request, obj):
+            fields.remove("secret")
+        return fields
 
 
 @admin.register(WebhookDelivery)

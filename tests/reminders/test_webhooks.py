@@ -234,3 +234,26 @@ def test_admin_refuses_internal_urls_and_shows_the_log(
     )
     log = admin.get(reverse("admin:opportunities_webhookdelivery_changelist"))
     assert "HTTP 500: boom" in log.content.decode()
+
+
+def test_only_those_who_may_edit_an_endpoint_see_its_secret(team, team_lead, analyst, client_for):
+    endpoint = endpoint_for(team, "https://hooks.example.org/in")
+    page = reverse("admin:opportunities_webhookendpoint_change", args=[endpoint.pk])
+
+    assert endpoint.secret in client_for(team_lead).get(page).content.decode()
+    response = client_for(analyst).get(page)
+    assert response.status_code == 200 and endpoint.secret not in response.content.decode()
+
+
+def test_another_teams_endpoints_and_deliveries_are_hidden(team, outsider, client_for) -> None:
+    endpoint = endpoint_for(team, "https://hooks.example.org/in")
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="follow_up.overdue", key="k", payload={}
+    )
+    client = client_for(outsider)
+    endpoint_page = reverse("admin:opportunities_webhookendpoint_change", args=[endpoint.pk])
+    delivery_page = reverse("admin:opportunities_webhookdelivery_change", args=[delivery.pk])
+    assert client.get(endpoint_page).status_code == 404
+    assert client.get(delivery_page).status_code == 404
+    listing = client.get(reverse("admin:opportunities_webhookdelivery_changelist"))
+    assert listing.context["cl"].result_count == 0
