@@ -21,6 +21,7 @@ from tests.extraction import statement_from_file, statement_from_text
 from tests.factories import OpportunityFactory, SuggestionFactory
 
 SAMPLES = Path(statements.__file__).parent / "samples"
+pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
 
 def sample_text(name: str) -> str:

@@ -13,7 +13,7 @@ from opportunities.models import DigestLog, FollowUp, Opportunity
 from opportunities.tasks import send_daily_digests
 from tests.factories import FollowUpFactory, OpportunityFactory, TeamFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 TODAY = timezone.localdate()
 
