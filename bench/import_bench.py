@@ -1,6 +1,6 @@
 """Throughput and memory of the statement pipeline, on a fresh temporary SQLite database.
 
-    cd /work/main && DEBUG=1 .venv/bin/python bench/import_bench.py [--statements N] [--pages N]
+    cd /work/main && .venv/bin/python bench/import_bench.py [--statements N] [--pages N]
 
 Prints one figure a line: folder import (store, extract with its suggestion step, both), re-import,
 HTML parsing, `find_mentions` against a 20,000-term gazetteer, and peak memory. See README.md.
@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -467,6 +467,9 @@ def line(text: str) -> None:
 
 def django_setup(database: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    # As in production: with DEBUG on, Django keeps the text of every query, bodies included.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.pop("CELERY_BROKER_URL", None)  # tasks, the suggestion step too, run in-process
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     sys.path.insert(0, str(PROJECT))
@@ -502,28 +505,27 @@ def folder_source(folder: Path, name: str):
     return Source.objects.create(name=name, kind=Source.Kind.FOLDER, path=str(folder), country=home)
 
 
-def pipeline_run(source_id: int, report: Callable[[int, int, float], None] | None = None):
-    """Import the folder, then extract each new statement. Returns (run, store seconds, extract
-    seconds, store queries, extract queries); `report(first, last, seconds)` is called for each
-    tenth of the extraction, so a rate that falls as the database grows shows."""
-    from statements.extract import statement_extract
+def pipeline_run(source_id: int):
+    """The production path, in-process: `source_import` stores the folder, then
+    `queue_extraction` runs the extraction tasks a batch at a time, each followed by its
+    suggestion task. Returns (run, store seconds, extract seconds, store queries, extract
+    queries)."""
     from statements.imports import source_import
+    from statements.tasks import queue_extraction
 
     with counting_queries() as queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run = source_import(source_id=source_id)
-        stored = time.perf_counter()
+        stored, cpu_stored = time.perf_counter(), time.process_time()
         store_queries = queries.count
-        ids = run.new_statement_ids
-        step = max(len(ids) // 10, 1)
-        for first in range(0, len(ids), step):
-            slice_started = time.perf_counter()
-            for statement_id in ids[first : first + step]:
-                statement_extract(statement_id=statement_id)
-            if report:
-                last = min(first + step, len(ids))
-                report(first + 1, last, time.perf_counter() - slice_started)
-        extracted = time.perf_counter()
+        queue_extraction(run.new_statement_ids)  # tasks run here: no broker is set
+        extracted, cpu_extracted = time.perf_counter(), time.process_time()
+    line(
+        f"CPU time of this process (the wall-clock figures below also count waiting for a "
+        f"busy machine): store {cpu_stored - cpu_started:.1f} s, "
+        f"extract {cpu_extracted - cpu_stored:.1f} s, "
+        f"{len(run.new_statement_ids) / (cpu_extracted - cpu_started):.0f} statements/CPU-s"
+    )
     return run, stored - started, extracted - stored, store_queries, queries.count - store_queries
 
 
@@ -547,14 +549,8 @@ def bench_pipeline(work: Path, count: int, firms: list[str], profiler: Profiler)
     )
     source = folder_source(folder, "Benchmark folder")
 
-    def report(first: int, last: int, seconds: float) -> None:
-        line(
-            f"  extract statements {first}-{last}: {seconds:.1f} s, "
-            f"{(last - first + 1) / seconds:.1f} statements/s"
-        )
-
     with profiler.phase("import"):
-        run, store_s, extract_s, store_q, extract_q = pipeline_run(source.pk, report)
+        run, store_s, extract_s, store_q, extract_q = pipeline_run(source.pk)
     new = len(run.new_statement_ids)
     total_s = store_s + extract_s
     line(
@@ -566,7 +562,7 @@ def bench_pipeline(work: Path, count: int, firms: list[str], profiler: Profiler)
         f"{store_q / max(new, 1):.1f} queries/statement"
     )
     line(
-        f"extract (statement_extract + suggestion on commit): {extract_s:.1f} s, "
+        f"extract (extract_statements tasks + their suggestion tasks): {extract_s:.1f} s, "
         f"{new / extract_s:.0f} statements/s, {extract_q / max(new, 1):.1f} queries/statement"
     )
     line(
@@ -667,7 +663,7 @@ def bench_find_mentions(firms: list[str], profiler: Profiler) -> None:
     for _ in range(100):
         gazetteer_get()
     line(
-        f"gazetteer_get, unchanged (version query per statement_extract): "
+        f"gazetteer_get, unchanged (version query per extraction batch): "
         f"{(time.perf_counter() - started) * 10:.2f} ms"
     )
 
@@ -735,8 +731,8 @@ def memory_pass(count: int, extract_count: int) -> dict:
         folder.mkdir()
         statements_write(folder, count, seed=1, firms=firms)
         source = folder_source(folder, "Benchmark folder")
-        from statements.extract import statement_extract
         from statements.imports import source_import
+        from statements.tasks import queue_extraction
 
         rss_before = high_water_mb()
         tracemalloc.start()
@@ -744,8 +740,7 @@ def memory_pass(count: int, extract_count: int) -> dict:
         _, store_peak = tracemalloc.get_traced_memory()
         rss_store = high_water_mb()
         tracemalloc.reset_peak()
-        for statement_id in run.new_statement_ids[:extract_count]:
-            statement_extract(statement_id=statement_id)
+        queue_extraction(run.new_statement_ids[:extract_count])
         _, extract_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         return {
@@ -782,9 +777,11 @@ def bench_memory(count: int, extract_count: int) -> float:
 def machine() -> str:
     import sqlite3
 
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     return (
         f"machine: {os.cpu_count()} CPUs, {platform.machine()} {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+        f"; load average at start {load}"
     )
 
 
@@ -829,7 +826,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     traced = bench_memory(args.statements, args.memory_extract)
     line(f"tracemalloc peak (target < {TARGET_MEMORY_MB}): {verdict(traced < TARGET_MEMORY_MB)}")
-    line(f"total run time: {time.perf_counter() - started:.0f} s")
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
+    line(f"total run time: {time.perf_counter() - started:.0f} s; load average at end {load}")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ from django.apps import AppConfig
 from django.db import transaction
 
 
-def queue_suggestions(sender, *, statement_id: int, **kwargs) -> None:
-    """Receiver of statements' `statement_extracted`: propose suggestions once committed."""
+def queue_suggestions(sender, *, statement_ids: list[int], **kwargs) -> None:
+    """Receiver of statements' `statement_extracted`: one proposal task per extracted batch,
+    enqueued once committed."""
     from .tasks import propose_suggestions  # imports models, so not before apps are ready
 
-    transaction.on_commit(partial(propose_suggestions.delay, statement_id))
+    transaction.on_commit(partial(propose_suggestions.delay, statement_ids))
 
 
 class OpportunitiesConfig(AppConfig):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,31 +19,46 @@ DEFAULT_DUE_DAYS = 14
 TITLE_LIMIT = 250
 
 
-def commitments_propose(*, statement_id: int) -> int:
-    """Store the statement's commitment sentences as candidates on its suggestion or, failing
-    that, on an opportunity that cites it. Re-running adds nothing twice. Returns how many new."""
+def commitments_propose(*, statement_ids: Iterable[int]) -> int:
+    """Store the statements' commitment sentences as candidates on each one's suggestion or,
+    failing that, on an opportunity that cites it. Re-running adds nothing twice. The queries
+    are the same in number for one statement or a batch. Returns how many are new."""
+    statement_ids = list(statement_ids)
     with transaction.atomic():
-        statement = Statement.objects.get(pk=statement_id)
-        suggestion = statement.suggestions.order_by("pk").first()
-        opportunity = (
-            suggestion.opportunity
-            if suggestion is not None
-            else statement.opportunities.order_by("pk").first()
-        )
-        if suggestion is None and opportunity is None:
+        targets: dict[int, tuple[int | None, int | None]] = {}
+        for statement_id, suggestion_id, opportunity_id in (
+            Suggestion.objects.filter(statement_id__in=statement_ids)
+            .order_by("-statement_id", "-pk")
+            .values_list("statement_id", "pk", "opportunity_id")
+        ):
+            targets[statement_id] = (suggestion_id, opportunity_id)  # the first one wins
+        citing = Opportunity.statements.through.objects.filter(statement_id__in=statement_ids)
+        for statement_id, opportunity_id in citing.order_by(
+            "-statement_id", "-opportunity_id"
+        ).values_list("statement_id", "opportunity_id"):
+            if statement_id not in targets or targets[statement_id][0] is None:
+                targets[statement_id] = (None, opportunity_id)
+        if not targets:
             return 0
-        known = set(statement.commitment_candidates.values_list("start", flat=True))
+        known = set(
+            CommitmentCandidate.objects.filter(statement_id__in=targets).values_list(
+                "statement_id", "start"
+            )
+        )
         fresh = [
             CommitmentCandidate(
-                statement=statement,
-                suggestion=suggestion,
-                opportunity=opportunity,
+                statement_id=statement_id,
+                suggestion_id=targets[statement_id][0],
+                opportunity_id=targets[statement_id][1],
                 phrase=found.phrase,
                 sentence=found.sentence,
                 start=found.start,
             )
-            for found in find_commitments(statement.text)
-            if found.start not in known
+            for statement_id, text in Statement.objects.filter(pk__in=targets)
+            .order_by("pk")
+            .values_list("pk", "text")
+            for found in find_commitments(text)
+            if (statement_id, found.start) not in known
         ]
         CommitmentCandidate.objects.bulk_create(fresh, ignore_conflicts=True)
     return len(fresh)

@@ -7,14 +7,12 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from partners.models import Country, InvestmentArea
 from statements.models import Statement
 
 from .models import Opportunity, Suggestion, Team, visible_team_ids
-from .webhooks import suggestion_created_emit
 
 TITLE_LIMIT = 250
 KEY_LIMIT = 100
@@ -47,27 +45,7 @@ def suggestion_title(*, home: Country, partners: list[Country], areas: list[Inve
     return title[:TITLE_LIMIT]
 
 
-def opportunity_match(
-    *, home: Country, partners: list[Country], areas: list[InvestmentArea]
-) -> Opportunity | None:
-    """An open opportunity with the same partner countries and at least one of the areas."""
-    partner_ids = {partner.pk for partner in partners}
-    candidates = (
-        Opportunity.objects.open()
-        .filter(areas__in=areas)
-        .filter(countries__in=partner_ids)
-        .distinct()
-        .order_by("-updated_at", "pk")
-        .prefetch_related("countries")
-    )
-    for opportunity in candidates:
-        # Opportunities may or may not list the home country; only the partners must agree.
-        if {country.pk for country in opportunity.countries.all()} - {home.pk} == partner_ids:
-            return opportunity
-    return None
-
-
-def _summary(statement: Statement, partners, areas, firms, openings) -> str:
+def suggestion_summary(statement: Statement, partners, areas, firms, openings) -> str:
     parts = [
         f"Proposed from “{statement.title}”"
         + (f" ({statement.published_on:%d %b %Y})" if statement.published_on else "")
@@ -80,60 +58,6 @@ def _summary(statement: Statement, partners, areas, firms, openings) -> str:
     if openings:
         parts.append("Policy openings: " + "; ".join(str(opening) for opening in openings) + ".")
     return "\n".join(parts)
-
-
-def suggestion_propose(*, statement_id: int) -> Suggestion | None:
-    """Propose one opportunity for the statement's home-partner pairing, or None.
-
-    A statement qualifies when it names the home country (or its source is the home
-    government), at least one partner country and at least one investment area. Re-running
-    updates the open suggestion in place; one staff have accepted or dismissed is left alone.
-    """
-    home = Country.objects.filter(code=settings.TRACKER_HOME_COUNTRY).first()
-    if home is None:
-        return None
-    with transaction.atomic():
-        statement = Statement.objects.select_related("source").get(pk=statement_id)
-        countries = list(statement.countries.all())
-        partners = sorted((c for c in countries if c.pk != home.pk), key=lambda c: c.name)
-        from_home = statement.source.country_id == home.pk
-        if not partners or not (from_home or len(partners) < len(countries)):
-            return None
-        # Most-mentioned areas first: they lead the title.
-        areas = list(
-            statement.areas.annotate(
-                weight=Count("mention", filter=Q(mention__statement=statement))
-            ).order_by("-weight", "name")
-        )
-        if not areas:
-            return None
-        firms = list(statement.firms.all())
-        openings = list(statement.policy_openings.all())
-        title = suggestion_title(home=home, partners=partners, areas=areas)
-        summary = _summary(statement, partners, areas, firms, openings)
-        suggestion, created = Suggestion.objects.get_or_create(
-            statement=statement,
-            key=suggestion_key(home=home, partners=partners),
-            defaults={"title": title, "summary": summary},
-        )
-        if suggestion.status != Suggestion.Status.OPEN:
-            return suggestion
-        if not created and (suggestion.title, suggestion.summary) != (title, summary):
-            suggestion.title, suggestion.summary = title, summary
-            suggestion.save(update_fields=["title", "summary", "updated_at"])
-        suggestion.countries.set([home, *partners])
-        suggestion.firms.set(firms)
-        suggestion.areas.set(areas)
-        suggestion.policy_openings.set(openings)
-        # A link staff made, or an earlier match, stands; only an unlinked suggestion is matched.
-        if suggestion.opportunity_id is None:
-            match = opportunity_match(home=home, partners=partners, areas=areas)
-            if match is not None:
-                suggestion.opportunity = match
-                suggestion.save(update_fields=["opportunity", "updated_at"])
-        if created:
-            suggestion_created_emit(suggestion=suggestion)
-    return suggestion
 
 
 def suggestion_accept(*, suggestion_id: int, by, team: Team | None = None) -> Opportunity:

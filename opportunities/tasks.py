@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
-from django.db import OperationalError
-
-from statements.models import Statement
+from django.db import IntegrityError, OperationalError
 
 from .commitments import commitments_propose
 from .digests import digests_send
 from .models import WebhookDelivery
-from .suggestions import suggestion_propose
+from .proposals import suggestions_propose
 from .webhooks import overdue_emit, retry_delay, webhook_attempt
 
 
@@ -20,22 +18,20 @@ from .webhooks import overdue_emit, retry_delay, webhook_attempt
     bind=True,
     acks_late=True,
     max_retries=5,
-    # A locked or unreachable database is worth waiting out; proposing again is idempotent.
-    autoretry_for=(OperationalError,),
+    # A locked or unreachable database is worth waiting out, and a batch that raced another
+    # one proposing from the same statement finds its rows next time; proposing is idempotent.
+    autoretry_for=(OperationalError, IntegrityError),
     retry_backoff=30,
     retry_backoff_max=1800,
     retry_jitter=True,
 )
-def propose_suggestions(self, statement_id: int) -> dict:
-    try:
-        suggestion = suggestion_propose(statement_id=statement_id)
-        commitments = commitments_propose(statement_id=statement_id)
-    except Statement.DoesNotExist:
-        # Deleted between extraction and this job: there is nothing left to propose from.
-        return {"statement": statement_id, "suggestion": None, "status": "gone"}
+def propose_suggestions(self, statement_ids: list[int]) -> dict:
+    # Statements deleted since their extraction are skipped: nothing is left to propose from.
+    suggestions = suggestions_propose(statement_ids=statement_ids)
+    commitments = commitments_propose(statement_ids=statement_ids)
     return {
-        "statement": statement_id,
-        "suggestion": suggestion.pk if suggestion else None,
+        "statements": len(statement_ids),
+        "suggestions": sorted(suggestion.pk for suggestion in suggestions.values()),
         "commitments": commitments,
     }
 

@@ -101,21 +101,54 @@ def stage_changed_emit(*, opportunity: Opportunity, previous: str) -> list[int]:
     )
 
 
-def suggestion_created_emit(*, suggestion: Suggestion) -> list[int]:
-    # Suggestions are everyone's to triage, so every team's subscribed endpoints hear of them.
-    return webhooks_emit(
-        event=Event.SUGGESTION_CREATED,
-        key=f"suggestion:{suggestion.pk}",
-        data={
-            "suggestion": {
-                "id": suggestion.pk,
-                "title": suggestion.title,
-                "key": suggestion.key,
-                "statement_id": suggestion.statement_id,
-                "opportunity_id": suggestion.opportunity_id,
-            }
-        },
+def suggestions_created_emit(*, suggestions: list[Suggestion]) -> int:
+    """Announce new suggestions to every team's subscribed endpoints (suggestions are
+    everyone's to triage). A fixed number of queries however many suggestions."""
+    endpoint_ids = list(
+        WebhookEndpoint.objects.filter(
+            is_active=True, **{SUBSCRIPTION[Event.SUGGESTION_CREATED]: True}
+        ).values_list("pk", flat=True)
     )
+    if not suggestions or not endpoint_ids:
+        return 0
+    rows = [
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event=Event.SUGGESTION_CREATED,
+            key=f"suggestion:{suggestion.pk}",
+            payload=_jsonable(
+                {
+                    "suggestion": {
+                        "id": suggestion.pk,
+                        "title": suggestion.title,
+                        "key": suggestion.key,
+                        "statement_id": suggestion.statement_id,
+                        "opportunity_id": suggestion.opportunity_id,
+                    }
+                }
+            ),
+        )
+        for suggestion in suggestions
+        for endpoint_id in endpoint_ids
+    ]
+    return len(_record(Event.SUGGESTION_CREATED, rows))
+
+
+def _record(event: str, rows: list[WebhookDelivery]) -> list[int]:
+    """Insert the deliveries not yet recorded (same endpoint and key) and queue the new ones."""
+    started = timezone.now()
+    with transaction.atomic():
+        WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        new_ids = list(
+            WebhookDelivery.objects.filter(
+                event=event,
+                status=WebhookDelivery.Status.PENDING,
+                attempts=0,
+                created_at__gte=started,
+            ).values_list("pk", flat=True)
+        )
+    _queue(new_ids)
+    return new_ids
 
 
 def overdue_emit(*, today: datetime.date | None = None) -> int:
@@ -131,42 +164,30 @@ def overdue_emit(*, today: datetime.date | None = None) -> int:
     if not endpoints:
         return 0
     rows = FollowUp.objects.overdue(today).filter(opportunity__team__in=endpoints.keys())
-    started = timezone.now()
-    with transaction.atomic():
-        fresh = [
-            WebhookDelivery(
-                endpoint_id=endpoint_id,
-                event=Event.FOLLOW_UP_OVERDUE,
-                key=f"overdue:{pk}:{due_date}",
-                payload=_jsonable(
-                    {
-                        "follow_up": {
-                            "id": pk,
-                            "title": title,
-                            "due_date": due_date,
-                            "owner_id": owner_id,
-                            "opportunity_id": opportunity_id,
-                            "days_overdue": (today - due_date).days,
-                        }
+    deliveries = [
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event=Event.FOLLOW_UP_OVERDUE,
+            key=f"overdue:{pk}:{due_date}",
+            payload=_jsonable(
+                {
+                    "follow_up": {
+                        "id": pk,
+                        "title": title,
+                        "due_date": due_date,
+                        "owner_id": owner_id,
+                        "opportunity_id": opportunity_id,
+                        "days_overdue": (today - due_date).days,
                     }
-                ),
-            )
-            for pk, title, due_date, owner_id, opportunity_id, team_id in rows.values_list(
-                "pk", "title", "due_date", "owner_id", "opportunity_id", "opportunity__team_id"
-            ).iterator(chunk_size=5000)
-            for endpoint_id in endpoints[team_id]
-        ]
-        WebhookDelivery.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
-        new_ids = list(
-            WebhookDelivery.objects.filter(
-                event=Event.FOLLOW_UP_OVERDUE,
-                status=WebhookDelivery.Status.PENDING,
-                attempts=0,
-                created_at__gte=started,
-            ).values_list("pk", flat=True)
+                }
+            ),
         )
-    _queue(new_ids)
-    return len(new_ids)
+        for pk, title, due_date, owner_id, opportunity_id, team_id in rows.values_list(
+            "pk", "title", "due_date", "owner_id", "opportunity_id", "opportunity__team_id"
+        ).iterator(chunk_size=5000)
+        for endpoint_id in endpoints[team_id]
+    ]
+    return len(_record(Event.FOLLOW_UP_OVERDUE, deliveries))
 
 
 def webhook_body(delivery: WebhookDelivery) -> bytes:

@@ -7,47 +7,28 @@ A source that fails as a whole backs off exponentially and shows its failures in
 from __future__ import annotations
 
 import datetime
-import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .fetch import FetchError, FetchResult, fetch
+from .candidates import Known, SourceFailed, candidate_fetch, source_candidates
+from .fetch import FetchError
 from .models import ImportRun, RawItem, Source, Statement
-from .parse import ParsedStatement, ParseError, index_links, parse_any, parse_feed
-from .services import canonical_url, content_hash, raw_item_store, statement_store
+from .parse import ParsedStatement, ParseError, parse_any
+from .services import (
+    Incoming,
+    content_hash,
+    raw_items_store,
+    statement_store,
+    statements_store,
+)
 
-FOLDER_SUFFIXES = (".txt", ".html", ".htm")
+# Items stored per batch: a batch costs a fixed number of queries and is one transaction.
+STORE_BATCH = 250
 MAX_BACKOFF = datetime.timedelta(days=7)
-
-
-class SourceFailed(Exception):
-    """The source as a whole could not be imported; `transient` says a retry may help."""
-
-    def __init__(self, message: str, *, transient: bool) -> None:
-        super().__init__(message)
-        self.transient = transient
-
-
-@dataclass
-class Candidate:
-    """One item a source offers: its identity, and how to get its bytes when it is new."""
-
-    url: str = ""
-    name: str = ""
-    hints: dict = field(default_factory=dict)
-    body: bytes | None = None
-    headers: dict = field(default_factory=dict)
-    fallback: bytes | None = None  # a feed entry's own content, if its page cannot be fetched
-
-
-def _headers(result: FetchResult) -> dict:
-    return {**result.headers, "X-Tracker-Final-URL": result.url}
 
 
 def raw_item_parse(raw_item: RawItem) -> ParsedStatement:
@@ -97,133 +78,77 @@ def statement_reprocess(*, statement_id: int) -> Statement:
     return statement
 
 
-def _feed_candidates(source: Source, result: FetchResult) -> Iterator[Candidate]:
-    for entry in parse_feed(result.body, base_url=result.url)[: source.max_items]:
-        hints = {"title": entry.title}
-        if entry.published_on:
-            hints["published_on"] = entry.published_on.isoformat()
-        fallback = None
-        if entry.content:
-            fallback = f"<html><body><h1>{entry.title}</h1>{entry.content}</body></html>".encode()
-        if entry.url:
-            yield Candidate(url=entry.url, hints=hints, fallback=fallback)
-        elif fallback:
-            yield Candidate(name=entry.title, hints=hints, body=fallback, headers=HTML_HEADERS)
+class _Batch:
+    """Items fetched and waiting to be stored together; the run's counts and errors."""
 
+    def __init__(self, source: Source, run: ImportRun) -> None:
+        self.source, self.run = source, run
+        self.items: list[Incoming] = []
+        self.counts = {"new": 0, "duplicate": 0, "failed": 0}
+        self.errors: list[dict] = []
 
-HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+    def fail(self, item: str, error: Exception | str) -> None:
+        self.counts["failed"] += 1
+        self.errors.append({"item": item, "error": str(error)})
 
-
-def _folder_candidates(source: Source) -> Iterator[Candidate]:
-    folder = Path(source.path)
-    if not folder.is_dir():
-        raise SourceFailed(f"Folder {folder} does not exist.", transient=False)
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() in FOLDER_SUFFIXES:
-            yield Candidate(name=path.name, body=path.read_bytes())
-
-
-def _candidates(source: Source, run: ImportRun) -> Iterator[Candidate]:
-    if source.kind == Source.Kind.FOLDER:
-        yield from _folder_candidates(source)
-        return
-    try:
-        result = fetch(source.url, etag=source.etag, last_modified=source.last_modified)
-    except FetchError as error:
-        raise SourceFailed(str(error), transient=error.transient) from error
-    if result.not_modified:
-        run.status = ImportRun.Status.NOT_MODIFIED
-        return
-    source.etag, source.last_modified = result.etag, result.last_modified
-    try:
-        if source.kind == Source.Kind.FEED:
-            yield from _feed_candidates(source, result)
-        elif source.kind == Source.Kind.INDEX:
-            for link in index_links(result.body, result.url, source.max_items, result.charset):
-                yield Candidate(url=link)
-        else:
-            yield Candidate(url=source.url, body=result.body, headers=_headers(result))
-    except ParseError as error:
-        raise SourceFailed(str(error), transient=False) from error
-
-
-class _Known:
-    """What this source already holds, read once per run so a re-import costs no per-item
-    queries: canonical URLs anywhere, and body hashes of this source's URL-less items."""
-
-    def __init__(self, source: Source) -> None:
-        # An item kept but never parsed (its worker died) is not known: it gets parsed now.
-        done = RawItem.objects.exclude(status=RawItem.Status.STORED)
-        self.urls = set(done.exclude(canonical_url="").values_list("canonical_url", flat=True))
-        self.bodies = set(
-            done.filter(source=source, canonical_url="").values_list("body_hash", flat=True)
-        )
-
-    def has(self, candidate: Candidate) -> bool:
-        if candidate.url:
-            return canonical_url(candidate.url) in self.urls
-        return hashlib.sha256(candidate.body or b"").hexdigest() in self.bodies
-
-
-def _import_candidate(source: Source, run: ImportRun, candidate: Candidate) -> str:
-    """Store and parse one item. Returns "new", "duplicate" or raises with a reason."""
-    body, headers = candidate.body, candidate.headers
-    if body is None:
-        try:
-            result = fetch(candidate.url)
-            body, headers = result.body, _headers(result)
-        except FetchError:
-            if candidate.fallback is None:
-                raise
-            body, headers = candidate.fallback, {**HTML_HEADERS, "X-Tracker-From": "feed entry"}
-    raw_item, created = raw_item_store(
-        source=source,
-        body=body,
-        url=candidate.url,
-        name=candidate.name,
-        headers=headers,
-        hints=candidate.hints,
-        run=run,
-    )
-    if not created and raw_item.status != RawItem.Status.STORED:
-        return "duplicate"
-    statement, new = raw_item_process(raw_item=raw_item)
-    if statement is None:
-        raise ParseError(raw_item.error)
-    if new:
-        run.new_statement_ids.append(statement.pk)
-    return "new" if new else "duplicate"
+    def store(self) -> None:
+        """Keep the raw bytes of every waiting item, then parse and store their statements."""
+        if not self.items:
+            return
+        stored = raw_items_store(source=self.source, items=self.items, run=self.run)
+        parsed: list[tuple[RawItem, ParsedStatement]] = []
+        failed: list[RawItem] = []
+        for item, (raw_item, created) in zip(self.items, stored, strict=True):
+            if not created and raw_item.status != RawItem.Status.STORED:
+                self.counts["duplicate"] += 1
+                continue
+            try:
+                parsed.append((raw_item, raw_item_parse(raw_item)))
+            except ParseError as error:
+                raw_item.status, raw_item.error = RawItem.Status.FAILED, str(error)
+                failed.append(raw_item)
+                self.fail(item.url or item.name, error)
+        RawItem.objects.bulk_update(failed, ["status", "error"])
+        for _, (statement, new) in zip(parsed, statements_store(parsed=parsed), strict=True):
+            self.counts["new" if new else "duplicate"] += 1
+            if new:
+                self.run.new_statement_ids.append(statement.pk)
+        self.items = []
 
 
 def source_import(*, source_id: int) -> ImportRun:
     """Import everything new from a source, and record the attempt as an ImportRun.
 
-    The run carries `new_statement_ids`, the statements this attempt stored."""
+    Items are stored a batch at a time, each batch committed on its own, so a worker killed
+    mid-run keeps what it stored. The run carries `new_statement_ids`, the statements this
+    attempt stored."""
     source = Source.objects.get(pk=source_id)
     run = ImportRun.objects.create(source=source, started_at=timezone.now())
     run.new_statement_ids = []  # for the caller to queue extraction of, after commit
-    known = _Known(source)
-    counts = {"new": 0, "duplicate": 0, "failed": 0}
-    errors: list[dict] = []
+    known = Known(source)
+    batch = _Batch(source, run)
     try:
-        for candidate in _candidates(source, run):
+        for candidate in source_candidates(source, run):
             run.fetched += 1
             if known.has(candidate):
-                counts["duplicate"] += 1
+                batch.counts["duplicate"] += 1
                 continue
             try:
-                counts[_import_candidate(source, run, candidate)] += 1
-            except (FetchError, ParseError) as error:
-                counts["failed"] += 1
-                errors.append({"item": candidate.url or candidate.name, "error": str(error)})
+                batch.items.append(candidate_fetch(candidate))
+            except FetchError as error:
+                batch.fail(candidate.url or candidate.name, error)
+            if len(batch.items) >= STORE_BATCH:
+                batch.store()
+        batch.store()
     except SourceFailed as error:
-        _finish(run, counts, errors, ImportRun.Status.FAILED)
+        batch.store()
+        _finish(run, batch.counts, batch.errors, ImportRun.Status.FAILED)
         _back_off(source, str(error))
         raise
     status = run.status
     if status != ImportRun.Status.NOT_MODIFIED:
-        status = ImportRun.Status.PARTIAL if counts["failed"] else ImportRun.Status.OK
-    _finish(run, counts, errors, status)
+        status = ImportRun.Status.PARTIAL if batch.counts["failed"] else ImportRun.Status.OK
+    _finish(run, batch.counts, batch.errors, status)
     _succeeded(source)
     return run
 
@@ -259,6 +184,15 @@ def _back_off(source: Source, error: str) -> None:
         last_run_at=now,
         next_run_at=now + delay,
     )
+
+
+def import_runs_close_stale() -> int:
+    """Mark runs still "running" after the task's hard time limit as interrupted: their worker
+    was killed or timed out, and no one else will finish them. Returns how many."""
+    stale_before = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return ImportRun.objects.filter(
+        status=ImportRun.Status.RUNNING, started_at__lt=stale_before
+    ).update(status=ImportRun.Status.INTERRUPTED, finished_at=timezone.now())
 
 
 def sources_claim_due() -> list[int]:

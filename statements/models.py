@@ -154,6 +154,7 @@ class ImportRun(models.Model):
         PARTIAL = "partial", "Succeeded with item errors"
         FAILED = "failed", "Failed"
         NOT_MODIFIED = "not_modified", "Nothing new (304)"
+        INTERRUPTED = "interrupted", "Interrupted (its worker stopped)"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
@@ -178,6 +179,20 @@ class ImportRun(models.Model):
         return self.finished_at - self.started_at if self.finished_at else None
 
 
+MENTION_ENTITIES = ("country", "firm", "contact", "area")
+
+
+def _entity_matches_kind() -> Q:
+    """kind "firm": firm set, country, contact and area empty; and so on; "policy": all empty."""
+    condition = Q()
+    for kind in (*MENTION_ENTITIES, "policy"):
+        condition |= Q(
+            kind=kind,
+            **{f"{entity}__isnull": entity != kind for entity in MENTION_ENTITIES},
+        )
+    return condition
+
+
 class Mention(models.Model):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
@@ -199,9 +214,24 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["statement", "start"]
+        # One row per span and entity: a term that names two firms is two mentions. Partial
+        # constraints per kind, as a unique constraint over nullable columns never fires.
         constraints = [
-            models.UniqueConstraint(
-                fields=["statement", "kind", "start", "end"], name="mention_unique_span"
+            *(
+                models.UniqueConstraint(
+                    fields=["statement", "start", "end", *([kind] if kind != "policy" else [])],
+                    condition=Q(kind=kind),
+                    name=f"mention_unique_{kind}_span",
+                    violation_error_message="A mention of this at this span already exists.",
+                )
+                for kind in ("country", "firm", "contact", "area", "policy")
+            ),
+            models.CheckConstraint(
+                condition=_entity_matches_kind(),
+                name="mention_entity_matches_kind",
+                violation_error_message=(
+                    "A mention names exactly the entity its kind says (none for a policy phrase)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from .models import ImportRun, RawItem, Source, Statement
 from .parse import ParsedStatement
+from .rows import rows_update
 
 
 def content_hash(text: str) -> str:
@@ -107,3 +109,121 @@ def statement_store(*, raw_item: RawItem, parsed: ParsedStatement) -> tuple[Stat
         raw_item.error = ""
         raw_item.save(update_fields=["statement", "status", "error"])
     return statement, created
+
+
+@dataclass
+class Incoming:
+    """One fetched item on its way into a batch: the bytes and what came with them."""
+
+    body: bytes
+    url: str = ""
+    name: str = ""
+    headers: dict = field(default_factory=dict)
+    hints: dict = field(default_factory=dict)
+
+    def key(self, source: Source) -> tuple:
+        """What makes two items the same raw item (see the RawItem unique constraints)."""
+        canonical = canonical_url(self.url)
+        if canonical:
+            return ("url", canonical)
+        return ("body", source.pk, hashlib.sha256(self.body).hexdigest())
+
+
+def raw_items_store(
+    *, source: Source, items: list[Incoming], run: ImportRun | None = None
+) -> list[tuple[RawItem, bool]]:
+    """`raw_item_store` for a batch, in a fixed number of queries: (raw item, created) each, in
+    order. An item repeated within the batch is created once."""
+    keys = [item.key(source) for item in items]
+    urls = [key[1] for key in keys if key[0] == "url"]
+    hashes = [key[2] for key in keys if key[0] == "body"]
+    same = Q(canonical_url__in=urls) | Q(source=source, canonical_url="", body_hash__in=hashes)
+    known = {_raw_key(raw): raw for raw in RawItem.objects.filter(same)}
+    new: dict[tuple, RawItem] = {}
+    for key, item in zip(keys, items, strict=True):
+        if key not in known and key not in new:
+            new[key] = RawItem(
+                source=source,
+                run=run,
+                url=item.url,
+                canonical_url=key[1] if key[0] == "url" else "",
+                name=item.name[:300],
+                body=item.body,
+                body_hash=hashlib.sha256(item.body).hexdigest(),
+                headers=item.headers,
+                hints=item.hints,
+            )
+    try:
+        with transaction.atomic():
+            RawItem.objects.bulk_create(new.values())
+    except IntegrityError:
+        # Another worker kept some of these between our check and our insert: one at a time.
+        return [raw_item_store(source=source, run=run, **asdict(item)) for item in items]
+    created: set[tuple] = set()
+    stored = []
+    for key in keys:
+        if key in new and key not in created:
+            created.add(key)
+            stored.append((new[key], True))
+        else:
+            stored.append((known.get(key) or new[key], False))
+    return stored
+
+
+def _raw_key(raw: RawItem) -> tuple:
+    if raw.canonical_url:
+        return ("url", raw.canonical_url)
+    return ("body", raw.source_id, raw.body_hash)
+
+
+def statements_store(
+    *, parsed: list[tuple[RawItem, ParsedStatement]]
+) -> list[tuple[Statement, bool]]:
+    """`statement_store` for a batch, in one transaction and a fixed number of queries:
+    (statement, created) for each raw item, in order."""
+    digests = [content_hash(statement.text) for _, statement in parsed]
+    urls = [raw.canonical_url for raw, _ in parsed if raw.canonical_url]
+    with transaction.atomic():
+        by_hash, by_url = {}, {}
+        for statement in Statement.objects.filter(
+            Q(content_hash__in=digests) | Q(canonical_url__in=urls)
+        ).only("pk", "content_hash", "canonical_url"):
+            by_hash[statement.content_hash] = statement
+            if statement.canonical_url:
+                by_url[statement.canonical_url] = statement
+        results, new = [], []
+        for (raw, statement), digest in zip(parsed, digests, strict=True):
+            twin = by_hash.get(digest) or by_url.get(raw.canonical_url or None)
+            if twin is None:
+                twin = Statement(
+                    source_id=raw.source_id,
+                    url=raw.url,
+                    canonical_url=raw.canonical_url,
+                    title=statement.title,
+                    published_on=statement.published_on,
+                    speaker=statement.speaker,
+                    text=statement.text,
+                    content_hash=digest,
+                    fetched_at=raw.fetched_at or timezone.now(),
+                )
+                new.append(twin)
+                by_hash[digest] = twin
+                if raw.canonical_url:
+                    by_url[raw.canonical_url] = twin
+                results.append((twin, True))
+            else:
+                results.append((twin, False))
+        try:
+            with transaction.atomic():
+                Statement.objects.bulk_create(new)
+        except IntegrityError:
+            # A concurrent worker stored some of these texts first: one at a time instead.
+            return [statement_store(raw_item=raw, parsed=statement) for raw, statement in parsed]
+        marks = []
+        for (raw, _), (statement, created) in zip(parsed, results, strict=True):
+            raw.statement = statement
+            raw.status = RawItem.Status.PARSED if created else RawItem.Status.DUPLICATE
+            raw.error = ""
+            marks.append((statement.pk, str(raw.status), "", raw.pk))
+        rows_update(RawItem, ["statement", "status", "error"], marks)
+    return results

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent after a statement's mentions are stored; kwargs: statement_id (int).
+# Sent once a batch of statements' mentions and links are committed; kwargs: statement_ids
+# (list of int, one or more).
 statement_extracted = Signal()

@@ -135,6 +135,7 @@ class MentionFactory(factory.django.DjangoModelFactory):
     statement = factory.SubFactory(StatementFactory)
     kind = Mention.Kind.COUNTRY
     term = "Japan"
+    country = factory.SubFactory(CountryFactory, code="JP")
     start = factory.Sequence(lambda n: n * 10)
     end = factory.LazyAttribute(lambda m: m.start + 5)
     snippet = "India and Japan discussed co-innovation."

@@ -81,10 +81,13 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and an in-process job share the file.
+    # WAL and a busy timeout let the dev server and an in-process job share the file; a 32 MB
+    # page cache (SQLite's default is 2 MB) keeps the mention indexes of a large import in memory.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
 else:

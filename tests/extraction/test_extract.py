@@ -360,8 +360,13 @@ def test_a_term_shared_by_two_entities_links_both(reference) -> None:
 
     assert result.firms == {steel.pk, systems.pk}
     assert set(statement.firms.all()) == {steel, systems}
-    # A span is stored once per kind (the table is unique on it); both firms are linked above.
-    assert statement.mentions.filter(kind=Mention.Kind.FIRM, term="Tata").count() == 1
+    # One mention per entity, each at the same span.
+    tata = statement.mentions.filter(kind=Mention.Kind.FIRM, term="Tata")
+    assert sorted(tata.values_list("firm_id", "start", "end")) == sorted(
+        [(steel.pk, 0, 4), (systems.pk, 0, 4)]
+    )
+    statement_extract(statement_id=statement.pk)
+    assert tata.count() == 2  # and again after re-extraction, not four
     # One phrase, two kinds: an investment area and a policy phrase at the same span.
     make_in_india = statement.mentions.filter(term="Make in India")
     assert set(make_in_india.values_list("kind", flat=True)) == {"area", "policy"}
@@ -411,8 +416,8 @@ def test_extraction_stamps_the_statement_and_signals_after_commit(
     statement = statement_from_text("India and Japan agreed on co-innovation.")
     received = []
 
-    def receiver(sender, statement_id: int, **kwargs) -> None:
-        received.append(statement_id)
+    def receiver(sender, statement_ids: list[int], **kwargs) -> None:
+        received.extend(statement_ids)
 
     statement_extracted.connect(receiver)
     try:

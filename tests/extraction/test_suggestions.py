@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from opportunities.models import Opportunity, Suggestion
+from opportunities.proposals import suggestion_propose
 from opportunities.suggestions import (
     TITLE_LIMIT,
     suggestion_key,
-    suggestion_propose,
     suggestion_title,
 )
 from opportunities.tasks import propose_suggestions
@@ -208,6 +208,6 @@ def test_proposing_twice_directly_never_duplicates(seed: Statement) -> None:
 
 
 def test_the_task_shrugs_at_a_deleted_statement(db) -> None:
-    result = propose_suggestions.apply(args=[987654]).get()
+    result = propose_suggestions.apply(args=[[987654]]).get()
 
-    assert result["suggestion"] is None
+    assert result == {"statements": 1, "suggestions": [], "commitments": 0}

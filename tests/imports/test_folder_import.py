@@ -178,6 +178,29 @@ def test_the_due_sources_job_imports_them(
     assert Statement.objects.count() == 6
 
 
+def test_runs_whose_worker_died_are_marked_interrupted_by_the_due_job(
+    folder_source, settings, tasks_in_process
+):
+    now = timezone.now()
+    limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    dead = ImportRun.objects.create(source=folder_source, started_at=now - limit * 2)
+    alive = ImportRun.objects.create(source=folder_source, started_at=now - limit / 2)
+    finished = ImportRun.objects.create(
+        source=folder_source,
+        started_at=now - limit * 3,
+        finished_at=now - limit * 3,
+        status=ImportRun.Status.OK,
+    )
+
+    import_due_sources.delay()
+
+    statuses = dict(ImportRun.objects.values_list("pk", "status"))
+    assert statuses[dead.pk] == ImportRun.Status.INTERRUPTED
+    assert statuses[alive.pk] == ImportRun.Status.RUNNING
+    assert statuses[finished.pk] == ImportRun.Status.OK
+    assert ImportRun.objects.get(pk=dead.pk).finished_at is not None
+
+
 def test_reprocess_parses_again_from_the_kept_bytes(folder_source):
     imports.source_import(source_id=folder_source.pk)
     statement = Statement.objects.get(title="India and Japan joint statement")

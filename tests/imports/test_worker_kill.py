@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from statements.imports import STORE_BATCH
 from statements.models import ImportRun, RawItem, Source, Statement
 from statements.tasks import import_source
 from tests.workers import start_worker, stop_worker
 from tracker.celery import app
 
 PROJECT = Path(__file__).resolve().parents[2]
-BATCH = 150  # new files before each kill, so every killed import has work in hand
+# New files before each kill: three store batches, so that a kill landing once the first batch
+# is committed finds the import with work in hand.
+BATCH = STORE_BATCH * 3
 KILLS = 20
 FILES = BATCH * KILLS
 
@@ -67,7 +70,7 @@ def test_worker_killed_mid_import_twenty_times_loses_and_repeats_nothing(folder_
             while not RawItem.objects.filter(name__gte=first_of_batch).exists():
                 assert time.monotonic() < deadline, "the worker never started the import"
                 time.sleep(0.02)
-            time.sleep(rng.uniform(0, 0.3))
+            time.sleep(rng.uniform(0, 0.05))
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
 

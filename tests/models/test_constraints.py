@@ -19,6 +19,7 @@ from ..factories import (
     CountryFactory,
     FirmFactory,
     FollowUpFactory,
+    InvestmentAreaFactory,
     MentionFactory,
     OpportunityFactory,
     PolicyOpeningFactory,
@@ -363,20 +364,58 @@ def test_mention_that_ends_before_it_starts_is_explained_by_full_clean() -> None
     assert_clear(error, "end")
 
 
-def test_mention_span_is_unique_per_statement_and_kind() -> None:
+def test_a_mention_is_unique_per_statement_span_and_entity() -> None:
     statement = StatementFactory()
-    MentionFactory(statement=statement, kind=Mention.Kind.COUNTRY, start=0, end=5)
+    japan = CountryFactory(code="JP")
+    MentionFactory(statement=statement, country=japan, start=0, end=5)
 
-    refused_by_database(
-        lambda: MentionFactory(statement=statement, kind=Mention.Kind.COUNTRY, start=0, end=5)
+    refused_by_database(lambda: MentionFactory(statement=statement, country=japan, start=0, end=5))
+
+    # Another entity, another kind or another statement at the same span is a mention of its own.
+    MentionFactory(statement=statement, country=CountryFactory(code="FR"), start=0, end=5)
+    MentionFactory(
+        statement=statement,
+        kind=Mention.Kind.AREA,
+        country=None,
+        area=InvestmentAreaFactory(),
+        start=0,
+        end=5,
     )
-
-    MentionFactory(statement=statement, kind=Mention.Kind.AREA, start=0, end=5)
-    MentionFactory(statement=StatementFactory(), kind=Mention.Kind.COUNTRY, start=0, end=5)
+    MentionFactory(statement=StatementFactory(), country=japan, start=0, end=5)
     error = full_clean_error(
-        MentionFactory.build(statement=statement, kind=Mention.Kind.COUNTRY, start=0, end=5)
+        MentionFactory.build(statement=statement, country=japan, start=0, end=5)
     )
     assert_clear(error, "already exists")
+
+
+def test_a_policy_phrase_is_stored_once_per_span() -> None:
+    statement = StatementFactory()
+    MentionFactory(statement=statement, kind=Mention.Kind.POLICY, country=None, start=0, end=3)
+
+    refused_by_database(
+        lambda: MentionFactory(
+            statement=statement, kind=Mention.Kind.POLICY, country=None, start=0, end=3
+        )
+    )
+
+
+def test_a_mention_names_the_entity_its_kind_says() -> None:
+    statement = StatementFactory()
+    japan = CountryFactory(code="JP")
+
+    refused_by_database(lambda: MentionFactory(statement=statement, country=None))
+    refused_by_database(lambda: MentionFactory(statement=statement, kind=Mention.Kind.AREA))
+    refused_by_database(
+        lambda: MentionFactory(statement=statement, kind=Mention.Kind.POLICY, country=japan)
+    )
+    refused_by_database(
+        lambda: MentionFactory(statement=statement, country=japan, firm=FirmFactory())
+    )
+
+    error = full_clean_error(
+        MentionFactory.build(statement=statement, kind=Mention.Kind.FIRM, country=japan)
+    )
+    assert_clear(error, "exactly the entity")
 
 
 def test_statement_content_hash_is_unique() -> None:

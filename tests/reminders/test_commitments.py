@@ -93,7 +93,7 @@ def forum(db):
 
 @pytest.mark.django_db
 def test_candidates_on_the_suggestion_keep_sentence_and_source(forum) -> None:
-    assert commitments_propose(statement_id=forum.statement_id) == 4
+    assert commitments_propose(statement_ids=[forum.statement_id]) == 4
 
     candidates = list(CommitmentCandidate.objects.all())
     assert {c.suggestion for c in candidates} == {forum}
@@ -105,18 +105,18 @@ def test_candidates_on_the_suggestion_keep_sentence_and_source(forum) -> None:
         "will hold",
     ]
     # Running again (re-extraction) adds nothing.
-    assert commitments_propose(statement_id=forum.statement_id) == 0
+    assert commitments_propose(statement_ids=[forum.statement_id]) == 0
     assert CommitmentCandidate.objects.count() == 4
 
 
 @pytest.mark.django_db
 def test_the_suggestion_job_proposes_them_and_none_for_a_courtesy_call(forum) -> None:
-    result = propose_suggestions.delay(forum.statement_id).get()
+    result = propose_suggestions.delay([forum.statement_id]).get()
     assert result["commitments"] == 4
 
     courtesy = statement_from_file(SAMPLES / "routine-courtesy-call.txt")
     SuggestionFactory(statement=courtesy)
-    assert propose_suggestions.delay(courtesy.pk).get()["commitments"] == 0
+    assert propose_suggestions.delay([courtesy.pk]).get()["commitments"] == 0
     assert not CommitmentCandidate.objects.filter(statement=courtesy).exists()
 
 
@@ -126,7 +126,7 @@ def test_a_statement_cited_by_an_opportunity_gets_them_on_it(team) -> None:
     opportunity = OpportunityFactory(team=team)
     opportunity.statements.add(statement)
 
-    commitments_propose(statement_id=statement.pk)
+    commitments_propose(statement_ids=[statement.pk])
 
     (candidate,) = CommitmentCandidate.objects.all()
     assert candidate.opportunity == opportunity and candidate.suggestion is None
@@ -135,12 +135,12 @@ def test_a_statement_cited_by_an_opportunity_gets_them_on_it(team) -> None:
 @pytest.mark.django_db
 def test_nothing_to_attach_to_means_no_candidates() -> None:
     statement = statement_from_text("Both sides agreed to meet.", title="Loose")
-    assert commitments_propose(statement_id=statement.pk) == 0
+    assert commitments_propose(statement_ids=[statement.pk]) == 0
 
 
 @pytest.mark.django_db
 def test_accepting_creates_exactly_one_follow_up(forum, desk_staff, team, team_lead) -> None:
-    commitments_propose(statement_id=forum.statement_id)
+    commitments_propose(statement_ids=[forum.statement_id])
     candidate = CommitmentCandidate.objects.get(phrase="will hold")
     opportunity = suggestion_accept(suggestion_id=forum.pk, by=desk_staff)
     due = timezone.localdate() + datetime.timedelta(days=30)
@@ -164,7 +164,7 @@ def test_accepting_creates_exactly_one_follow_up(forum, desk_staff, team, team_l
 
 @pytest.mark.django_db
 def test_accepting_before_the_suggestion_is_refused(forum, desk_staff) -> None:
-    commitments_propose(statement_id=forum.statement_id)
+    commitments_propose(statement_ids=[forum.statement_id])
     candidate = CommitmentCandidate.objects.first()
     with pytest.raises(ValidationError, match="accept its suggestion first"):
         commitment_accept(candidate_id=candidate.pk, by=desk_staff)
@@ -175,7 +175,7 @@ def test_accepting_before_the_suggestion_is_refused(forum, desk_staff) -> None:
 def test_another_teams_commitment_cannot_be_accepted(team, outsider) -> None:
     statement = statement_from_text("Both sides agreed to meet.", title="Japan only")
     OpportunityFactory(team=team).statements.add(statement)
-    commitments_propose(statement_id=statement.pk)
+    commitments_propose(statement_ids=[statement.pk])
     with pytest.raises(ValidationError, match="another team"):
         commitment_accept(candidate_id=CommitmentCandidate.objects.get().pk, by=outsider)
 
@@ -184,7 +184,7 @@ def test_another_teams_commitment_cannot_be_accepted(team, outsider) -> None:
 def test_admin_accepts_with_owner_and_due_date_and_dismisses(
     forum, desk_staff, team, client_for, django_assert_max_num_queries
 ) -> None:
-    commitments_propose(statement_id=forum.statement_id)
+    commitments_propose(statement_ids=[forum.statement_id])
     suggestion_accept(suggestion_id=forum.pk, by=desk_staff)
     admin = client_for(desk_staff)
     changelist = reverse("admin:opportunities_commitmentcandidate_changelist")

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
+from opportunities.proposals import suggestion_propose
 from opportunities.services import opportunity_move
-from opportunities.suggestions import suggestion_propose
 from opportunities.tasks import emit_overdue_webhooks
 from opportunities.webhooks import retry_delay, signature
 from partners.models import InvestmentArea

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from statements.extract import statement_extract
+from statements.extract import statements_extract
 from statements.models import Statement
+from statements.tasks import EXTRACT_BATCH
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         elif not again:
             statements = statements.filter(extracted_at__isnull=True)
         ids = list(statements.values_list("pk", flat=True))
-        for statement_id in tqdm(ids, desc="statements", unit="statement", disable=len(ids) < 2):
-            statement_extract(statement_id=statement_id)
+        with tqdm(total=len(ids), desc="statements", unit="statement", disable=len(ids) < 2) as bar:
+            for first in range(0, len(ids), EXTRACT_BATCH):
+                batch = ids[first : first + EXTRACT_BATCH]
+                statements_extract(statement_ids=batch)
+                bar.update(len(batch))
         self.stdout.write(self.style.SUCCESS(f"Extracted {len(ids)} statements."))

@@ -1,0 +1,125 @@
+"""What a source offers: the items of a feed, an index page, a page or a folder, each with its
+identity, and the bytes of each new one, fetched when needed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .fetch import FetchError, FetchResult, fetch
+from .models import ImportRun, RawItem, Source
+from .parse import ParseError, index_links, parse_feed
+from .services import Incoming, canonical_url
+
+FOLDER_SUFFIXES = (".txt", ".html", ".htm")
+
+
+class SourceFailed(Exception):
+    """The source as a whole could not be imported; `transient` says a retry may help."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+@dataclass
+class Candidate:
+    """One item a source offers: its identity, and how to get its bytes when it is new."""
+
+    url: str = ""
+    name: str = ""
+    hints: dict = field(default_factory=dict)
+    body: bytes | None = None
+    headers: dict = field(default_factory=dict)
+    fallback: bytes | None = None  # a feed entry's own content, if its page cannot be fetched
+
+
+def fetched_headers(result: FetchResult) -> dict:
+    return {**result.headers, "X-Tracker-Final-URL": result.url}
+
+
+def _feed_candidates(source: Source, result: FetchResult) -> Iterator[Candidate]:
+    for entry in parse_feed(result.body, base_url=result.url)[: source.max_items]:
+        hints = {"title": entry.title}
+        if entry.published_on:
+            hints["published_on"] = entry.published_on.isoformat()
+        fallback = None
+        if entry.content:
+            fallback = f"<html><body><h1>{entry.title}</h1>{entry.content}</body></html>".encode()
+        if entry.url:
+            yield Candidate(url=entry.url, hints=hints, fallback=fallback)
+        elif fallback:
+            yield Candidate(name=entry.title, hints=hints, body=fallback, headers=HTML_HEADERS)
+
+
+HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _folder_candidates(source: Source) -> Iterator[Candidate]:
+    folder = Path(source.path)
+    if not folder.is_dir():
+        raise SourceFailed(f"Folder {folder} does not exist.", transient=False)
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() in FOLDER_SUFFIXES:
+            yield Candidate(name=path.name, body=path.read_bytes())
+
+
+def source_candidates(source: Source, run: ImportRun) -> Iterator[Candidate]:
+    if source.kind == Source.Kind.FOLDER:
+        yield from _folder_candidates(source)
+        return
+    try:
+        result = fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+    except FetchError as error:
+        raise SourceFailed(str(error), transient=error.transient) from error
+    if result.not_modified:
+        run.status = ImportRun.Status.NOT_MODIFIED
+        return
+    source.etag, source.last_modified = result.etag, result.last_modified
+    try:
+        if source.kind == Source.Kind.FEED:
+            yield from _feed_candidates(source, result)
+        elif source.kind == Source.Kind.INDEX:
+            for link in index_links(result.body, result.url, source.max_items, result.charset):
+                yield Candidate(url=link)
+        else:
+            yield Candidate(url=source.url, body=result.body, headers=fetched_headers(result))
+    except ParseError as error:
+        raise SourceFailed(str(error), transient=False) from error
+
+
+class Known:
+    """What this source already holds, read once per run so a re-import costs no per-item
+    queries: canonical URLs anywhere, and body hashes of this source's URL-less items."""
+
+    def __init__(self, source: Source) -> None:
+        # An item kept but never parsed (its worker died) is not known: it gets parsed now.
+        done = RawItem.objects.exclude(status=RawItem.Status.STORED)
+        self.urls = set(done.exclude(canonical_url="").values_list("canonical_url", flat=True))
+        self.bodies = set(
+            done.filter(source=source, canonical_url="").values_list("body_hash", flat=True)
+        )
+
+    def has(self, candidate: Candidate) -> bool:
+        if candidate.url:
+            return canonical_url(candidate.url) in self.urls
+        return hashlib.sha256(candidate.body or b"").hexdigest() in self.bodies
+
+
+def candidate_fetch(candidate: Candidate) -> Incoming:
+    """The candidate's bytes: as offered, fetched, or the feed entry's own content when its page
+    cannot be fetched. Raises FetchError."""
+    body, headers = candidate.body, candidate.headers
+    if body is None:
+        try:
+            result = fetch(candidate.url)
+            body, headers = result.body, fetched_headers(result)
+        except FetchError:
+            if candidate.fallback is None:
+                raise
+            body, headers = candidate.fallback, {**HTML_HEADERS, "X-Tracker-From": "feed entry"}
+    return Incoming(
+        body=body, url=candidate.url, name=candidate.name, headers=headers, hints=candidate.hints
+    )
