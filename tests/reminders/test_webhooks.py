@@ -196,6 +196,7 @@ def test_new_suggestion_goes_to_every_subscribed_team(server, team, other_team) 
     for receiver in (japan, europe):
         ((_, body),) = receiver.posts
         assert json.loads(body)["data"]["suggestion"]["id"] == created.pk
+    assert WebhookDelivery.objects.count() == 2  # none for the endpoint that opted out
 
 
 def test_backoff_doubles_and_is_capped(settings) -> None:
