@@ -97,7 +97,7 @@ def _new_digest(user_id: int, links: _Links) -> Digest:
     )
 
 
-def lead_team_ids() -> dict[int, set[int]]:
+def lead_team_ids(*, exclude=()) -> dict[int, set[int]]:
     """Team leads (members holding the assign permission) and the teams they lead."""
     perm = Permission.objects.filter(
         content_type__app_label="opportunities", codename="assign_opportunity"
@@ -106,9 +106,11 @@ def lead_team_ids() -> dict[int, set[int]]:
         Q(groups__permissions__in=perm) | Q(user_permissions__in=perm), is_active=True
     )
     teams: dict[int, set[int]] = defaultdict(set)
-    for user_id, team_id in Team.members.through.objects.filter(
-        user__in=leads.values("pk")
-    ).values_list("user_id", "team_id"):
+    for user_id, team_id in (
+        Team.members.through.objects.filter(user__in=leads.values("pk"))
+        .exclude(user__in=exclude)
+        .values_list("user_id", "team_id")
+    ):
         teams[user_id].add(team_id)
     return teams
 
@@ -124,9 +126,13 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
             digests[user_id] = _new_digest(user_id, links)
         return digests[user_id]
 
+    # People already sent (or being sent) today's digest are not read again: a second run is
+    # cheap. The claim in digests_send is what guarantees nobody gets two.
+    already = DigestLog.objects.filter(day=day).values("user_id")
     week_end = day + datetime.timedelta(days=WEEK)
     follow_ups = (
         FollowUp.objects.filter(status=FollowUp.Status.OPEN, owner__isnull=False)
+        .exclude(owner__in=already)
         .filter(due_date__lte=week_end)
         .order_by("owner_id", "due_date", "pk")
         .values_list("pk", "owner_id", "title", "due_date", "opportunity__title")
@@ -145,6 +151,7 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
     stale = (
         Opportunity.objects.stale(now)
         .filter(owner__isnull=False)
+        .exclude(owner__in=already)
         .order_by("owner_id", "last_activity", "pk")
         .values_list("pk", "owner_id", "title", "stage", "last_activity")
     )
@@ -153,7 +160,7 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
         detail = f"{Opportunity.Stage(stage).label}, quiet for {quiet} days"
         digest_of(owner_id).stale.items.append(Item(title, links.opportunity(pk), detail=detail))
 
-    leads = lead_team_ids()
+    leads = lead_team_ids(exclude=already)
     if leads:
         _add_team_overdue(digest_of, leads, day, lead_days, links)
     return digests
@@ -225,7 +232,11 @@ def digests_send(*, day: datetime.date | None = None) -> dict[str, int]:
     """Send `day`'s digests (default today) to everyone not yet sent one for that day."""
     now = timezone.now()
     day = day or timezone.localdate(now)
-    digests = digests_collect(day=day, now=now)
+    return digests_deliver(digests=digests_collect(day=day, now=now), day=day)
+
+
+def digests_deliver(*, digests: dict[int, Digest], day: datetime.date) -> dict[str, int]:
+    """Claim each person's digest for `day`, then send the ones this call claimed."""
     users = {
         user.pk: user
         for user in get_user_model()
