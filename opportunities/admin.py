@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
 
 from . import services
+from .admin_filters import NextFollowUpRangeFilter, StaleFilter
 from .models import FollowUp, Note, Opportunity, Suggestion, Team, visible_team_ids
 from .resources import FollowUpResource, OpportunityResource
 from .suggestions import suggestion_accept, suggestion_dismiss
@@ -250,11 +251,14 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         "value_display",
         "probability",
         "next_follow_up_display",
+        "stale_display",
         "updated_at",
     ]
     list_filter = [
         "stage",
         NextFollowUpFilter,
+        NextFollowUpRangeFilter,
+        StaleFilter,
         MyOpportunitiesFilter,
         "team",
         ("countries", admin.RelatedOnlyFieldListFilter),
@@ -288,7 +292,13 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_next_follow_up().prefetch_related("countries")
+        return (
+            super()
+            .get_queryset(request)
+            .with_next_follow_up()
+            .with_stale()
+            .prefetch_related("countries")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -341,6 +351,13 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         if due < timezone.localdate():
             return format_html('<strong class="overdue">{} (overdue)</strong>', due)
         return due
+
+    @admin.display(description="stale", ordering="last_activity")
+    def stale_display(self, opportunity: Opportunity):
+        if not getattr(opportunity, "is_stale", False):
+            return ""
+        quiet = (timezone.now() - opportunity.last_activity).days
+        return format_html('<strong class="stale">quiet {} days</strong>', quiet)
 
     @admin.action(description="Assign selected to the chosen owner", permissions=["assign"])
     def assign_owner(self, request, queryset) -> None:
@@ -516,3 +533,7 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class TrackerUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, TeamMembershipInline]
+
+
+# The reminders' admin classes register themselves on import.
+from . import admin_reminders  # noqa: E402, F401

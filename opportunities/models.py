@@ -6,12 +6,14 @@ import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 from statements.models import Statement
+
+from .worklists import FollowUpWorkMixin, OpportunityWorkMixin
 
 CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 SEE_ALL_PERMISSION = "opportunities.view_all_teams"
@@ -51,21 +53,12 @@ class TeamScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.team_path}__in": Team.objects.filter(members=user)})
 
 
-class OpportunityQuerySet(TeamScopedQuerySet):
+class OpportunityQuerySet(OpportunityWorkMixin, TeamScopedQuerySet):
     def open(self) -> OpportunityQuerySet:
         return self.exclude(stage__in=Opportunity.CLOSED_STAGES)
 
-    def with_next_follow_up(self) -> OpportunityQuerySet:
-        """Annotate `next_follow_up`: the due date of the soonest open follow-up, or None."""
-        soonest = (
-            FollowUp.objects.filter(opportunity=OuterRef("pk"), status=FollowUp.Status.OPEN)
-            .order_by("due_date")
-            .values("due_date")[:1]
-        )
-        return self.annotate(next_follow_up=Subquery(soonest))
 
-
-class FollowUpQuerySet(TeamScopedQuerySet):
+class FollowUpQuerySet(FollowUpWorkMixin, TeamScopedQuerySet):
     team_path = "opportunity__team"
 
     def open(self) -> FollowUpQuerySet:
@@ -220,6 +213,9 @@ class FollowUp(TimeStamped):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     notes = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Bumped on every change; calendar SEQUENCE"
+    )
     history = HistoricalRecords()
 
     objects = FollowUpQuerySet.as_manager()
@@ -230,6 +226,7 @@ class FollowUp(TimeStamped):
         indexes = [
             models.Index(fields=["owner", "status", "due_date"], name="followup_owner_due_idx"),
             models.Index(fields=["status", "due_date"], name="followup_due_idx"),
+            models.Index(fields=["opportunity", "-updated_at"], name="followup_opp_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -247,7 +244,10 @@ class FollowUp(TimeStamped):
         return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
 
     def stamp_completion(self, when: datetime.datetime | None = None) -> None:
-        """Keep completed_at in step with the status, whichever form changed it."""
+        """Keep completed_at in step with the status, whichever form changed it, and count the
+        change so calendar clients replace their copy of the event (SEQUENCE)."""
+        if self.pk:
+            self.sequence += 1
         if self.status != self.Status.DONE:
             self.completed_at = None
         elif self.completed_at is None:
@@ -311,3 +311,26 @@ class Suggestion(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Digest log, calendar feeds, commitment candidates and webhooks live in their own module.
+from .reminder_models import (  # noqa: E402
+    CalendarFeed,
+    CommitmentCandidate,
+    DigestLog,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+__all__ = [
+    "CalendarFeed",
+    "CommitmentCandidate",
+    "DigestLog",
+    "FollowUp",
+    "Note",
+    "Opportunity",
+    "Suggestion",
+    "Team",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

@@ -17,6 +17,7 @@ from statements.rows import links_replace
 
 from .models import Opportunity, Suggestion
 from .suggestions import suggestion_key, suggestion_summary, suggestion_title
+from .webhooks import suggestions_created_emit
 
 
 @dataclass
@@ -56,6 +57,7 @@ def suggestions_propose(*, statement_ids: Iterable[int]) -> dict[int, Suggestion
         proposals = _proposals(home, list(statement_ids))
         if not proposals:
             return {}
+        started = timezone.now()
         suggestions = _suggestions_save(proposals)
         open_ones = [
             (proposal, suggestions[proposal.statement.pk])
@@ -64,6 +66,9 @@ def suggestions_propose(*, statement_ids: Iterable[int]) -> dict[int, Suggestion
         ]
         _links_replace(open_ones)
         _opportunities_match(home, open_ones)
+        suggestions_created_emit(
+            suggestions=[s for s in suggestions.values() if s.created_at >= started]
+        )
     return suggestions
 
 

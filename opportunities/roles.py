@@ -23,6 +23,7 @@ DESK_STAFF_WRITES = {
     "followup": ("add", "change", "delete"),
     "note": ("add", "change", "delete"),
     "suggestion": ("change",),
+    "commitmentcandidate": ("change",),
 }
 TEAM_LEAD_WRITES = {
     **DESK_STAFF_WRITES,
@@ -30,6 +31,7 @@ TEAM_LEAD_WRITES = {
     "investmentarea": ("add", "change"),
     "source": ("add", "change"),
     "suggestion": ("change", "delete"),
+    "webhookendpoint": ("add", "change", "delete"),
 }
 TEAM_LEAD_EXTRA = ("assign_opportunity",)
 

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import FollowUp, Opportunity
+from .webhooks import stage_changed_emit
 
 
 class StaleVersion(Exception):
@@ -16,6 +17,7 @@ class StaleVersion(Exception):
 
 def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
     """Save an edit made from `expected_version`; refuse it if someone saved in between."""
+    previous = None
     with transaction.atomic():
         if opportunity.pk:
             current = (
@@ -27,11 +29,14 @@ def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) 
                 raise StaleVersion(
                     f"Changed by someone else since you opened it (version {current.version})."
                 )
+            previous = current.stage
             if current.stage != opportunity.stage:
                 _stamp_stage_change(opportunity)
             opportunity.version = current.version + 1
         opportunity.full_clean()
         opportunity.save()
+        if previous is not None and previous != opportunity.stage:
+            stage_changed_emit(opportunity=opportunity, previous=previous)
     return opportunity
 
 
@@ -50,12 +55,14 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
     moved = 0
     with transaction.atomic():
         for opportunity in opportunities.select_for_update(of=("self",)).exclude(stage=stage):
+            previous = opportunity.stage
             opportunity.stage = stage
             if reason.strip():
                 opportunity.close_reason = reason.strip()
             _stamp_stage_change(opportunity)
             opportunity.version += 1
             opportunity.save()
+            stage_changed_emit(opportunity=opportunity, previous=previous)
             moved += 1
     return moved
 

@@ -42,6 +42,7 @@ MAX_REDIRECTS = 5
 # seconds would never trip it. The whole fetch therefore also gets this many timeouts in total.
 TOTAL_TIME_FACTOR = 4
 _CHUNK = 64 * 1024
+_POST_ANSWER_BYTES = 2048
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECTS = {301, 302, 303, 307, 308}
 # A last label that is a number is how inet_aton-style parsers (and browsers) recognise an IPv4
@@ -133,6 +134,55 @@ def fetch(
             raise FetchError(f"Redirect loop: {url} was already visited")
         visited.add(url)
     raise FetchError(f"Too many redirects (max {MAX_REDIRECTS}) from {start}")
+
+
+@dataclass(frozen=True)
+class PostResult:
+    status: int
+    body: bytes  # the start of the answer only, for a delivery log
+
+
+def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> PostResult:
+    """POST `body` to `url` under the same rules as a fetch (vetted, pinned to the vetted
+    address). Redirects are not followed: a 3xx is the answer. Raises FetchError."""
+    target = _vet(url)
+    parts = urlsplit(url)
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    if parts.query:
+        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    host_header = f"[{target.host}]" if ":" in target.host else target.host
+    if target.port != _DEFAULT_PORTS[target.scheme]:
+        host_header += f":{target.port}"
+    headers = {
+        "User-Agent": getattr(settings, "STATEMENTS_USER_AGENT", DEFAULT_USER_AGENT),
+        **headers,
+        "Host": host_header,
+    }
+    limits = urllib3.Timeout(connect=timeout, read=timeout)
+    for i, address in enumerate(target.addresses):
+        pool = _pool(target, address, limits)
+        try:
+            response = pool.urlopen(
+                "POST",
+                path,
+                body=body,
+                headers=headers,
+                redirect=False,
+                retries=False,
+                preload_content=False,
+            )
+            try:
+                return PostResult(response.status, response.read(_POST_ANSWER_BYTES))
+            finally:
+                response.close()
+        except (NewConnectionError, ConnectTimeoutError) as exc:
+            if i == len(target.addresses) - 1:
+                raise _connection_error(url, exc) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _connection_error(url, exc) from exc
+        finally:
+            pool.close()
+    raise FetchError(f"No address to connect to for {url}")  # unreachable: _vet gives at least one
 
 
 def _result(

@@ -148,6 +148,31 @@ STATEMENTS_USER_AGENT = env.str(
     "STATEMENTS_USER_AGENT", default="PartnershipTracker/1.0 (+statement importer)"
 )
 
+# Reminders: digests, stale work, calendar feeds and webhooks (opportunities/digests.py etc.).
+# Where links in mails and calendar events point: the address staff open the admin at.
+TRACKER_SITE_URL = env.str("TRACKER_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Days without a note, follow-up or stage change after which an open opportunity is stale, per
+# stage ("identified=30,qualifying=21,..."); stages not named use REMINDERS_STALE_DAYS_DEFAULT.
+REMINDERS_STALE_DAYS = env.dict(
+    "REMINDERS_STALE_DAYS",
+    cast={"value": int},
+    default={
+        "identified": 30,
+        "qualifying": 21,
+        "engaged": 14,
+        "proposal": 10,
+        "agreement": 10,
+        "on_hold": 90,
+    },
+)
+REMINDERS_STALE_DAYS_DEFAULT = env.int("REMINDERS_STALE_DAYS_DEFAULT", default=30)
+# Team leads' digests list their team's follow-ups overdue by more than this many days.
+REMINDERS_LEAD_OVERDUE_DAYS = env.int("REMINDERS_LEAD_OVERDUE_DAYS", default=3)
+# Webhook deliveries: attempts after the first, and the first wait (doubled each time, capped).
+WEBHOOKS_MAX_RETRIES = env.int("WEBHOOKS_MAX_RETRIES", default=5)
+WEBHOOKS_RETRY_BACKOFF = env.int("WEBHOOKS_RETRY_BACKOFF", default=60)
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
+
 # Celery: with no broker URL, tasks run in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

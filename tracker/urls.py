@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from opportunities.views import calendar_feed
 
 admin.site.site_header = "Defence-partnership tracker"
 admin.site.site_title = "Partnership tracker"
@@ -9,5 +11,7 @@ admin.site.index_title = "Partners, statements and opportunities"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Only the key's own alphabet reaches the view: no NUL bytes or odd text hit the database.
+    re_path(r"^calendar/(?P<key>[A-Za-z0-9_-]{20,64})\.ics$", calendar_feed, name="calendar-feed"),
     path("", include("tracker.dashboards.urls")),
 ]

@@ -20,7 +20,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities.models import FollowUp, Note, Opportunity, Suggestion, Team
+from opportunities.models import (
+    CalendarFeed,
+    CommitmentCandidate,
+    DigestLog,
+    FollowUp,
+    Note,
+    Opportunity,
+    Suggestion,
+    Team,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import ImportRun, Mention, RawItem, Source, Statement
 from tests.factories import (
@@ -45,7 +56,7 @@ APPS = ("partners", "statements", "opportunities")
 SMALL, LARGE = 20, 200
 PAGES = ("changelist", "change", "add", "history")
 # Admins that refuse adding by design (rows come from imports and extraction).
-ADD_REFUSED = {ImportRun, Mention, RawItem}
+ADD_REFUSED = {ImportRun, Mention, RawItem, DigestLog, CommitmentCandidate, WebhookDelivery}
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -194,6 +205,67 @@ def add_suggestions(count: int) -> None:
         suggestion.countries.add(japan)
 
 
+def add_digest_logs(count: int) -> None:
+    start = DigestLog.objects.count()
+    for n in range(count):
+        DigestLog.objects.create(
+            user=UserFactory(username=f"digest{start + n}"),
+            day=timezone.localdate(),
+            run="00000000-0000-0000-0000-000000000001",
+            status=DigestLog.Status.SENT,
+        )
+
+
+def add_calendar_feeds(count: int) -> None:
+    start = CalendarFeed.objects.count()
+    for n in range(count):
+        CalendarFeed.objects.create(user=UserFactory(username=f"calendar{start + n}"))
+
+
+def add_commitments(count: int) -> None:
+    statement, start = _statement(), CommitmentCandidate.objects.count()
+    suggestion = SuggestionFactory(statement=statement)
+    opportunity = OpportunityFactory(team=_team())
+    CommitmentCandidate.objects.bulk_create(
+        CommitmentCandidate(
+            statement=statement,
+            suggestion=suggestion,
+            opportunity=opportunity if n % 2 else None,
+            phrase="agreed to",
+            sentence=f"Both sides agreed to meet {n} times.",
+            start=(start + n) * 40,
+        )
+        for n in range(count)
+    )
+
+
+def _endpoint(n: int) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(team=_team(), url=f"https://hooks.example.org/{n}")
+
+
+def add_webhook_endpoints(count: int) -> None:
+    start = WebhookEndpoint.objects.count()
+    for n in range(count):
+        _endpoint(start + n)
+
+
+def add_webhook_deliveries(count: int) -> None:
+    endpoint = WebhookEndpoint.objects.first() or _endpoint(0)
+    start = WebhookDelivery.objects.count()
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=WebhookDelivery.Event.STAGE_CHANGED,
+            key=f"stage:{start + n}",
+            payload={"n": n},
+            attempts=1,
+            response_status=500,
+            last_error="HTTP 500",
+        )
+        for n in range(count)
+    )
+
+
 @dataclass(frozen=True)
 class Rows:
     model: type[Model]
@@ -219,6 +291,11 @@ ROWS = [
     Rows(FollowUp, add_follow_ups),
     Rows(Note, add_notes),
     Rows(Suggestion, add_suggestions),
+    Rows(DigestLog, add_digest_logs),
+    Rows(CalendarFeed, add_calendar_feeds),
+    Rows(CommitmentCandidate, add_commitments),
+    Rows(WebhookEndpoint, add_webhook_endpoints),
+    Rows(WebhookDelivery, add_webhook_deliveries),
 ]
 
 # Most queries each page may take: what it measured at 200 rows (the same on SQLite and
@@ -241,6 +318,11 @@ BUDGETS: dict[type[Model], tuple[int, int, int, int]] = {
     FollowUp: (11, 9, 6, 9),
     Note: (12, 9, 6, 9),
     Suggestion: (12, 14, 6, 8),
+    DigestLog: (11, 8, 7, 9),
+    CalendarFeed: (9, 8, 6, 9),
+    CommitmentCandidate: (11, 9, 7, 8),
+    WebhookEndpoint: (10, 8, 7, 9),
+    WebhookDelivery: (11, 7, 7, 9),
 }
 
 

@@ -210,4 +210,4 @@ def test_proposing_twice_directly_never_duplicates(seed: Statement) -> None:
 def test_the_task_shrugs_at_a_deleted_statement(db) -> None:
     result = propose_suggestions.apply(args=[[987654]]).get()
 
-    assert result == {"statements": 1, "suggestions": []}
+    assert result == {"statements": 1, "suggestions": [], "commitments": 0}

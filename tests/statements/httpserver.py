@@ -135,8 +135,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: LocalServer
 
     def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:  # webhook tests; the handler reads the body
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
         path = self.path
-        self.server.requests.append(Request("GET", path, dict(self.headers.items())))
+        self.server.requests.append(Request(method, path, dict(self.headers.items())))
         handler = self.server.routes.get(path) or self.server.routes.get(path.split("?")[0])
         if handler is None:
             self.send_error(404)

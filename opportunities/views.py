@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from .calendar import calendar_render, live_feed
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
+    """The follow-ups of the feed's owner as iCalendar; the key is the only credential."""
+    feed = live_feed(key)
+    if feed is None:
+        raise Http404("No such calendar feed.")
+    response = HttpResponse(calendar_render(user=feed.user), content_type="text/calendar")
+    response["Content-Type"] = "text/calendar; charset=utf-8"
+    response["Content-Disposition"] = 'inline; filename="follow-ups.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
