@@ -1,21 +1,14 @@
-"""Fetching statement pages and feeds over HTTP without letting a hostile site abuse us.
-
-Every URL, and every redirect hop, is vetted before we connect: http/https only, no credentials,
-no odd spellings of IP addresses, and no host that resolves to a loopback, private, link-local or
-otherwise non-public address. We then connect to the vetted address itself rather than the name,
-so a DNS answer that changes between the check and the connection (DNS rebinding) cannot steer
-us inside. Bodies are capped while streaming and the whole exchange has a deadline, so a huge or
-slow-drip response costs little.
-"""
+"""GET and POST over urllib3 to vetted addresses only: redirects vetted hop by hop, bodies
+capped while streaming, and a deadline on the whole exchange, so a huge or slow-drip response
+costs little. We connect to the vetted address itself rather than the name, so a DNS answer that
+changes between the check and the connection (DNS rebinding) cannot steer us inside."""
 
 from __future__ import annotations
 
-import ipaddress
-import re
-import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import certifi
@@ -30,6 +23,9 @@ from urllib3.exceptions import (
     SSLError,
 )
 
+from .addresses import DEFAULT_PORTS, Target, vet_url
+from .errors import FetchError
+
 DEFAULT_TIMEOUT = 15.0
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_USER_AGENT = "PartnershipTracker/1.0 (+statement importer)"
@@ -43,29 +39,10 @@ MAX_REDIRECTS = 5
 TOTAL_TIME_FACTOR = 4
 _CHUNK = 64 * 1024
 _POST_ANSWER_BYTES = 2048
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECTS = {301, 302, 303, 307, 308}
-# A last label that is a number is how inet_aton-style parsers (and browsers) recognise an IPv4
-# address; anything so spelled must be a plain dotted quad or we refuse it.
-_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
-_HOST_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$")
-# NAT64 gateways translate these to the IPv4 address in the low 32 bits.
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-class FetchError(Exception):
-    """A fetch that failed; `transient` says whether trying again later may well succeed."""
-
-    def __init__(self, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
-        self.transient = transient
-
-
-class BlockedURL(FetchError):
-    """A URL we refuse to fetch at all: wrong scheme, credentials, or a non-public host."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, transient=False)
+# http.client refuses non-ASCII and control characters; escape them, keep existing escapes.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+Answer = TypeVar("Answer")
 
 
 @dataclass(frozen=True)
@@ -82,21 +59,6 @@ class FetchResult:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-class _Target(NamedTuple):
-    scheme: str
-    host: str  # ASCII (IDNA) host name or IP address, without brackets
-    port: int
-    addresses: list[str]
-
-
-def check_url(url: str) -> None:
-    """Raise BlockedURL unless `url` is one we would connect to.
-
-    Host names are resolved, so this may raise a plain FetchError when the name does not resolve.
-    """
-    _vet(url)
 
 
 def fetch(
@@ -122,7 +84,7 @@ def fetch(
 
     start, visited = url, {url}
     for _hop in range(MAX_REDIRECTS + 1):
-        target = _vet(url)
+        target = vet_url(url)
         status, response_headers, body = _get(url, target, headers, timeout, deadline, max_bytes)
         if status not in _REDIRECTS:
             return _result(url, status, response_headers, body, etag, last_modified)
@@ -145,44 +107,19 @@ class PostResult:
 def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> PostResult:
     """POST `body` to `url` under the same rules as a fetch (vetted, pinned to the vetted
     address). Redirects are not followed: a 3xx is the answer. Raises FetchError."""
-    target = _vet(url)
-    parts = urlsplit(url)
-    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
-    if parts.query:
-        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
-    host_header = f"[{target.host}]" if ":" in target.host else target.host
-    if target.port != _DEFAULT_PORTS[target.scheme]:
-        host_header += f":{target.port}"
     headers = {
         "User-Agent": getattr(settings, "STATEMENTS_USER_AGENT", DEFAULT_USER_AGENT),
         **headers,
-        "Host": host_header,
     }
-    limits = urllib3.Timeout(connect=timeout, read=timeout)
-    for i, address in enumerate(target.addresses):
-        pool = _pool(target, address, limits)
-        try:
-            response = pool.urlopen(
-                "POST",
-                path,
-                body=body,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-            )
-            try:
-                return PostResult(response.status, response.read(_POST_ANSWER_BYTES))
-            finally:
-                response.close()
-        except (NewConnectionError, ConnectTimeoutError) as exc:
-            if i == len(target.addresses) - 1:
-                raise _connection_error(url, exc) from exc
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise _connection_error(url, exc) from exc
-        finally:
-            pool.close()
-    raise FetchError(f"No address to connect to for {url}")  # unreachable: _vet gives at least one
+    return _exchange(
+        url,
+        vet_url(url),
+        "POST",
+        headers,
+        timeout,
+        lambda response: PostResult(response.status, response.read(_POST_ANSWER_BYTES)),
+        body=body,
+    )
 
 
 def _result(
@@ -214,55 +151,68 @@ def _result(
 
 def _get(
     url: str,
-    target: _Target,
+    target: Target,
     headers: dict[str, str],
     timeout: float,
     deadline: float,
     max_bytes: int,
 ) -> tuple[int, HTTPHeaderDict, bytes]:
+    def read(response: urllib3.BaseHTTPResponse) -> tuple[int, HTTPHeaderDict, bytes]:
+        body = b""
+        if response.status == 200:
+            body = _read_capped(url, response, deadline, max_bytes)
+        return response.status, response.headers, body
+
+    return _exchange(url, target, "GET", headers, timeout, read, decode_content=True)
+
+
+def _exchange(
+    url: str,
+    target: Target,
+    method: str,
+    headers: dict[str, str],
+    timeout: float,
+    read: Callable[[urllib3.BaseHTTPResponse], Answer],
+    **options,
+) -> Answer:
+    """One request to the vetted target, trying its addresses in turn (a name may resolve to an
+    IPv6 and an IPv4 address); `read` turns the response into the answer."""
     parts = urlsplit(url)
-    # http.client refuses non-ASCII and control characters; escape them, keep existing escapes.
-    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
-        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+        path += "?" + quote(parts.query, safe=_PATH_SAFE + "?")
     host_header = f"[{target.host}]" if ":" in target.host else target.host
-    if target.port != _DEFAULT_PORTS[target.scheme]:
+    if target.port != DEFAULT_PORTS[target.scheme]:
         host_header += f":{target.port}"
     headers = {**headers, "Host": host_header}
     limits = urllib3.Timeout(connect=timeout, read=timeout)
-
     for i, address in enumerate(target.addresses):
-        is_last = i == len(target.addresses) - 1
         pool = _pool(target, address, limits)
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 path,
                 headers=headers,
                 redirect=False,
                 retries=False,
                 preload_content=False,
-                decode_content=True,
+                **options,
             )
             try:
-                body = b""
-                if response.status == 200:
-                    body = _read_capped(url, response, deadline, max_bytes)
-                return response.status, response.headers, body
+                return read(response)
             finally:
                 response.close()
         except (NewConnectionError, ConnectTimeoutError) as exc:
-            # A name may resolve to several addresses (IPv6 and IPv4); try the next one.
-            if is_last:
+            if i == len(target.addresses) - 1:
                 raise _connection_error(url, exc) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise _connection_error(url, exc) from exc
         finally:
             pool.close()
-    raise FetchError(f"No address to connect to for {url}")  # unreachable: _vet gives at least one
+    raise FetchError(f"No address to connect to for {url}")  # unreachable: vetting gives one
 
 
-def _pool(target: _Target, address: str, limits: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
+def _pool(target: Target, address: str, limits: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             address,
@@ -324,113 +274,6 @@ def _os_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc).lower() or type(exc).__name__
-
-
-def _vet(url: str) -> _Target:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise BlockedURL(f"Refused: {url!r} is not a valid URL ({exc})") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS:
-        raise BlockedURL(f"Refused: only http and https URLs are fetched, not {url!r}")
-    if parts.username is not None or parts.password is not None:
-        raise BlockedURL("Refused: URLs with a user name or password are not fetched")
-    host = parts.hostname or ""
-    if not host:
-        raise BlockedURL(f"Refused: {url!r} has no host")
-    port = port or _DEFAULT_PORTS[scheme]
-    allowed = {
-        h.lower().strip("[]") for h in getattr(settings, "STATEMENTS_FETCH_ALLOWED_HOSTS", [])
-    }
-
-    literal = _ip_literal(host)
-    if literal is not None:
-        if host not in allowed:
-            _refuse_address(literal, host, resolved=False)
-        return _Target(scheme, host, port, [host])
-
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError as exc:
-        raise BlockedURL(f"Refused: {host!r} is not a valid host name") from exc
-    if not _HOST_NAME.match(ascii_host):
-        raise BlockedURL(f"Refused: {host!r} is not a valid host name")
-    is_allowed = host in allowed or ascii_host in allowed
-    bare = ascii_host.rstrip(".")
-    if not is_allowed and (bare == "localhost" or bare.endswith(".localhost")):
-        raise BlockedURL(f"Refused: {host} is this machine")
-    try:
-        infos = socket.getaddrinfo(ascii_host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        # "No such name" will not fix itself soon; a failing resolver may.
-        transient = exc.errno not in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None))
-        raise FetchError(f"Could not resolve {host}: {exc.strerror}", transient=transient) from exc
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise FetchError(f"Could not resolve {host}", transient=True)
-    if not is_allowed:
-        for address in addresses:
-            _refuse_address(ipaddress.ip_address(address), host, resolved=True)
-    return _Target(scheme, ascii_host, port, addresses)
-
-
-def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address if `host` is an IP literal; BlockedURL if it is an odd spelling of one."""
-    if ":" in host:
-        try:
-            return ipaddress.IPv6Address(host)
-        except ValueError as exc:
-            raise BlockedURL(f"Refused: {host!r} is not a valid IPv6 address") from exc
-    if _NUMERIC_LABEL.match(host.rstrip(".").rsplit(".", 1)[-1]):
-        try:
-            address = ipaddress.IPv4Address(host)
-        except ValueError:
-            address = None
-        # IPv4Address already rejects leading zeros and short forms; the equality check keeps
-        # that guarantee explicit.
-        if address is None or str(address) != host:
-            raise BlockedURL(f"Refused: {host} is not a plain dotted-quad IP address")
-        return address
-    return None
-
-
-def _refuse_address(
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address, host: str, *, resolved: bool
-) -> None:
-    reason = _non_public(address)
-    if reason and resolved:
-        raise BlockedURL(f"Refused: {host} resolves to {address}, {reason}")
-    if reason:
-        raise BlockedURL(f"Refused: {host} is {reason}")
-
-
-def _non_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
-    """Why `address` must not be contacted, or "" if it is a public address."""
-    if isinstance(address, ipaddress.IPv6Address):
-        # Addresses that carry an IPv4 address inside are judged by that address.
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is None and address in _NAT64:
-            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if embedded is not None:
-            return _non_public(embedded)
-    if address.is_unspecified:
-        return "an unspecified address"
-    if address.is_loopback:
-        return "a loopback address"
-    if address.is_link_local:
-        return "a link-local address"
-    if address.is_multicast:
-        return "a multicast address"
-    if address.is_private:
-        return "a private address"
-    if address.is_reserved:
-        return "a reserved address"
-    if not address.is_global:
-        # e.g. 100.64.0.0/10, where some clouds keep their metadata service.
-        return "not a public address"
-    return ""
 
 
 def _parse_content_type(value: str) -> tuple[str, str | None]:
