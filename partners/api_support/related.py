@@ -1,0 +1,54 @@
+"""Related rows' ids and labels in the same query as the rows themselves.
+
+A list of 100 opportunities with their countries, areas, firms and policy openings would take
+one prefetch query per relation; `pairs()` folds each relation into a JSON array of
+[id, label] computed by a correlated subquery, so a list is one query plus its count.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import Aggregate, Expression, F, OuterRef, Subquery, TextField
+
+
+class JsonPairs(Aggregate):
+    """JSON text `[[id, label], ...]` of the aggregated rows (SQLite and PostgreSQL)."""
+
+    function = "JSON_GROUP_ARRAY"
+    template = "%(function)s(JSON_ARRAY(%(expressions)s))"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_AGG",
+            template="CAST(%(function)s(JSON_BUILD_ARRAY(%(expressions)s)) AS TEXT)",
+            **extra,
+        )
+
+
+def pairs(model, field_name: str, label: str | Expression) -> Subquery:
+    """Annotation: `[[id, label], ...]` of `model.<field_name>` (a many-to-many) per row."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    label_expression = F(f"{target}__{label}") if isinstance(label, str) else label
+    rows = (
+        through.objects.filter(**{source: OuterRef("pk")})
+        .order_by()
+        .values(source)
+        .annotate(pairs=JsonPairs(F(f"{target}_id"), label_expression))
+        .values("pairs")
+    )
+    return Subquery(rows, output_field=TextField())
+
+
+def parse_pairs(raw: Any) -> list[tuple[int, str]]:
+    """[(id, label)] sorted by label, from what `pairs()` put on the row (None: no rows)."""
+    if raw is None:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    return sorted(((int(pk), str(label)) for pk, label in items), key=lambda p: (p[1], p[0]))

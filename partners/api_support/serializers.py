@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Runs the model's own validation (clean, constraints, uniqueness) before a write, so a
+    bad payload is a 400 carrying the constraint's message, never a database error."""
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many = {field.name for field in model._meta.many_to_many}
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            if name not in many:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=sorted(many))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        return attrs
+
+    def _many(self, validated_data: dict) -> dict:
+        from .fields import ManyKeysField
+
+        return {
+            field.source: validated_data.pop(field.source)
+            for field in self.fields.values()
+            if isinstance(field, ManyKeysField) and field.source in validated_data
+        }
+
+    def create(self, validated_data: dict):
+        many = self._many(validated_data)
+        instance = super().create(validated_data)
+        for name, rows in many.items():
+            getattr(instance, name).set(rows)
+        return instance
+
+    def update(self, instance, validated_data: dict):
+        many = self._many(validated_data)
+        instance = super().update(instance, validated_data)
+        for name, rows in many.items():
+            getattr(instance, name).set(rows)
+        return instance

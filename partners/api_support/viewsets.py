@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, renderers, viewsets
+
+from .sheets import Column, CSVRenderer, XLSXRenderer, sheet_response
+
+SHEET_FORMATS = ("csv", "xlsx")
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv", "xlsx"],
+    description="csv or xlsx: the whole filtered list as a spreadsheet (not paginated), "
+    "every cell formula-safe.",
+)
+KEY_PARAMETER = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    description="A read-only API token, for tools that cannot send headers (GET only).",
+)
+
+
+def _has_nul(request) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in v for v in values)
+        for key, values in request.query_params.lists()
+    )
+
+
+class ApiViewSetMixin:
+    """Shared by every viewset: bad query strings are a 400, errors are always JSON, and a
+    list answers `?format=csv` / `?format=xlsx` with `sheet_columns`."""
+
+    sheet_columns: list[Column] = []
+    sheet_name = "export"
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        if getattr(self, "action", None) == "list" and self.sheet_columns:
+            found += [CSVRenderer(), XLSXRenderer()]
+        return found
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if _has_nul(request):
+            raise exceptions.ValidationError({"detail": "NUL characters are not allowed."})
+
+    def handle_exception(self, exc):
+        accepted = getattr(self.request, "accepted_renderer", None)
+        if accepted is not None and accepted.format in SHEET_FORMATS:
+            # The error is told in JSON, never as an empty spreadsheet.
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
+    def get_sheet_columns(self) -> list[Column]:
+        return self.sheet_columns
+
+    def list(self, request, *args, **kwargs):
+        fmt = getattr(request.accepted_renderer, "format", None)
+        if fmt in SHEET_FORMATS:
+            queryset = self.filter_queryset(self.get_queryset())
+            return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
+        return super().list(request, *args, **kwargs)
+
+
+class ReadOnlyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+def etag_of(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match_versions(request) -> list[int] | None:
+    """The versions an `If-Match` header accepts; None when it is absent or `*`."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    versions = []
+    for tag in header.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        if not tag.isdigit() or len(tag) > 18:
+            raise exceptions.ValidationError({"If-Match": 'Expected an ETag such as "3".'})
+        versions.append(int(tag))
+    return versions

@@ -1,0 +1,316 @@
+"""REST API for statements: sources, statements with their mentions, import runs."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from partners.api import country_field, country_key, key_rows, search_filter
+from partners.api_support.fields import IdsField, PairLabelsField
+from partners.api_support.related import pairs
+from partners.api_support.serializers import ModelSerializer
+from partners.api_support.sheets import attr, columns, labels
+from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet
+from partners.models import Country
+
+from .manual import statement_paste
+from .models import ImportRun, Mention, Source, Statement
+from .parse import ParseError
+
+
+class SourceSerializer(ModelSerializer):
+    country = country_field(allow_null=True, required=False)
+    country_name = serializers.CharField(source="country.name", read_only=True, default=None)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "url",
+            "path",
+            "country",
+            "country_name",
+            "is_active",
+            "interval_minutes",
+            "max_items",
+            "last_run_at",
+            "next_run_at",
+            "failure_count",
+            "last_error",
+            "updated_at",
+        ]
+        read_only_fields = ["last_run_at", "next_run_at", "failure_count", "last_error"]
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = search_filter("name", "url")
+    country = django_filters.CharFilter(
+        method="by_country", max_length=100, label="Country id or ISO code"
+    )
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "is_active"]
+
+    def by_country(self, queryset, name, value):
+        return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
+
+
+class SourceViewSet(ModelViewSet):
+    queryset = Source.objects.select_related("country")
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    ordering_fields = ["name", "updated_at", "next_run_at"]
+    sheet_name = "sources"
+    sheet_columns = columns(
+        "id",
+        "name",
+        "kind",
+        "url",
+        ("country", attr("country.code")),
+        "is_active",
+        "interval_minutes",
+        "last_run_at",
+        "failure_count",
+        "last_error",
+    )
+
+
+class MentionSerializer(serializers.ModelSerializer):
+    entity = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mention
+        fields = [
+            "id",
+            "statement",
+            "kind",
+            "term",
+            "start",
+            "end",
+            "snippet",
+            "country",
+            "firm",
+            "contact",
+            "area",
+            "entity",
+        ]
+
+    def get_entity(self, mention: Mention) -> str | None:
+        entity = mention.entity
+        return None if entity is None else str(entity)
+
+
+RELATIONS = {
+    "countries": "name",
+    "firms": "name",
+    "contacts": "name",
+    "areas": "name",
+    "policy_openings": "title",
+}
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    source_name = serializers.CharField(source="source.name", read_only=True)
+    countries = IdsField("countries_pairs")
+    country_names = PairLabelsField(pairs_attr="countries_pairs")
+    firms = IdsField("firms_pairs")
+    firm_names = PairLabelsField(pairs_attr="firms_pairs")
+    contacts = IdsField("contacts_pairs")
+    contact_names = PairLabelsField(pairs_attr="contacts_pairs")
+    areas = IdsField("areas_pairs")
+    area_names = PairLabelsField(pairs_attr="areas_pairs")
+    policy_openings = IdsField("policy_openings_pairs")
+    policy_opening_titles = PairLabelsField(pairs_attr="policy_openings_pairs")
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "source",
+            "source_name",
+            "url",
+            "title",
+            "published_on",
+            "speaker",
+            "fetched_at",
+            "extracted_at",
+            "countries",
+            "country_names",
+            "firms",
+            "firm_names",
+            "contacts",
+            "contact_names",
+            "areas",
+            "area_names",
+            "policy_openings",
+            "policy_opening_titles",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class StatementDetailSerializer(StatementSerializer):
+    mentions = MentionSerializer(many=True, read_only=True)
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "text", "mentions"]
+        read_only_fields = fields
+
+
+class StatementPasteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2_000_000, help_text="Plain text or HTML")
+    name = serializers.CharField(
+        max_length=300, required=False, default="", help_text="File name; .html is parsed as HTML"
+    )
+    url = serializers.URLField(max_length=1000, required=False, default="")
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = search_filter("title", "speaker", "url")
+    country = django_filters.CharFilter(
+        method="by_country", max_length=100, label="Country id or ISO code"
+    )
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Statement
+        fields = ["source"]
+
+    def by_country(self, queryset, name, value):
+        return queryset.filter(countries__in=key_rows(Country.objects.all(), value, country_key))
+
+
+def statements_with_names():
+    return Statement.objects.select_related("source").annotate(
+        **{f"{name}_pairs": pairs(Statement, name, label) for name, label in RELATIONS.items()}
+    )
+
+
+class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
+    """Statements as imported; the detail carries the text and every mention. POST pastes a
+    statement (text or HTML), which goes through the same parsing and extraction as imports."""
+
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+    ordering_fields = ["published_on", "created_at", "updated_at"]
+    sheet_name = "statements"
+    sheet_columns = columns(
+        "id",
+        ("source", attr("source.name")),
+        "url",
+        "title",
+        "published_on",
+        "speaker",
+        ("countries", labels("countries_pairs")),
+        ("areas", labels("areas_pairs")),
+        ("firms", labels("firms_pairs")),
+        "updated_at",
+    )
+
+    def get_queryset(self):
+        queryset = statements_with_names()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "mentions",
+                    Mention.objects.select_related("country", "firm__country", "contact", "area"),
+                )
+            )
+        else:
+            queryset = queryset.defer("text")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return StatementDetailSerializer
+        if self.action == "create":
+            return StatementPasteSerializer
+        return StatementSerializer
+
+    def create(self, request, *args, **kwargs):
+        paste = StatementPasteSerializer(data=request.data)
+        paste.is_valid(raise_exception=True)
+        data = paste.validated_data
+        try:
+            statement, new = statement_paste(
+                body=data["text"].encode("utf-8"), name=data["name"], url=data["url"]
+            )
+        except ParseError as error:
+            raise serializers.ValidationError({"text": str(error)}) from error
+        statement = statements_with_names().get(pk=statement.pk)
+        return Response(
+            StatementSerializer(statement, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if new else status.HTTP_200_OK,
+        )
+
+
+class MentionFilter(django_filters.FilterSet):
+    class Meta:
+        model = Mention
+        fields = ["statement", "kind", "country", "firm", "contact", "area"]
+
+
+class MentionViewSet(ReadOnlyViewSet):
+    queryset = Mention.objects.select_related("country", "firm__country", "contact", "area")
+    serializer_class = MentionSerializer
+    filterset_class = MentionFilter
+    ordering_fields = ["statement", "start"]
+    sheet_name = "mentions"
+    sheet_columns = columns("id", "statement_id", "kind", "term", "start", "end", "snippet")
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    source_name = serializers.CharField(source="source.name", read_only=True)
+
+    class Meta:
+        model = ImportRun
+        fields = [
+            "id",
+            "source",
+            "source_name",
+            "status",
+            "started_at",
+            "finished_at",
+            "fetched",
+            "new",
+            "duplicate",
+            "failed",
+            "errors",
+        ]
+        read_only_fields = fields
+
+
+class ImportRunFilter(django_filters.FilterSet):
+    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+
+    class Meta:
+        model = ImportRun
+        fields = ["source", "status"]
+
+
+class ImportRunViewSet(ReadOnlyViewSet):
+    queryset = ImportRun.objects.select_related("source")
+    serializer_class = ImportRunSerializer
+    filterset_class = ImportRunFilter
+    ordering_fields = ["started_at"]
+    sheet_name = "import-runs"
+    sheet_columns = columns(
+        "id",
+        ("source", attr("source.name")),
+        "status",
+        "started_at",
+        "finished_at",
+        "fetched",
+        "new",
+        "duplicate",
+        "failed",
+    )
