@@ -9,7 +9,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from rest_framework import serializers
 
-from .api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField, key_q
+from .api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField, as_pk, key_q
 from .api_support.related import pairs
 from .api_support.serializers import ModelSerializer
 from .api_support.sheets import attr, columns, labels
@@ -177,7 +177,7 @@ class FirmFilter(django_filters.FilterSet):
 def key_rows(queryset, value: str, natural):
     """The rows an id-or-key filter names (a subquery); a malformed value is a 400."""
     q = key_q(value, natural)
-    if q is None:
+    if q is None or as_pk(value) == -1:
         raise serializers.ValidationError({"filter": f"Not an id or key: {value!r}."})
     return queryset.filter(q).values("pk")
 

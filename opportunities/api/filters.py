@@ -14,6 +14,13 @@ from .serializers import external_id_key, team_key, username_key
 User = get_user_model()
 
 
+def flag_filter(method: str, label: str) -> django_filters.ChoiceFilter:
+    """true or false, and anything else a 400 (django-filter's boolean ignores a typo)."""
+    return django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method=method, label=label
+    )
+
+
 def key_filter(label: str) -> django_filters.CharFilter:
     return django_filters.CharFilter(method="by_key", max_length=250, label=label)
 
@@ -32,9 +39,7 @@ class OpportunityFilter(django_filters.FilterSet):
     follow_up_due_after = django_filters.DateFilter(
         method="by_follow_up", label="Has an open follow-up due on or after this date"
     )
-    overdue = django_filters.BooleanFilter(
-        method="by_overdue", label="Has (true) or has no (false) overdue open follow-up"
-    )
+    overdue = flag_filter("by_overdue", "Has (true) or has no (false) overdue open follow-up")
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after (incremental sync)"
     )
@@ -68,7 +73,7 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def by_overdue(self, queryset, name, value):
         overdue = FollowUp.objects.overdue().filter(opportunity=OuterRef("pk"))
-        return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
+        return queryset.filter(Exists(overdue) if value == "true" else ~Exists(overdue))
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -77,7 +82,7 @@ class FollowUpFilter(django_filters.FilterSet):
     team = key_filter("Team: id or name")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    overdue = django_filters.BooleanFilter(method="by_overdue", label="Open and past due")
+    overdue = flag_filter("by_overdue", "Open and past due (true) or not (false)")
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = search_filter("title", "notes")
 
@@ -97,7 +102,7 @@ class FollowUpFilter(django_filters.FilterSet):
 
     def by_overdue(self, queryset, name, value):
         today = timezone.localdate()
-        if value:
+        if value == "true":
             return queryset.filter(status=FollowUp.Status.OPEN, due_date__lt=today)
         return queryset.exclude(status=FollowUp.Status.OPEN, due_date__lt=today)
 

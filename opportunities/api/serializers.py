@@ -11,7 +11,7 @@ from partners.api_support.serializers import ModelSerializer
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Statement
 
-from ..models import FollowUp, Note, Opportunity, Suggestion, Team, visible_team_ids
+from ..models import SEE_ALL_PERMISSION, FollowUp, Note, Opportunity, Suggestion, Team
 from ..services import StaleVersion, opportunity_save
 
 User = get_user_model()
@@ -30,8 +30,12 @@ def external_id_key(value: str) -> Q:
 
 
 def visible_teams(user):
-    team_ids = visible_team_ids(user)
-    return Team.objects.all() if team_ids is None else Team.objects.filter(pk__in=team_ids)
+    """The teams `user` may work in, as a lazy queryset (no query until it is used)."""
+    if not user.is_active:
+        return Team.objects.none()
+    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
+        return Team.objects.all()
+    return Team.objects.filter(members=user)
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -123,6 +127,10 @@ class OpportunitySerializer(ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["closed_at", "stage_changed_at", "created_at", "updated_at"]
+        extra_kwargs = {
+            "probability": {"min_value": 0, "max_value": 100},
+            "value": {"min_value": 0},
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

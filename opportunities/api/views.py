@@ -18,7 +18,7 @@ from partners.api_support.viewsets import (
     if_match_versions,
 )
 
-from ..models import FollowUp, Note, Opportunity, Suggestion, Team, visible_team_ids
+from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..suggestions import suggestion_accept, suggestion_dismiss
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
 from .serializers import (
@@ -28,6 +28,7 @@ from .serializers import (
     SuggestionAcceptSerializer,
     SuggestionSerializer,
     TeamSerializer,
+    visible_teams,
 )
 
 FIRM_LABEL = Concat(F("firm__name"), Value(" ("), F("firm__country__code"), Value(")"))
@@ -85,8 +86,7 @@ class TeamViewSet(ReadOnlyViewSet):
     ordering_fields = ["name"]
 
     def get_queryset(self):
-        team_ids = visible_team_ids(self.request.user)
-        return Team.objects.all() if team_ids is None else Team.objects.filter(pk__in=team_ids)
+        return visible_teams(self.request.user)
 
 
 @extend_schema_view(
@@ -126,14 +126,6 @@ class OpportunityViewSet(ModelViewSet):
                     f"Changed by someone else since you read it (now version {obj.version})."
                 )
         return obj
-
-    def perform_create(self, serializer) -> None:
-        instance = serializer.save()
-        serializer.instance = self.get_queryset().get(pk=instance.pk)
-
-    def perform_update(self, serializer) -> None:
-        instance = serializer.save()
-        serializer.instance = self.get_queryset().get(pk=instance.pk)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -195,7 +187,7 @@ class NoteViewSet(ModelViewSet):
         return Note.objects.select_related("opportunity", "author").visible_to(self.request.user)
 
     def perform_create(self, serializer) -> None:
-        serializer.save(author=self.request.user)
+        self._reload(serializer, serializer.save(author=self.request.user))
 
 
 class SuggestionViewSet(ReadOnlyViewSet):
@@ -228,10 +220,8 @@ class SuggestionViewSet(ReadOnlyViewSet):
             area_pairs=pairs(Suggestion, "areas", "slug"),
             area_names=pairs(Suggestion, "areas", "name"),
         )
-        team_ids = visible_team_ids(self.request.user)
-        if team_ids is None:
-            return queryset
-        return queryset.filter(Q(opportunity__isnull=True) | Q(opportunity__team__in=team_ids))
+        visible = Opportunity.objects.visible_to(self.request.user)
+        return queryset.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
 
     def _decided(self, suggestion_id: int) -> Response:
         suggestion = self.get_queryset().get(pk=suggestion_id)

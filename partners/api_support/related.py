@@ -52,3 +52,18 @@ def parse_pairs(raw: Any) -> list[tuple[int, str]]:
         return []
     items = json.loads(raw) if isinstance(raw, str) else raw
     return sorted(((int(pk), str(label)) for pk, label in items), key=lambda p: (p[1], p[0]))
+
+
+def json_rows(queryset, group_by: str, **fields: str | Expression) -> Subquery:
+    """Annotation: the rows of `queryset` (correlated on `group_by`) as a JSON array of
+    arrays of `fields`, in the same query; read them back with `parse_rows`."""
+    expressions = [F(value) if isinstance(value, str) else value for value in fields.values()]
+    rows = queryset.order_by().values(group_by).annotate(rows=JsonPairs(*expressions))
+    return Subquery(rows.values("rows"), output_field=TextField())
+
+
+def parse_rows(raw: Any, names: list[str]) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    return [dict(zip(names, item, strict=True)) for item in items]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from django.db import connections, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, renderers, viewsets
+from rest_framework import exceptions, generics, permissions, renderers, viewsets
 
 from .sheets import Column, CSVRenderer, XLSXRenderer, sheet_response
 
@@ -36,6 +37,27 @@ class ApiViewSetMixin:
     sheet_columns: list[Column] = []
     sheet_name = "export"
 
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        # Reads run outside a transaction (a streamed export must not hold one open, and a
+        # list is then just its queries); writes get their own, as ATOMIC_REQUESTS would.
+        return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in permissions.SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
+    def permission_denied(self, request, message=None, code=None):
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if request.user and request.user.is_authenticated and lookup in self.kwargs:
+            # Another team's record is a 404 whatever the method: a 403 would confirm it exists.
+            generics.get_object_or_404(
+                self.get_queryset(), **{self.lookup_field: self.kwargs[lookup]}
+            )
+        super().permission_denied(request, message=message, code=code)
+
     def get_renderers(self):
         found = super().get_renderers()
         if getattr(self, "action", None) == "list" and self.sheet_columns:
@@ -53,7 +75,16 @@ class ApiViewSetMixin:
             # The error is told in JSON, never as an empty spreadsheet.
             self.request.accepted_renderer = renderers.JSONRenderer()
             self.request.accepted_media_type = "application/json"
-        return super().handle_exception(exc)
+        if self.request.method not in permissions.SAFE_METHODS:
+            return super().handle_exception(exc)
+        # A read runs outside our transactions; DRF would mark an enclosing one (a test's)
+        # for rollback.
+        saved = {conn.alias: conn.needs_rollback for conn in connections.all(initialized_only=True)}
+        try:
+            return super().handle_exception(exc)
+        finally:
+            for conn in connections.all(initialized_only=True):
+                conn.needs_rollback = saved.get(conn.alias, conn.needs_rollback)
 
     def get_sheet_columns(self) -> list[Column]:
         return self.sheet_columns
@@ -71,7 +102,15 @@ class ReadOnlyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
-    pass
+    def perform_create(self, serializer) -> None:
+        self._reload(serializer, serializer.save())
+
+    def perform_update(self, serializer) -> None:
+        self._reload(serializer, serializer.save())
+
+    def _reload(self, serializer, instance) -> None:
+        # Read back through get_queryset, so the response carries the same names as a read.
+        serializer.instance = self.get_queryset().get(pk=instance.pk)
 
 
 def etag_of(version: int) -> str:
