@@ -20,6 +20,7 @@ from partners.api_support.viewsets import (
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..suggestions import suggestion_accept, suggestion_dismiss
+from .bulk import BulkUpsertMixin
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
 from .serializers import (
     FollowUpSerializer,
@@ -94,7 +95,7 @@ class TeamViewSet(ReadOnlyViewSet):
     partial_update=extend_schema(responses={200: OpportunitySerializer, 412: PRECONDITION}),
     destroy=extend_schema(responses={204: None, 412: PRECONDITION}),
 )
-class OpportunityViewSet(ModelViewSet):
+class OpportunityViewSet(BulkUpsertMixin, ModelViewSet):
     """Opportunities of your teams. Details carry an ETag (the version); send it back as
     If-Match (or `version` in the body) and a write over someone else's newer edit gets 412."""
 
@@ -113,6 +114,7 @@ class OpportunityViewSet(ModelViewSet):
     ]
     sheet_name = "opportunities"
     sheet_columns = OPPORTUNITY_COLUMNS
+    action_permissions = {"bulk": ["add", "change"]}
 
     def get_queryset(self):
         return opportunities_with_names().visible_to(self.request.user)

@@ -1,0 +1,94 @@
+"""`POST /api/opportunities/bulk/`: upsert a CSV, XLSX or JSON sheet keyed by external id."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import parsers, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from partners.sheet_read import SheetError, read_json, read_upload
+
+from ..upsert import opportunities_upsert
+
+
+class BulkUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, XLSX or JSON; the first row names the columns")
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Line in the file (the header is row 1)")
+    external_id = serializers.CharField(allow_null=True)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class RowChangeSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    external_id = serializers.CharField()
+    action = serializers.ChoiceField(choices=["create", "update"])
+    fields = serializers.ListField(child=serializers.CharField())
+
+
+class UpsertReportSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    atomic = serializers.BooleanField()
+    applied = serializers.BooleanField(help_text="False for a dry run or a refused atomic upload")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)
+    changes = RowChangeSerializer(many=True, help_text="The first 1000 changes")
+
+
+class BulkOptions(serializers.Serializer):
+    dry_run = serializers.BooleanField(required=False, default=False)
+    atomic = serializers.BooleanField(required=False, default=False)
+
+
+class BulkUpsertMixin:
+    """Adds the bulk action to the opportunity viewset."""
+
+    @extend_schema(
+        request={
+            "multipart/form-data": BulkUploadSerializer,
+            "application/json": {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": True},
+            },
+        },
+        parameters=[
+            OpenApiParameter(
+                "dry_run", bool, description="Report what would change; write nothing"
+            ),
+            OpenApiParameter("atomic", bool, description="Write nothing unless every row is good"),
+        ],
+        responses={200: UpsertReportSerializer, 400: UpsertReportSerializer},
+        description="Upsert opportunities from a sheet keyed by `external_id`. Columns as in "
+        "the export; only the columns present are written. A row whose `version` is older "
+        "than the stored one is refused, so a re-import never overwrites a newer edit.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        parser_classes=[parsers.MultiPartParser, parsers.JSONParser],
+    )
+    def bulk(self, request) -> Response:
+        options = BulkOptions(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        try:
+            if "file" in request.FILES:
+                upload = request.FILES["file"]
+                rows = read_upload(upload.name or "", upload.file)
+            elif isinstance(request.data, list | dict) and "file" not in request.data:
+                rows = read_json(request.data)
+            else:
+                raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
+            report = opportunities_upsert(rows=rows, user=request.user, **options.validated_data)
+        except SheetError as error:
+            raise serializers.ValidationError({"file": [str(error)]}) from error
+        refused = report.atomic and bool(report.errors)
+        return Response(
+            asdict(report), status=status.HTTP_400_BAD_REQUEST if refused else status.HTTP_200_OK
+        )
