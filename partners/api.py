@@ -7,6 +7,7 @@ import re
 import django_filters
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField, as_pk, key_q
@@ -55,6 +56,22 @@ def search_filter(*fields: str) -> django_filters.CharFilter:
     )
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class FlagFilter(django_filters.ChoiceFilter):
+    """true or false, anything else a 400 (django-filter's boolean quietly ignores a typo)."""
+
+
+def flag_filter(method: str | None, label: str) -> FlagFilter:
+    """Without a method it filters its own field by the boolean."""
+
+    def by_flag(queryset, name, value):
+        return queryset.filter(**{name: value == "true"})
+
+    return FlagFilter(
+        choices=[("true", "true"), ("false", "false")], method=method or by_flag, label=label
+    )
+
+
 class CountrySerializer(ModelSerializer):
     class Meta:
         model = Country
@@ -94,7 +111,9 @@ class InvestmentAreaSerializer(ModelSerializer):
     parent = KeyRelatedField(
         queryset=InvestmentArea.objects.all(), natural=area_key, allow_null=True, required=False
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(
+        source="parent.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = InvestmentArea
@@ -210,9 +229,13 @@ class ContactSerializer(ModelSerializer):
     firm = KeyRelatedField(
         queryset=Firm.objects.all(), natural=firm_key, allow_null=True, required=False
     )
-    firm_name = serializers.CharField(source="firm.name", read_only=True, default=None)
+    firm_name = serializers.CharField(
+        source="firm.name", read_only=True, default=None, allow_null=True
+    )
     country = country_field(allow_null=True, required=False)
-    country_name = serializers.CharField(source="country.name", read_only=True, default=None)
+    country_name = serializers.CharField(
+        source="country.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Contact

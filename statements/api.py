@@ -9,10 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from partners.api import country_field, country_key, key_rows, search_filter
+from partners.api import country_field, country_key, flag_filter, key_rows, search_filter
 from partners.api_support.fields import IdsField, PairLabelsField
 from partners.api_support.related import json_rows, pairs, parse_rows
-from partners.api_support.serializers import ModelSerializer
+from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
 from partners.api_support.sheets import attr, columns, labels
 from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet
 from partners.models import Country
@@ -24,7 +24,9 @@ from .parse import ParseError
 
 class SourceSerializer(ModelSerializer):
     country = country_field(allow_null=True, required=False)
-    country_name = serializers.CharField(source="country.name", read_only=True, default=None)
+    country_name = serializers.CharField(
+        source="country.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Source
@@ -54,10 +56,11 @@ class SourceFilter(django_filters.FilterSet):
         method="by_country", max_length=100, label="Country id or ISO code"
     )
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    is_active = flag_filter(None, "Active (true) or paused (false)")
 
     class Meta:
         model = Source
-        fields = ["kind", "is_active"]
+        fields = ["kind"]
 
     def by_country(self, queryset, name, value):
         return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
@@ -83,7 +86,7 @@ class SourceViewSet(ModelViewSet):
     )
 
 
-class MentionSerializer(serializers.ModelSerializer):
+class MentionSerializer(ReadModelSerializer):
     entity = serializers.SerializerMethodField()
 
     class Meta:
@@ -117,7 +120,8 @@ RELATIONS = {
 }
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(ReadModelSerializer):
+    url = serializers.CharField(read_only=True, help_text="Where it was published, if known")
     source_name = serializers.CharField(source="source.name", read_only=True)
     countries = IdsField("countries_pairs")
     country_names = PairLabelsField(pairs_attr="countries_pairs")
@@ -296,7 +300,7 @@ class MentionViewSet(ReadOnlyViewSet):
     sheet_columns = columns("id", "statement_id", "kind", "term", "start", "end", "snippet")
 
 
-class ImportRunSerializer(serializers.ModelSerializer):
+class ImportRunSerializer(ReadModelSerializer):
     source_name = serializers.CharField(source="source.name", read_only=True)
 
     class Meta:

@@ -188,6 +188,8 @@ REST_FRAMEWORK = {
         "partners.api_support.pagination.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "partners.api_support.pagination.PageNumberPagination",
+    # JSON bodies only; the bulk upload takes multipart files on its own route.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "partners.api_support.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -13,3 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("tracker.api")),
 ]
+
+handler404 = "tracker.api.not_found"

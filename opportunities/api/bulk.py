@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from partners.api_support.errors import ErrorSerializer
 from partners.sheet_read import SheetError, read_json, read_upload
 
 from ..upsert import opportunities_upsert
@@ -64,7 +65,13 @@ class BulkUpsertMixin:
             ),
             OpenApiParameter("atomic", bool, description="Write nothing unless every row is good"),
         ],
-        responses={200: UpsertReportSerializer, 400: UpsertReportSerializer},
+        responses={
+            200: UpsertReportSerializer,
+            422: OpenApiResponse(
+                UpsertReportSerializer, description="atomic: rows were bad, nothing was written"
+            ),
+            400: OpenApiResponse(ErrorSerializer, description="The file cannot be read at all"),
+        },
         description="Upsert opportunities from a sheet keyed by `external_id`. Columns as in "
         "the export; only the columns present are written. A row whose `version` is older "
         "than the stored one is refused, so a re-import never overwrites a newer edit.",
@@ -90,5 +97,6 @@ class BulkUpsertMixin:
             raise serializers.ValidationError({"file": [str(error)]}) from error
         refused = report.atomic and bool(report.errors)
         return Response(
-            asdict(report), status=status.HTTP_400_BAD_REQUEST if refused else status.HTTP_200_OK
+            asdict(report),
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY if refused else status.HTTP_200_OK,
         )

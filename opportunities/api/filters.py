@@ -5,20 +5,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from partners.api import area_key, country_key, firm_key, key_rows, search_filter
+from partners.api import area_key, country_key, firm_key, flag_filter, key_rows, search_filter
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from .serializers import external_id_key, team_key, username_key
 
 User = get_user_model()
-
-
-def flag_filter(method: str, label: str) -> django_filters.ChoiceFilter:
-    """true or false, and anything else a 400 (django-filter's boolean ignores a typo)."""
-    return django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], method=method, label=label
-    )
 
 
 def key_filter(label: str) -> django_filters.CharFilter:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from partners.api import area_key, country_key, firm_key
 from partners.api_support.errors import PreconditionFailed
 from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
-from partners.api_support.serializers import ModelSerializer
+from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Statement
 
@@ -38,7 +38,7 @@ def visible_teams(user):
     return Team.objects.filter(members=user)
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(ReadModelSerializer):
     class Meta:
         model = Team
         fields = ["id", "name"]
@@ -56,7 +56,9 @@ class OpportunitySerializer(ModelSerializer):
         required=False,
         help_text="User id or username",
     )
-    owner_username = serializers.CharField(source="owner.username", read_only=True, default=None)
+    owner_username = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
     countries = ManyKeysField(
         queryset=Country.objects.all(),
         pairs_attr="country_pairs",
@@ -203,7 +205,9 @@ class FollowUpSerializer(VisibleOpportunityMixin, ModelSerializer):
         required=False,
         help_text="User id or username",
     )
-    owner_username = serializers.CharField(source="owner.username", read_only=True, default=None)
+    owner_username = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -244,7 +248,9 @@ class NoteSerializer(VisibleOpportunityMixin, ModelSerializer):
         help_text="Opportunity id or external id",
     )
     opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
-    author_username = serializers.CharField(source="author.username", read_only=True, default=None)
+    author_username = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Note
@@ -261,7 +267,7 @@ class NoteSerializer(VisibleOpportunityMixin, ModelSerializer):
         read_only_fields = ["author", "created_at", "updated_at"]
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class SuggestionSerializer(ReadModelSerializer):
     statement_title = serializers.CharField(source="statement.title", read_only=True)
     countries = ManyKeysField(
         queryset=Country.objects.all(), pairs_attr="country_pairs", read_only=True
@@ -274,7 +280,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
     )
     area_names = PairLabelsField(pairs_attr="area_names")
     decided_by_username = serializers.CharField(
-        source="decided_by.username", read_only=True, default=None
+        source="decided_by.username", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -1,13 +1,24 @@
 from __future__ import annotations
 
 from django.conf import settings
-from rest_framework import filters, pagination
+from rest_framework import exceptions, filters, pagination
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = settings.API_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        # DRF would quietly fall back to the default; a typo should be told.
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return min(int(raw), self.max_page_size)
 
 
 class StableOrderingFilter(filters.OrderingFilter):

@@ -43,6 +43,8 @@ class AutoSchema(BaseAutoSchema):
         }
         if self.method != "GET" or not self._is_list_view():
             errors["404"] = "Not found, or another team's record."
+        elif self._is_list_view():
+            errors["404"] = "No such page, or a format other than json, csv or xlsx."
         for code, description in errors.items():
             if code not in bodies:
                 bodies[code] = self._get_response_for_code(

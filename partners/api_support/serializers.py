@@ -3,10 +3,27 @@ from __future__ import annotations
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import serializers
 
 
-class ModelSerializer(serializers.ModelSerializer):
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF would also take 0, "yes", "on"..."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class ReadModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: StrictBooleanField,
+    }
+
+
+class ModelSerializer(ReadModelSerializer):
     """Runs the model's own validation (clean, constraints, uniqueness) before a write, so a
     bad payload is a 400 carrying the constraint's message, never a database error."""
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import django_filters
 from django.db import connections, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -65,9 +66,50 @@ class ApiViewSetMixin:
         return found
 
     def initial(self, request, *args, **kwargs) -> None:
+        if getattr(self, request.method.lower(), None) is None:
+            # Before content negotiation, so `TRACE ...?format=csv` is a 405, not a 404.
+            raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         if _has_nul(request):
             raise exceptions.ValidationError({"detail": "NUL characters are not allowed."})
+        self._refuse_empty_typed_filters(request)
+        self._refuse_repeated_parameters(request)
+
+    SINGLE_PARAMETERS = ("page", "page_size", "ordering", "format", "key")
+
+    def _refuse_repeated_parameters(self, request) -> None:
+        """`?page_size=10&page_size=20` is ambiguous: only multi-value filters may repeat."""
+        filterset_class = getattr(self, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class is not None else {}
+        repeated = [
+            name
+            for name, values in request.query_params.lists()
+            if len(values) > 1
+            and (name in self.SINGLE_PARAMETERS or name in filters)
+            and not isinstance(filters.get(name), django_filters.MultipleChoiceFilter)
+        ]
+        if repeated:
+            raise exceptions.ValidationError(
+                {name: ["Give this parameter once."] for name in repeated}
+            )
+
+    def _refuse_empty_typed_filters(self, request) -> None:
+        """`?updated_since=` or `?stage=` is a mistake, not "no filter" (django-filter's
+        reading): only free-text filters may be empty."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is None or self.action != "list":
+            return
+        empty = [
+            name
+            for name, filter_ in filterset_class.base_filters.items()
+            if not isinstance(filter_, django_filters.CharFilter)
+            and name in request.query_params
+            and "" in request.query_params.getlist(name)
+        ]
+        if empty:
+            raise exceptions.ValidationError(
+                {name: ["Give a value, or leave the parameter out."] for name in empty}
+            )
 
     def handle_exception(self, exc):
         accepted = getattr(self.request, "accepted_renderer", None)
@@ -92,6 +134,8 @@ class ApiViewSetMixin:
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt in SHEET_FORMATS:
+            if self.paginator is not None:
+                self.paginator.get_page_size(request)  # a bad page_size is a 400 here too
             queryset = self.filter_queryset(self.get_queryset())
             return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
         return super().list(request, *args, **kwargs)

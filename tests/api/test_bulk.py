@@ -149,7 +149,7 @@ def test_atomic_applies_nothing_when_a_row_is_bad(desk_api, stock):
     rows = [["external_id", "title", "probability"], ["E-1", "Changed", "10"], ["E-2", "Bad", "x"]]
     before = snapshot()
     response = upload(desk_api, "o.csv", to_csv(rows), "?atomic=true")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["applied"] is False
     assert response.json()["errors"][0]["row"] == 3
     assert snapshot() == before
