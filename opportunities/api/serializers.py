@@ -7,7 +7,11 @@ from rest_framework import serializers
 from partners.api import area_key, country_key, firm_key
 from partners.api_support.errors import PreconditionFailed
 from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
-from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
+from partners.api_support.serializers import (
+    ModelSerializer,
+    ReadModelSerializer,
+    StrictIntegerField,
+)
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Statement
 
@@ -85,7 +89,7 @@ class OpportunitySerializer(ModelSerializer):
     )
     policy_opening_titles = PairLabelsField(pairs_attr="policy_opening_pairs")
     statements = ManyKeysField(queryset=Statement.objects.all(), pairs_attr="statement_pairs")
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         required=False,
         min_value=1,
         max_value=2**31 - 1,
