@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import django_filters
@@ -56,6 +57,22 @@ def search_filter(*fields: str) -> django_filters.CharFilter:
     )
 
 
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """ISO 8601 with a real-world offset (at most 14 hours): PostgreSQL refuses larger ones."""
+
+    def filter(self, qs, value):
+        offset = value.utcoffset() if value is not None else None
+        if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+            raise serializers.ValidationError(
+                {self.field_name: ["The time zone offset is out of range (at most ±14:00)."]}
+            )
+        return super().filter(qs, value)
+
+
+def since_filter(field: str = "updated_at", label: str = "Changed at or after") -> DateTimeFilter:
+    return DateTimeFilter(field_name=field, lookup_expr="gte", label=label)
+
+
 @extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class FlagFilter(django_filters.ChoiceFilter):
     """true or false, anything else a 400 (django-filter's boolean quietly ignores a typo)."""
@@ -89,7 +106,7 @@ class CountrySerializer(ModelSerializer):
 
 class CountryFilter(django_filters.FilterSet):
     q = search_filter("name", "code", "official_name")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
 
     class Meta:
         model = Country
@@ -131,7 +148,7 @@ class InvestmentAreaSerializer(ModelSerializer):
 
 class InvestmentAreaFilter(django_filters.FilterSet):
     q = search_filter("name", "slug", "description")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
 
     class Meta:
         model = InvestmentArea
@@ -180,7 +197,7 @@ class FirmFilter(django_filters.FilterSet):
         method="by_country", max_length=100, label="Country id or ISO code"
     )
     area = django_filters.CharFilter(method="by_area", max_length=120, label="Area id or slug")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
 
     class Meta:
         model = Firm
@@ -259,7 +276,7 @@ class ContactFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
         method="by_country", max_length=100, label="Country id or ISO code"
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
 
     class Meta:
         model = Contact
@@ -319,7 +336,7 @@ class PolicyOpeningFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
         method="by_country", max_length=100, label="Country id or ISO code"
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
 
     class Meta:
         model = PolicyOpening

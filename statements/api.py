@@ -9,7 +9,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from partners.api import country_field, country_key, flag_filter, key_rows, search_filter
+from partners.api import (
+    DateTimeFilter,
+    country_field,
+    country_key,
+    flag_filter,
+    key_rows,
+    search_filter,
+    since_filter,
+)
 from partners.api_support.fields import IdsField, PairLabelsField
 from partners.api_support.related import json_rows, pairs, parse_rows
 from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
@@ -55,7 +63,7 @@ class SourceFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
         method="by_country", max_length=100, label="Country id or ISO code"
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
     is_active = flag_filter(None, "Active (true) or paused (false)")
 
     class Meta:
@@ -213,7 +221,7 @@ class StatementFilter(django_filters.FilterSet):
     )
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
 
     class Meta:
         model = Statement
@@ -322,8 +330,8 @@ class ImportRunSerializer(ReadModelSerializer):
 
 
 class ImportRunFilter(django_filters.FilterSet):
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    started_after = since_filter("started_at", "Started at or after")
+    started_before = DateTimeFilter(field_name="started_at", lookup_expr="lt")
 
     class Meta:
         model = ImportRun

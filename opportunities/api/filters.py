@@ -5,7 +5,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from partners.api import area_key, country_key, firm_key, flag_filter, key_rows, search_filter
+from partners.api import (
+    area_key,
+    country_key,
+    firm_key,
+    flag_filter,
+    key_rows,
+    search_filter,
+    since_filter,
+)
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
@@ -33,9 +41,7 @@ class OpportunityFilter(django_filters.FilterSet):
         method="by_follow_up", label="Has an open follow-up due on or after this date"
     )
     overdue = flag_filter("by_overdue", "Has (true) or has no (false) overdue open follow-up")
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Changed at or after (incremental sync)"
-    )
+    updated_since = since_filter(label="Changed at or after (incremental sync)")
     q = search_filter("title", "description", "external_id")
 
     class Meta:
@@ -76,7 +82,7 @@ class FollowUpFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     overdue = flag_filter("by_overdue", "Open and past due (true) or not (false)")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
     q = search_filter("title", "notes")
 
     class Meta:
@@ -102,7 +108,7 @@ class FollowUpFilter(django_filters.FilterSet):
 
 class NoteFilter(django_filters.FilterSet):
     opportunity = key_filter("Opportunity id or external id")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
     q = search_filter("body")
 
     class Meta:
@@ -116,7 +122,7 @@ class NoteFilter(django_filters.FilterSet):
 
 class SuggestionFilter(django_filters.FilterSet):
     country = key_filter("Country: id or ISO code")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = since_filter()
     q = search_filter("title", "summary")
 
     class Meta:
