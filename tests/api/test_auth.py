@@ -127,3 +127,25 @@ def test_only_the_digest_of_a_key_is_stored(desk_staff):
     token, key = ApiToken.issue(user=desk_staff, name="x")
     assert key not in {token.digest, token.prefix}
     assert key.startswith(token.prefix)
+
+
+def test_tokens_are_issued_and_revoked_in_the_admin(client, superuser, desk_staff):
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/tracker/apitoken/add/",
+        {"user": desk_staff.pk, "name": "Power Query", "read_only": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    key = shown[0].split(" is ", 1)[1].split(" ", 1)[0]
+    assert key.startswith(token.prefix) and token.read_only
+    assert APIClient().get(f"/api/countries/?key={key}").status_code == 200
+    client.post(
+        "/admin/tracker/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert APIClient().get(f"/api/countries/?key={key}").status_code == 401
