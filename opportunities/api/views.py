@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q, Value
+from django.db.models import F, Min, Q, Value
 from django.db.models.functions import Concat
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners.api_support.errors import ErrorSerializer, PreconditionFailed
-from partners.api_support.related import pairs
+from partners.api_support.related import attach_pairs, pairs
 from partners.api_support.sheets import attr, columns, labels
 from partners.api_support.viewsets import (
     ModelViewSet,
@@ -118,6 +118,25 @@ class OpportunityViewSet(BulkUpsertMixin, ModelViewSet):
 
     def get_queryset(self):
         return opportunities_with_names().visible_to(self.request.user)
+
+    def get_sheet_queryset(self):
+        return Opportunity.objects.select_related("team", "owner").visible_to(self.request.user)
+
+    @staticmethod
+    def sheet_prefetch(chunk: list[Opportunity]) -> None:
+        attach_pairs(chunk, Opportunity, "countries", "code", "country_pairs")
+        attach_pairs(chunk, Opportunity, "countries", "name", "country_names")
+        attach_pairs(chunk, Opportunity, "areas", "slug", "area_pairs")
+        attach_pairs(chunk, Opportunity, "firms", FIRM_LABEL, "firm_pairs")
+        soonest = dict(
+            FollowUp.objects.open()
+            .filter(opportunity_id__in=[opportunity.pk for opportunity in chunk])
+            .values("opportunity_id")
+            .annotate(due=Min("due_date"))
+            .values_list("opportunity_id", "due")
+        )
+        for opportunity in chunk:
+            opportunity.next_follow_up = soonest.get(opportunity.pk)
 
     def get_object(self):
         obj = super().get_object()
