@@ -27,7 +27,8 @@ def key_filter(label: str) -> django_filters.CharFilter:
 
 
 class OpportunityFilter(django_filters.FilterSet):
-    stage = django_filters.MultipleChoiceFilter(choices=Opportunity.Stage.choices)
+    # distinct=False: no join, and DISTINCT would sort every matching row with its names.
+    stage = django_filters.MultipleChoiceFilter(choices=Opportunity.Stage.choices, distinct=False)
     country = key_filter("Partner country: id or ISO code")
     firm = key_filter('Firm: id or "Name (JP)"')
     area = key_filter("Investment area: id or slug")

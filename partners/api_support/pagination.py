@@ -28,7 +28,9 @@ class StableOrderingFilter(filters.OrderingFilter):
     def get_ordering(self, request, queryset, view) -> list[str]:
         ordering = list(super().get_ordering(request, queryset, view) or queryset.query.order_by)
         if not any(term.lstrip("-") in ("pk", "id") for term in ordering):
-            ordering.append("pk")
+            # Same direction as the last term, so an index on (field, id) serves it both ways.
+            descending = bool(ordering) and str(ordering[-1]).startswith("-")
+            ordering.append("-pk" if descending else "pk")
         return ordering
 
     def filter_queryset(self, request, queryset, view):
