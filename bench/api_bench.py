@@ -155,10 +155,11 @@ def generate(count: int, follow_ups_per: int) -> None:
 
 def values_view(request) -> JsonResponse:
     """The hand-written baseline: the same fields, straight from values()."""
+    japan = Country.objects.get(code="JP").pk
     queryset = (
         opportunities_with_names(Opportunity)
-        .filter(countries__code="JP", stage="engaged")
-        .order_by("-updated_at", "pk")
+        .filter(countries=japan, stage="engaged")
+        .order_by("-updated_at", "-pk")
     )
     rows = list(
         queryset.values(
