@@ -13,6 +13,7 @@ from partners.api_support.errors import ErrorSerializer
 from partners.sheet_read import SheetError, read_json, read_upload
 
 from ..upsert import opportunities_upsert
+from ..upsert_follow_ups import follow_ups_upsert
 
 
 class BulkUploadSerializer(serializers.Serializer):
@@ -48,10 +49,29 @@ class BulkOptions(serializers.Serializer):
     atomic = serializers.BooleanField(required=False, default=False)
 
 
-class BulkUpsertMixin:
-    """Adds the bulk action to the opportunity viewset."""
+def bulk_response(request, upsert) -> Response:
+    options = BulkOptions(data=request.query_params)
+    options.is_valid(raise_exception=True)
+    try:
+        if "file" in request.FILES:
+            upload = request.FILES["file"]
+            rows = read_upload(upload.name or "", upload.file)
+        elif isinstance(request.data, list | dict) and "file" not in request.data:
+            rows = read_json(request.data)
+        else:
+            raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
+        report = upsert(rows=rows, user=request.user, **options.validated_data)
+    except SheetError as error:
+        raise serializers.ValidationError({"file": [str(error)]}) from error
+    refused = report.atomic and bool(report.errors)
+    return Response(
+        asdict(report),
+        status=status.HTTP_422_UNPROCESSABLE_ENTITY if refused else status.HTTP_200_OK,
+    )
 
-    @extend_schema(
+
+def bulk_schema(description: str):
+    return extend_schema(
         request={
             "multipart/form-data": BulkUploadSerializer,
             "application/json": {
@@ -72,31 +92,34 @@ class BulkUpsertMixin:
             ),
             400: OpenApiResponse(ErrorSerializer, description="The file cannot be read at all"),
         },
-        description="Upsert opportunities from a sheet keyed by `external_id`. Columns as in "
-        "the export; only the columns present are written. A row whose `version` is older "
-        "than the stored one is refused, so a re-import never overwrites a newer edit.",
+        description=description,
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        parser_classes=[parsers.MultiPartParser, parsers.JSONParser],
+
+
+BULK_PARSERS = [parsers.MultiPartParser, parsers.JSONParser]
+
+
+class BulkUpsertMixin:
+    """`POST /api/opportunities/bulk/`."""
+
+    @bulk_schema(
+        "Upsert opportunities from a sheet keyed by `external_id`. Columns as in the export; "
+        "only the columns present are written. A row whose `version` is older than the stored "
+        "one is refused, so a re-import never overwrites a newer edit."
     )
+    @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:
-        options = BulkOptions(data=request.query_params)
-        options.is_valid(raise_exception=True)
-        try:
-            if "file" in request.FILES:
-                upload = request.FILES["file"]
-                rows = read_upload(upload.name or "", upload.file)
-            elif isinstance(request.data, list | dict) and "file" not in request.data:
-                rows = read_json(request.data)
-            else:
-                raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
-            report = opportunities_upsert(rows=rows, user=request.user, **options.validated_data)
-        except SheetError as error:
-            raise serializers.ValidationError({"file": [str(error)]}) from error
-        refused = report.atomic and bool(report.errors)
-        return Response(
-            asdict(report),
-            status=status.HTTP_422_UNPROCESSABLE_ENTITY if refused else status.HTTP_200_OK,
-        )
+        return bulk_response(request, opportunities_upsert)
+
+
+class FollowUpBulkMixin:
+    """`POST /api/follow-ups/bulk/`."""
+
+    @bulk_schema(
+        "Upsert follow-ups from a sheet: `opportunity` (external id), `title`, `due_date`, "
+        "`kind`, `status`, `owner`, `notes`. An `id` as exported updates that follow-up; a row "
+        "without one matches the opportunity's follow-up of the same title, or creates one."
+    )
+    @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
+    def bulk(self, request) -> Response:
+        return bulk_response(request, follow_ups_upsert)

@@ -20,7 +20,7 @@ from partners.api_support.viewsets import (
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..suggestions import suggestion_accept, suggestion_dismiss
-from .bulk import BulkUpsertMixin
+from .bulk import BulkUpsertMixin, FollowUpBulkMixin
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
 from .serializers import (
     FollowUpSerializer,
@@ -183,7 +183,7 @@ class OpportunityViewSet(BulkUpsertMixin, ModelViewSet):
         return response
 
 
-class FollowUpViewSet(ModelViewSet):
+class FollowUpViewSet(FollowUpBulkMixin, ModelViewSet):
     """Follow-ups of your teams' opportunities."""
 
     queryset = FollowUp.objects.all()
@@ -191,6 +191,7 @@ class FollowUpViewSet(ModelViewSet):
     filterset_class = FollowUpFilter
     ordering_fields = ["due_date", "updated_at", "created_at", "id"]
     sheet_name = "follow-ups"
+    action_permissions = {"bulk": ["add", "change"]}
     sheet_columns = columns(
         "id",
         ("opportunity", attr("opportunity.external_id")),

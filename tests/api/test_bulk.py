@@ -230,3 +230,39 @@ def test_xlsx_formula_cells_are_read_as_values_never_run(desk_api, team):
     # No cached value (never calculated): the title is blank, so the row is refused.
     assert body["errors"][0]["row"] == 2
     assert json.dumps(body)
+
+
+def test_follow_up_sheet_round_trip_and_resend(desk_api, opportunity, desk_staff):
+    rows = [
+        ["opportunity", "title", "due_date", "kind", "owner"],
+        ["OPP-1", "Call the attaché", "2026-12-01", "call", "desk"],
+        ["OPP-1", "Send the proposal", "2026-12-10", "document", ""],
+        ["NOPE", "Lost row", "2026-12-10", "call", ""],
+        ["OPP-1", "No date", "", "call", ""],
+    ]
+    first = desk_api.post(
+        "/api/follow-ups/bulk/",
+        {"file": SimpleUploadedFile("f.csv", to_csv(rows))},
+        format="multipart",
+    ).json()
+    assert first["created"] == 2
+    assert {error["row"] for error in first["errors"]} == {4, 5}
+    again = desk_api.post(
+        "/api/follow-ups/bulk/",
+        {"file": SimpleUploadedFile("f.csv", to_csv(rows[:3]))},
+        format="multipart",
+    ).json()
+    assert again["unchanged"] == 2 and again["created"] == 0
+    exported = desk_api.get("/api/follow-ups/?format=csv&ordering=id")
+    sheet = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    header = sheet[0]
+    sheet[1][header.index("status")] = "done"
+    body = desk_api.post(
+        "/api/follow-ups/bulk/",
+        {"file": SimpleUploadedFile("f.csv", to_csv(sheet))},
+        format="multipart",
+    ).json()
+    assert body["updated"] == 1 and body["unchanged"] == 1, body
+    done = opportunity.follow_ups.get(title="Call the attaché")
+    assert done.status == "done" and done.completed_at is not None
+    assert done.owner == desk_staff
