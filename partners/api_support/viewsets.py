@@ -97,14 +97,16 @@ class ApiViewSetMixin:
         """`?updated_since=` or `?stage=` is a mistake, not "no filter" (django-filter's
         reading): only free-text filters may be empty."""
         filterset_class = getattr(self, "filterset_class", None)
-        if filterset_class is None or self.action != "list":
-            return
+        filters = filterset_class.base_filters if filterset_class is not None else {}
+        typed = [
+            name
+            for name, filter_ in filters.items()
+            if not isinstance(filter_, django_filters.CharFilter)
+        ]
         empty = [
             name
-            for name, filter_ in filterset_class.base_filters.items()
-            if not isinstance(filter_, django_filters.CharFilter)
-            and name in request.query_params
-            and "" in request.query_params.getlist(name)
+            for name in (*typed, "page", "page_size", "format")
+            if "" in request.query_params.getlist(name)
         ]
         if empty:
             raise exceptions.ValidationError(
