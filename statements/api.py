@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from partners.api import (
-    DateTimeFilter,
-    country_field,
-    country_key,
-    flag_filter,
-    key_rows,
-    search_filter,
-    since_filter,
-)
+from partners.api import country_field
 from partners.api_support.fields import IdsField, PairLabelsField
 from partners.api_support.related import json_rows, pairs, parse_rows
 from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
 from partners.api_support.sheets import attr, columns, labels
 from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet
-from partners.models import Country
 
+from .filters import ImportRunFilter, MentionFilter, SourceFilter, StatementFilter
 from .manual import statement_paste
 from .models import ImportRun, Mention, Source, Statement
 from .parse import ParseError
@@ -56,22 +47,6 @@ class SourceSerializer(ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["last_run_at", "next_run_at", "failure_count", "last_error"]
-
-
-class SourceFilter(django_filters.FilterSet):
-    q = search_filter("name", "url")
-    country = django_filters.CharFilter(
-        method="by_country", max_length=100, label="Country id or ISO code"
-    )
-    updated_since = since_filter()
-    is_active = flag_filter(None, "Active (true) or paused (false)")
-
-    class Meta:
-        model = Source
-        fields = ["kind"]
-
-    def by_country(self, queryset, name, value):
-        return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
 
 
 class SourceViewSet(ModelViewSet):
@@ -214,23 +189,6 @@ class StatementPasteSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=1000, required=False, default="")
 
 
-class StatementFilter(django_filters.FilterSet):
-    q = search_filter("title", "speaker", "url")
-    country = django_filters.CharFilter(
-        method="by_country", max_length=100, label="Country id or ISO code"
-    )
-    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
-    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
-    updated_since = since_filter()
-
-    class Meta:
-        model = Statement
-        fields = ["source"]
-
-    def by_country(self, queryset, name, value):
-        return queryset.filter(countries__in=key_rows(Country.objects.all(), value, country_key))
-
-
 def statements_with_names():
     return Statement.objects.select_related("source").annotate(
         **{f"{name}_pairs": pairs(Statement, name, label) for name, label in RELATIONS.items()}
@@ -293,12 +251,6 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         )
 
 
-class MentionFilter(django_filters.FilterSet):
-    class Meta:
-        model = Mention
-        fields = ["statement", "kind", "country", "firm", "contact", "area"]
-
-
 class MentionViewSet(ReadOnlyViewSet):
     queryset = Mention.objects.select_related("country", "firm__country", "contact", "area")
     serializer_class = MentionSerializer
@@ -327,15 +279,6 @@ class ImportRunSerializer(ReadModelSerializer):
             "errors",
         ]
         read_only_fields = fields
-
-
-class ImportRunFilter(django_filters.FilterSet):
-    started_after = since_filter("started_at", "Started at or after")
-    started_before = DateTimeFilter(field_name="started_at", lookup_expr="lt")
-
-    class Meta:
-        model = ImportRun
-        fields = ["source", "status"]
 
 
 class ImportRunViewSet(ReadOnlyViewSet):

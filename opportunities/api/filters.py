@@ -5,15 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from partners.api import (
-    area_key,
-    country_key,
-    firm_key,
-    flag_filter,
-    key_rows,
-    search_filter,
-    since_filter,
-)
+from partners.api_support.filters import flag_filter, key_rows, search_filter, since_filter
+from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team

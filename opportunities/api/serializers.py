@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from rest_framework import serializers
 
-from partners.api import area_key, country_key, firm_key
 from partners.api_support.errors import PreconditionFailed
 from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
 from partners.api_support.serializers import (
@@ -12,6 +11,7 @@ from partners.api_support.serializers import (
     ReadModelSerializer,
     StrictIntegerField,
 )
+from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Statement
 
