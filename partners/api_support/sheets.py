@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import xlsxwriter
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from rest_framework import renderers
 
 from ..spreadsheets import FORMULA_TRIGGERS, neutralise
@@ -28,6 +27,7 @@ from .related import parse_pairs
 CHUNK_SIZE = 2000
 LIST_SEPARATOR = "; "
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CELL_LIMIT = 32767  # characters Excel holds in a cell
 
 
 @dataclass(frozen=True)
@@ -149,22 +149,32 @@ def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
 
 
 def xlsx_file(rows: Iterable[list[Any]], title: str):
-    """Write the rows into a temporary XLSX file (write-only mode: constant memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-                value = value.isoformat()
-            xlsx_cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                # openpyxl makes any string starting with "=" a formula; this one is text.
-                xlsx_cell.data_type = "s"
-            cells.append(xlsx_cell)
-        sheet.append(cells)
+    """Write the rows into a temporary XLSX file, one row at a time (constant memory).
+
+    XlsxWriter is told never to turn a string into a formula, a URL or a number, on top of
+    every string having been neutralised already.
+    """
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(output)
+    workbook = xlsxwriter.Workbook(
+        output,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
+    sheet = workbook.add_worksheet(title[:31])
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(number, column, value[:XLSX_CELL_LIMIT])
+            elif isinstance(value, datetime.datetime) and value.tzinfo is not None:
+                sheet.write_string(number, column, value.isoformat())
+            elif value is not None and value != "":
+                sheet.write(number, column, value)
+    workbook.close()
     output.seek(0)
     return output
 
