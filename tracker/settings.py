@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partners",
     "statements",
     "opportunities",
@@ -93,6 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+AUTHENTICATION_BACKENDS = ["tracker.backends.ModelBackend"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,6 +202,50 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # django-import-export: admin exports go through our own formula-safe resource.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# REST API (tracker/api.py): staff only, session or token, filtered, paginated, OpenAPI 3.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.authentication.TokenAuthentication",
+        "tracker.authentication.QueryKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.api_support.permissions.StaffModelPermissions"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "partners.api_support.pagination.StableOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "partners.api_support.pagination.PageNumberPagination",
+    # JSON bodies only; the bulk upload takes multipart files on its own route.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "partners.api_support.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "partners.api_support.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Defence-partnership tracker API",
+    "DESCRIPTION": "Partners, statements and opportunities for spreadsheets and integrations.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OpportunityStageEnum": "opportunities.models.Opportunity.Stage",
+        "FollowUpStatusEnum": "opportunities.models.FollowUp.Status",
+        "SuggestionStatusEnum": "opportunities.models.Suggestion.Status",
+        "PolicyOpeningStatusEnum": "partners.models.PolicyOpening.Status",
+        "ImportRunStatusEnum": "statements.models.ImportRun.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,

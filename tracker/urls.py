@@ -13,5 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Only the key's own alphabet reaches the view: no NUL bytes or odd text hit the database.
     re_path(r"^calendar/(?P<key>[A-Za-z0-9_-]{20,64})\.ics$", calendar_feed, name="calendar-feed"),
+    path("api/", include("tracker.api")),
     path("", include("tracker.dashboards.urls")),
 ]
+
+handler404 = "tracker.api.not_found"

@@ -1,0 +1,125 @@
+"""`POST /api/opportunities/bulk/`: upsert a CSV, XLSX or JSON sheet keyed by external id."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import parsers, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from partners.api_support.errors import ErrorSerializer
+from partners.sheet_read import SheetError, read_json, read_upload
+
+from ..upsert import opportunities_upsert
+from ..upsert_follow_ups import follow_ups_upsert
+
+
+class BulkUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, XLSX or JSON; the first row names the columns")
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Line in the file (the header is row 1)")
+    external_id = serializers.CharField(allow_null=True)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class RowChangeSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    external_id = serializers.CharField()
+    action = serializers.ChoiceField(choices=["create", "update"])
+    fields = serializers.ListField(child=serializers.CharField())
+
+
+class UpsertReportSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    atomic = serializers.BooleanField()
+    applied = serializers.BooleanField(help_text="False for a dry run or a refused atomic upload")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)
+    changes = RowChangeSerializer(many=True, help_text="The first 1000 changes")
+
+
+class BulkOptions(serializers.Serializer):
+    dry_run = serializers.BooleanField(required=False, default=False)
+    atomic = serializers.BooleanField(required=False, default=False)
+
+
+def bulk_response(request, upsert) -> Response:
+    options = BulkOptions(data=request.query_params)
+    options.is_valid(raise_exception=True)
+    try:
+        if "file" in request.FILES:
+            upload = request.FILES["file"]
+            rows = read_upload(upload.name or "", upload.file)
+        elif isinstance(request.data, list | dict) and "file" not in request.data:
+            rows = read_json(request.data)
+        else:
+            raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
+        report = upsert(rows=rows, user=request.user, **options.validated_data)
+    except SheetError as error:
+        raise serializers.ValidationError({"file": [str(error)]}) from error
+    refused = report.atomic and bool(report.errors)
+    return Response(
+        asdict(report),
+        status=status.HTTP_422_UNPROCESSABLE_ENTITY if refused else status.HTTP_200_OK,
+    )
+
+
+def bulk_schema(description: str):
+    return extend_schema(
+        request={
+            "multipart/form-data": BulkUploadSerializer,
+            "application/json": {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": True},
+            },
+        },
+        parameters=[
+            OpenApiParameter(
+                "dry_run", bool, description="Report what would change; write nothing"
+            ),
+            OpenApiParameter("atomic", bool, description="Write nothing unless every row is good"),
+        ],
+        responses={
+            200: UpsertReportSerializer,
+            422: OpenApiResponse(
+                UpsertReportSerializer, description="atomic: rows were bad, nothing was written"
+            ),
+            400: OpenApiResponse(ErrorSerializer, description="The file cannot be read at all"),
+        },
+        description=description,
+    )
+
+
+BULK_PARSERS = [parsers.MultiPartParser, parsers.JSONParser]
+
+
+class BulkUpsertMixin:
+    """`POST /api/opportunities/bulk/`."""
+
+    @bulk_schema(
+        "Upsert opportunities from a sheet keyed by `external_id`. Columns as in the export; "
+        "only the columns present are written. A row whose `version` is older than the stored "
+        "one is refused, so a re-import never overwrites a newer edit."
+    )
+    @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
+    def bulk(self, request) -> Response:
+        return bulk_response(request, opportunities_upsert)
+
+
+class FollowUpBulkMixin:
+    """`POST /api/follow-ups/bulk/`."""
+
+    @bulk_schema(
+        "Upsert follow-ups from a sheet: `opportunity` (external id), `title`, `due_date`, "
+        "`kind`, `status`, `owner`, `notes`. An `id` as exported updates that follow-up; a row "
+        "without one matches the opportunity's follow-up of the same title, or creates one."
+    )
+    @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
+    def bulk(self, request) -> Response:
+        return bulk_response(request, follow_ups_upsert)

@@ -1,0 +1,329 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from rest_framework import serializers
+
+from partners.api_support.errors import PreconditionFailed
+from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from partners.api_support.serializers import (
+    ModelSerializer,
+    ReadModelSerializer,
+    StrictIntegerField,
+)
+from partners.keys import area_key, country_key, firm_key
+from partners.models import Country, Firm, InvestmentArea, PolicyOpening
+from statements.models import Statement
+
+from ..models import SEE_ALL_PERMISSION, FollowUp, Note, Opportunity, Suggestion, Team
+from ..services import StaleVersion, opportunity_save
+
+User = get_user_model()
+
+
+def username_key(value: str) -> Q:
+    return Q(username__iexact=value)
+
+
+def team_key(value: str) -> Q:
+    return Q(name__iexact=value)
+
+
+def external_id_key(value: str) -> Q:
+    return Q(external_id=value)
+
+
+def visible_teams(user):
+    """The teams `user` may work in, as a lazy queryset (no query until it is used)."""
+    if not user.is_active:
+        return Team.objects.none()
+    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
+        return Team.objects.all()
+    return Team.objects.filter(members=user)
+
+
+class TeamSerializer(ReadModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
+
+
+class OpportunitySerializer(ModelSerializer):
+    team = KeyRelatedField(
+        queryset=Team.objects.all(), natural=team_key, help_text="Team id or name"
+    )
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    owner = KeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        natural=username_key,
+        allow_null=True,
+        required=False,
+        help_text="User id or username",
+    )
+    owner_username = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
+    countries = ManyKeysField(
+        queryset=Country.objects.all(),
+        pairs_attr="country_pairs",
+        natural=country_key,
+        help_text="Ids or ISO codes",
+    )
+    country_names = PairLabelsField(pairs_attr="country_names")
+    firms = ManyKeysField(
+        queryset=Firm.objects.all(),
+        pairs_attr="firm_pairs",
+        natural=firm_key,
+        help_text='Ids or "Name (JP)"',
+    )
+    firm_names = PairLabelsField(pairs_attr="firm_pairs")
+    areas = ManyKeysField(
+        queryset=InvestmentArea.objects.all(),
+        pairs_attr="area_pairs",
+        natural=area_key,
+        help_text="Ids or slugs",
+    )
+    area_names = PairLabelsField(pairs_attr="area_names")
+    policy_openings = ManyKeysField(
+        queryset=PolicyOpening.objects.all(), pairs_attr="policy_opening_pairs"
+    )
+    policy_opening_titles = PairLabelsField(pairs_attr="policy_opening_pairs")
+    statements = ManyKeysField(queryset=Statement.objects.all(), pairs_attr="statement_pairs")
+    version = StrictIntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="On a write: the version you read; a stale one gets 412 and changes nothing",
+    )
+    next_follow_up = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Due date of the soonest open follow-up"
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "external_id",
+            "version",
+            "title",
+            "description",
+            "stage",
+            "team",
+            "team_name",
+            "owner",
+            "owner_username",
+            "countries",
+            "country_names",
+            "firms",
+            "firm_names",
+            "areas",
+            "area_names",
+            "policy_openings",
+            "policy_opening_titles",
+            "statements",
+            "value",
+            "currency",
+            "probability",
+            "expected_close",
+            "close_reason",
+            "closed_at",
+            "stage_changed_at",
+            "next_follow_up",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["closed_at", "stage_changed_at", "created_at", "updated_at"]
+        extra_kwargs = {
+            "probability": {"min_value": 0, "max_value": 100},
+            "value": {"min_value": 0},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "team" in self.fields:
+            self.fields["team"].queryset = visible_teams(request.user)
+
+    def validate(self, attrs: dict) -> dict:
+        version = attrs.pop("version", None)
+        if self.instance is not None and version is not None and version != self.instance.version:
+            raise PreconditionFailed(
+                f"Changed by someone else since you read it (now version {self.instance.version})."
+            )
+        attrs = super().validate(attrs)
+        owner = attrs.get("owner", getattr(self.instance, "owner", None))
+        team = attrs.get("team", getattr(self.instance, "team", None))
+        request = self.context.get("request")
+        owner_changed = "owner" in attrs and attrs["owner"] != getattr(self.instance, "owner", None)
+        if (
+            owner_changed
+            and owner is not None
+            and request is not None
+            and owner != request.user
+            and not request.user.has_perm("opportunities.assign_opportunity")
+        ):
+            raise serializers.ValidationError({"owner": "Only team leads may assign others."})
+        if (
+            owner is not None
+            and team is not None
+            and owner_changed
+            and not owner.teams.filter(pk=team.pk).exists()
+        ):
+            raise serializers.ValidationError({"owner": f"{owner} is not in team {team}."})
+        return attrs
+
+    def update(self, instance: Opportunity, validated_data: dict) -> Opportunity:
+        many = self._many(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            opportunity_save(opportunity=instance, expected_version=instance.version)
+        except StaleVersion as error:
+            raise PreconditionFailed(str(error)) from error
+        for name, rows in many.items():
+            getattr(instance, name).set(rows)
+        return instance
+
+
+class VisibleOpportunityMixin:
+    """The opportunity a follow-up or note is written to must be one of the user's teams'."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "opportunity" in self.fields:
+            self.fields["opportunity"].queryset = Opportunity.objects.visible_to(request.user)
+
+
+class FollowUpSerializer(VisibleOpportunityMixin, ModelSerializer):
+    opportunity = KeyRelatedField(
+        queryset=Opportunity.objects.all(),
+        natural=external_id_key,
+        help_text="Opportunity id or external id",
+    )
+    opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
+    owner = KeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        natural=username_key,
+        allow_null=True,
+        required=False,
+        help_text="User id or username",
+    )
+    owner_username = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "opportunity",
+            "opportunity_title",
+            "title",
+            "owner",
+            "owner_username",
+            "due_date",
+            "kind",
+            "status",
+            "notes",
+            "completed_at",
+            "is_overdue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["completed_at", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        # completed_at follows the status, as in the admin.
+        probe = FollowUp(
+            status=attrs.get("status", getattr(self.instance, "status", FollowUp.Status.OPEN)),
+            completed_at=getattr(self.instance, "completed_at", None),
+        )
+        probe.stamp_completion()
+        attrs["completed_at"] = probe.completed_at
+        return super().validate(attrs)
+
+
+class NoteSerializer(VisibleOpportunityMixin, ModelSerializer):
+    opportunity = KeyRelatedField(
+        queryset=Opportunity.objects.all(),
+        natural=external_id_key,
+        help_text="Opportunity id or external id",
+    )
+    opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
+    author_username = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Note
+        fields = [
+            "id",
+            "opportunity",
+            "opportunity_title",
+            "author",
+            "author_username",
+            "body",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["author", "created_at", "updated_at"]
+
+
+class SuggestionSerializer(ReadModelSerializer):
+    statement_title = serializers.CharField(source="statement.title", read_only=True)
+    countries = ManyKeysField(
+        queryset=Country.objects.all(), pairs_attr="country_pairs", read_only=True
+    )
+    country_names = PairLabelsField(pairs_attr="country_names")
+    firms = ManyKeysField(queryset=Firm.objects.all(), pairs_attr="firm_pairs", read_only=True)
+    firm_names = PairLabelsField(pairs_attr="firm_pairs")
+    areas = ManyKeysField(
+        queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", read_only=True
+    )
+    area_names = PairLabelsField(pairs_attr="area_names")
+    decided_by_username = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id",
+            "statement",
+            "statement_title",
+            "key",
+            "title",
+            "summary",
+            "countries",
+            "country_names",
+            "firms",
+            "firm_names",
+            "areas",
+            "area_names",
+            "status",
+            "opportunity",
+            "decided_by",
+            "decided_by_username",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SuggestionAcceptSerializer(serializers.Serializer):
+    team = KeyRelatedField(
+        queryset=Team.objects.all(),
+        natural=team_key,
+        required=False,
+        allow_null=True,
+        help_text="Team for a new opportunity, if you are in several",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["team"].queryset = visible_teams(request.user)

@@ -1,0 +1,229 @@
+"""REST API for partners: countries, investment areas, firms, contacts, policy openings."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from .api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from .api_support.related import pairs
+from .api_support.serializers import ModelSerializer
+from .api_support.sheets import attr, columns, labels
+from .api_support.viewsets import ModelViewSet
+from .filters import (
+    ContactFilter,
+    CountryFilter,
+    FirmFilter,
+    InvestmentAreaFilter,
+    PolicyOpeningFilter,
+)
+from .keys import area_key, country_key, firm_key
+from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening
+
+
+def country_field(**kwargs) -> KeyRelatedField:
+    return KeyRelatedField(queryset=Country.objects.all(), natural=country_key, **kwargs)
+
+
+class CountrySerializer(ModelSerializer):
+    class Meta:
+        model = Country
+        fields = [
+            "id",
+            "code",
+            "alpha_3",
+            "name",
+            "official_name",
+            "demonyms",
+            "aliases",
+            "updated_at",
+        ]
+
+
+class CountryViewSet(ModelViewSet):
+    """Countries (ISO 3166); write with the two-letter code."""
+
+    queryset = Country.objects.all()
+    serializer_class = CountrySerializer
+    filterset_class = CountryFilter
+    ordering_fields = ["name", "code", "updated_at"]
+    sheet_name = "countries"
+    sheet_columns = columns("id", "code", "alpha_3", "name", "official_name", "updated_at")
+
+
+class InvestmentAreaSerializer(ModelSerializer):
+    parent = KeyRelatedField(
+        queryset=InvestmentArea.objects.all(), natural=area_key, allow_null=True, required=False
+    )
+    parent_name = serializers.CharField(
+        source="parent.name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = InvestmentArea
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "parent",
+            "parent_name",
+            "description",
+            "keywords",
+            "updated_at",
+        ]
+
+
+class InvestmentAreaViewSet(ModelViewSet):
+    """Investment areas; write the parent as its id or slug."""
+
+    queryset = InvestmentArea.objects.select_related("parent")
+    serializer_class = InvestmentAreaSerializer
+    filterset_class = InvestmentAreaFilter
+    ordering_fields = ["name", "slug", "updated_at"]
+    sheet_name = "investment-areas"
+    sheet_columns = columns("id", "name", "slug", ("parent", attr("parent.slug")), "description")
+
+
+class FirmSerializer(ModelSerializer):
+    country = country_field()
+    country_name = serializers.CharField(source="country.name", read_only=True)
+    areas = ManyKeysField(
+        queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", natural=area_key
+    )
+    area_names = PairLabelsField(pairs_attr="area_names")
+
+    class Meta:
+        model = Firm
+        fields = [
+            "id",
+            "name",
+            "country",
+            "country_name",
+            "kind",
+            "aliases",
+            "areas",
+            "area_names",
+            "website",
+            "external_id",
+            "updated_at",
+        ]
+
+
+class FirmViewSet(ModelViewSet):
+    """Firms; write the country as id or ISO code and areas as ids or slugs. A firm's key in
+    other endpoints is its id or "Name (JP)"."""
+
+    queryset = Firm.objects.select_related("country").annotate(
+        area_pairs=pairs(Firm, "areas", "slug"), area_names=pairs(Firm, "areas", "name")
+    )
+    serializer_class = FirmSerializer
+    filterset_class = FirmFilter
+    ordering_fields = ["name", "updated_at", "kind"]
+    sheet_name = "firms"
+    sheet_columns = columns(
+        "id",
+        "external_id",
+        "name",
+        ("country", attr("country.code")),
+        ("country_name", attr("country.name")),
+        "kind",
+        ("areas", labels("area_pairs")),
+        "website",
+        "updated_at",
+    )
+
+
+class ContactSerializer(ModelSerializer):
+    firm = KeyRelatedField(
+        queryset=Firm.objects.all(), natural=firm_key, allow_null=True, required=False
+    )
+    firm_name = serializers.CharField(
+        source="firm.name", read_only=True, default=None, allow_null=True
+    )
+    country = country_field(allow_null=True, required=False)
+    country_name = serializers.CharField(
+        source="country.name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "name",
+            "role",
+            "firm",
+            "firm_name",
+            "country",
+            "country_name",
+            "aliases",
+            "email",
+            "phone",
+            "updated_at",
+        ]
+
+
+class ContactViewSet(ModelViewSet):
+    queryset = Contact.objects.select_related("firm", "country")
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    ordering_fields = ["name", "updated_at"]
+    sheet_name = "contacts"
+    sheet_columns = columns(
+        "id",
+        "name",
+        "role",
+        ("firm", attr("firm.name")),
+        ("country", attr("country.code")),
+        "email",
+        "phone",
+        "updated_at",
+    )
+
+
+class PolicyOpeningSerializer(ModelSerializer):
+    country = country_field()
+    country_name = serializers.CharField(source="country.name", read_only=True)
+    areas = ManyKeysField(
+        queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", natural=area_key
+    )
+    area_names = PairLabelsField(pairs_attr="area_names")
+
+    class Meta:
+        model = PolicyOpening
+        fields = [
+            "id",
+            "country",
+            "country_name",
+            "kind",
+            "title",
+            "instrument",
+            "effective_date",
+            "cap",
+            "status",
+            "areas",
+            "area_names",
+            "summary",
+            "updated_at",
+        ]
+
+
+class PolicyOpeningViewSet(ModelViewSet):
+    queryset = PolicyOpening.objects.select_related("country").annotate(
+        area_pairs=pairs(PolicyOpening, "areas", "slug"),
+        area_names=pairs(PolicyOpening, "areas", "name"),
+    )
+    serializer_class = PolicyOpeningSerializer
+    filterset_class = PolicyOpeningFilter
+    ordering_fields = ["title", "effective_date", "updated_at"]
+    sheet_name = "policy-openings"
+    sheet_columns = columns(
+        "id",
+        ("country", attr("country.code")),
+        "kind",
+        "title",
+        "instrument",
+        "effective_date",
+        "cap",
+        "status",
+        ("areas", labels("area_pairs")),
+        "updated_at",
+    )

@@ -1,0 +1,166 @@
+"""Serializer fields that read ids and names beside them, and write ids or natural keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .related import parse_pairs
+
+MAX_PK = 2**63 - 1
+ID_OR_KEY = {"oneOf": [{"type": "integer"}, {"type": "string"}]}
+
+# A natural key as written in a sheet -> the Q that finds the row.
+KeyParser = Callable[[str], Q | None]
+
+
+def as_pk(value: Any) -> int | None:
+    """An integer id from 12 or "12"; None when the value is not an id (or out of range)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_PK else -1
+    if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        number = int(value.strip())
+        return number if 0 < number <= MAX_PK else -1
+    return None
+
+
+def key_q(value: Any, natural: KeyParser | None) -> Q | None:
+    pk = as_pk(value)
+    if pk is not None:
+        return Q(pk=pk)
+    if isinstance(value, str) and value.strip() and "\x00" not in value and natural is not None:
+        return natural(value.strip())
+    return None
+
+
+@extend_schema_field(ID_OR_KEY)
+class KeyRelatedField(serializers.RelatedField):
+    """A foreign key given as its id or its natural key (ISO code, slug, username...)."""
+
+    default_error_messages = {
+        "does_not_exist": "No {model} with id or key {value!r}.",
+        "incorrect_type": "Give an id (integer) or a key (text), not {data_type}.",
+    }
+
+    def __init__(self, *, natural: KeyParser | None = None, **kwargs) -> None:
+        self.natural = natural
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Model:
+        queryset = self.get_queryset()
+        q = key_q(data, self.natural)
+        if q is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        found = list(queryset.filter(q)[:2])
+        if len(found) != 1:
+            self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
+        return found[0]
+
+    def to_representation(self, value: Model) -> int:
+        return value.pk
+
+
+def resolve_keys(
+    queryset: QuerySet, values: list[Any], natural: KeyParser | None
+) -> tuple[list[Model], list[str]]:
+    """The rows named by `values` (ids or keys) in one query, and the values not found."""
+    wanted = [(value, key_q(value, natural)) for value in values]
+    missing = [repr(value) for value, q in wanted if q is None]
+    combined = Q()
+    for _, q in wanted:
+        if q is not None:
+            combined |= q
+    rows = list(queryset.filter(combined)) if combined else []
+    found: list[Model] = []
+    for value, q in wanted:
+        if q is None:
+            continue
+        match = [row for row in rows if _matches(row, value, natural)]
+        if len(match) == 1:
+            found.append(match[0])
+        else:
+            missing.append(repr(value))
+    return found, missing
+
+
+def _matches(row: Model, value: Any, natural: KeyParser | None) -> bool:
+    pk = as_pk(value)
+    if pk is not None:
+        return row.pk == pk
+    # Re-evaluate the key against the fetched row in Python, without another query.
+    q = natural(value.strip()) if natural else None
+    return q is not None and all(
+        _field_matches(row, lookup, wanted) for lookup, wanted in q.children
+    )
+
+
+def _field_matches(row: Model, lookup: str, wanted: Any) -> bool:
+    path = lookup.removesuffix("__iexact")
+    value: Any = row
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+    if lookup.endswith("__iexact"):
+        return str(value).casefold() == str(wanted).casefold()
+    return value == wanted
+
+
+@extend_schema_field({"type": "array", "items": ID_OR_KEY})
+class ManyKeysField(serializers.Field):
+    """A many-to-many: reads ids (from a `pairs()` annotation), writes ids or natural keys."""
+
+    def __init__(
+        self, *, queryset: QuerySet, pairs_attr: str, natural: KeyParser | None = None, **kwargs
+    ) -> None:
+        self.queryset, self.pairs_attr, self.natural = queryset, pairs_attr, natural
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> Any:
+        if hasattr(instance, self.pairs_attr):
+            return [pk for pk, _ in parse_pairs(getattr(instance, self.pairs_attr))]
+        return sorted(getattr(instance, self.source).values_list("pk", flat=True))
+
+    def to_representation(self, value: list[int]) -> list[int]:
+        return value
+
+    def to_internal_value(self, data: Any) -> list[Model]:
+        if not isinstance(data, list):
+            raise serializers.ValidationError("Give a list of ids or keys.")
+        if len(data) > 1000:
+            raise serializers.ValidationError("At most 1000 items.")
+        found, missing = resolve_keys(self.queryset.all(), data, self.natural)
+        if missing:
+            raise serializers.ValidationError(f"Not found: {', '.join(missing)}.")
+        return found
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True})
+class PairLabelsField(serializers.Field):
+    """The labels (names) beside the ids of a `pairs()` annotation, read only."""
+
+    def __init__(self, *, pairs_attr: str, label: str = "name", **kwargs) -> None:
+        self.pairs_attr, self.label = pairs_attr, label
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance: Model) -> list[str]:
+        return [label for _, label in parse_pairs(getattr(instance, self.pairs_attr, None))]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}, "readOnly": True})
+class IdsField(serializers.Field):
+    """The ids of a `pairs()` annotation, read only."""
+
+    def __init__(self, pairs_attr: str, **kwargs) -> None:
+        self.pairs_attr = pairs_attr
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, instance: Model) -> list[int]:
+        return [pk for pk, _ in parse_pairs(getattr(instance, self.pairs_attr, None))]

@@ -1,0 +1,119 @@
+"""Related rows' ids and labels in the same query as the rows themselves.
+
+A list of 100 opportunities with their countries, areas, firms and policy openings would take
+one prefetch query per relation; `pairs()` folds each relation into a JSON array of
+[id, label] computed by a correlated subquery, so a list is one query plus its count.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import (
+    Aggregate,
+    Expression,
+    F,
+    Field,
+    Lookup,
+    OuterRef,
+    Subquery,
+    TextField,
+)
+from django.db.models.fields.related import ForeignObject
+
+
+class AnyOf(Lookup):
+    """`field__any_of=[ids]`: one array parameter on PostgreSQL (`= ANY(%s)`), where `__in`
+    with thousands of ids spends longer building the query than running it."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if not values:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)
+
+
+class JsonPairs(Aggregate):
+    """JSON text `[[id, label], ...]` of the aggregated rows (SQLite and PostgreSQL)."""
+
+    function = "JSON_GROUP_ARRAY"
+    template = "%(function)s(JSON_ARRAY(%(expressions)s))"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_AGG",
+            template="CAST(%(function)s(JSON_BUILD_ARRAY(%(expressions)s)) AS TEXT)",
+            **extra,
+        )
+
+
+def pairs(model, field_name: str, label: str | Expression) -> Subquery:
+    """Annotation: `[[id, label], ...]` of `model.<field_name>` (a many-to-many) per row."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    label_expression = F(f"{target}__{label}") if isinstance(label, str) else label
+    rows = (
+        through.objects.filter(**{source: OuterRef("pk")})
+        .order_by()
+        .values(source)
+        .annotate(pairs=JsonPairs(F(f"{target}_id"), label_expression))
+        .values("pairs")
+    )
+    return Subquery(rows, output_field=TextField())
+
+
+def parse_pairs(raw: Any) -> list[tuple[int, str]]:
+    """[(id, label)] sorted by label, from what `pairs()` put on the row (None: no rows)."""
+    if raw is None:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    return sorted(((int(pk), str(label)) for pk, label in items), key=lambda p: (p[1], p[0]))
+
+
+def json_rows(queryset, group_by: str, **fields: str | Expression) -> Subquery:
+    """Annotation: the rows of `queryset` (correlated on `group_by`) as a JSON array of
+    arrays of `fields`, in the same query; read them back with `parse_rows`."""
+    expressions = [F(value) if isinstance(value, str) else value for value in fields.values()]
+    rows = queryset.order_by().values(group_by).annotate(rows=JsonPairs(*expressions))
+    return Subquery(rows.values("rows"), output_field=TextField())
+
+
+def parse_rows(raw: Any, names: list[str]) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    return [dict(zip(names, item, strict=True)) for item in items]
+
+
+def attach_pairs(objs: list, model, field_name: str, label: str | Expression, attr: str) -> None:
+    """Set `attr` on each of `objs` to its [(id, label)] of `model.<field_name>`, in one query
+    for the whole batch (an export's chunk: cheaper than a subquery per row)."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    label_expression = F(f"{target}__{label}") if isinstance(label, str) else label
+    found: dict[int, list[tuple[int, str]]] = {}
+    rows = (
+        through.objects.filter(**{f"{source}_id__any_of": [obj.pk for obj in objs]})
+        .annotate(pair_label=label_expression)
+        .values_list(f"{source}_id", f"{target}_id", "pair_label")
+    )
+    for owner_id, target_id, text in rows:
+        found.setdefault(owner_id, []).append((target_id, text))
+    for obj in objs:
+        setattr(obj, attr, found.get(obj.pk, []))

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+
+from .errors import ErrorSerializer
+from .sheets import XLSX_TYPE
+from .viewsets import FORMAT_PARAMETER, KEY_PARAMETER
+
+
+class AutoSchema(BaseAutoSchema):
+    """Lists also document `?format=` and their CSV and XLSX bodies; every operation its
+    errors."""
+
+    def _is_sheet_list(self) -> bool:
+        return (
+            self.method == "GET"
+            and self._is_list_view()
+            and bool(getattr(self.view, "sheet_columns", None))
+        )
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "GET":
+            parameters.append(KEY_PARAMETER)
+        if self._is_sheet_list():
+            parameters.append(FORMAT_PARAMETER)
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        bodies = super()._get_response_bodies(direction)
+        if self._is_sheet_list() and "200" in bodies:
+            content = bodies["200"].get("content", {})
+            content["text/csv"] = {"schema": {"type": "string"}}
+            content[XLSX_TYPE] = {"schema": {"type": "string", "format": "binary"}}
+        errors = {
+            "400": "Bad input: the body or query string, field by field.",
+            "401": "Not signed in, or an invalid or revoked token.",
+            "403": "Signed in, but not staff or without the permission (a read-only token "
+            "never writes).",
+        }
+        if self.method != "GET" or not self._is_list_view():
+            errors["404"] = "Not found, or another team's record."
+        elif self._is_list_view():
+            errors["404"] = "No such page, or a format other than json, csv or xlsx."
+        for code, description in errors.items():
+            if code not in bodies:
+                bodies[code] = self._get_response_for_code(
+                    OpenApiResponse(response=ErrorSerializer, description=description),
+                    code,
+                )
+        for code, body in bodies.items():
+            # Errors are always JSON, whatever format was asked for.
+            if not code.startswith("2") and "application/json" in body.get("content", {}):
+                body["content"] = {"application/json": body["content"]["application/json"]}
+        return bodies
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "tracker.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>`; keys are issued and revoked in the admin.",
+        }
+
+
+class QueryKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "tracker.authentication.QueryKeyAuthentication"
+    name = "queryKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "key",
+            "description": "A read-only token in the URL, for GET only.",
+        }
+
+
+__all__ = ["AutoSchema", "OpenApiTypes"]

@@ -1,0 +1,300 @@
+"""REST API for statements: sources, statements with their mentions, import runs."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from partners.api import country_field
+from partners.api_support.fields import IdsField, PairLabelsField
+from partners.api_support.related import json_rows, pairs, parse_rows
+from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
+from partners.api_support.sheets import attr, columns, labels
+from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet
+
+from .filters import ImportRunFilter, MentionFilter, SourceFilter, StatementFilter
+from .manual import statement_paste
+from .models import ImportRun, Mention, Source, Statement
+from .parse import ParseError
+
+
+class SourceSerializer(ModelSerializer):
+    country = country_field(allow_null=True, required=False)
+    country_name = serializers.CharField(
+        source="country.name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "url",
+            "path",
+            "country",
+            "country_name",
+            "is_active",
+            "interval_minutes",
+            "max_items",
+            "last_run_at",
+            "next_run_at",
+            "failure_count",
+            "last_error",
+            "updated_at",
+        ]
+        read_only_fields = ["last_run_at", "next_run_at", "failure_count", "last_error"]
+
+
+class SourceViewSet(ModelViewSet):
+    queryset = Source.objects.select_related("country")
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    ordering_fields = ["name", "updated_at", "next_run_at"]
+    sheet_name = "sources"
+    sheet_columns = columns(
+        "id",
+        "name",
+        "kind",
+        "url",
+        ("country", attr("country.code")),
+        "is_active",
+        "interval_minutes",
+        "last_run_at",
+        "failure_count",
+        "last_error",
+    )
+
+
+class MentionSerializer(ReadModelSerializer):
+    entity = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mention
+        fields = [
+            "id",
+            "statement",
+            "kind",
+            "term",
+            "start",
+            "end",
+            "snippet",
+            "country",
+            "firm",
+            "contact",
+            "area",
+            "entity",
+        ]
+
+    def get_entity(self, mention: Mention) -> str | None:
+        entity = mention.entity
+        return None if entity is None else str(entity)
+
+
+RELATIONS = {
+    "countries": "name",
+    "firms": "name",
+    "contacts": "name",
+    "areas": "name",
+    "policy_openings": "title",
+}
+
+
+class StatementSerializer(ReadModelSerializer):
+    url = serializers.CharField(read_only=True, help_text="Where it was published, if known")
+    source_name = serializers.CharField(source="source.name", read_only=True)
+    countries = IdsField("countries_pairs")
+    country_names = PairLabelsField(pairs_attr="countries_pairs")
+    firms = IdsField("firms_pairs")
+    firm_names = PairLabelsField(pairs_attr="firms_pairs")
+    contacts = IdsField("contacts_pairs")
+    contact_names = PairLabelsField(pairs_attr="contacts_pairs")
+    areas = IdsField("areas_pairs")
+    area_names = PairLabelsField(pairs_attr="areas_pairs")
+    policy_openings = IdsField("policy_openings_pairs")
+    policy_opening_titles = PairLabelsField(pairs_attr="policy_openings_pairs")
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "source",
+            "source_name",
+            "url",
+            "title",
+            "published_on",
+            "speaker",
+            "fetched_at",
+            "extracted_at",
+            "countries",
+            "country_names",
+            "firms",
+            "firm_names",
+            "contacts",
+            "contact_names",
+            "areas",
+            "area_names",
+            "policy_openings",
+            "policy_opening_titles",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+MENTION_FIELDS = {
+    "id": "id",
+    "kind": "kind",
+    "term": "term",
+    "start": "start",
+    "end": "end",
+    "snippet": "snippet",
+    "country": "country_id",
+    "firm": "firm_id",
+    "contact": "contact_id",
+    "area": "area_id",
+    "entity": Coalesce("country__name", "firm__name", "contact__name", "area__name"),
+}
+
+
+@extend_schema_field(MentionSerializer(many=True, read_only=True))
+class MentionsField(serializers.Field):
+    """The statement's mentions, from the `mention_rows` annotation (no second query)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, statement: Statement) -> list[dict]:
+        rows = parse_rows(getattr(statement, "mention_rows", None), list(MENTION_FIELDS))
+        for row in rows:
+            row["statement"] = statement.pk
+        return sorted(rows, key=lambda row: (row["start"], row["id"]))
+
+
+class StatementDetailSerializer(StatementSerializer):
+    mentions = MentionsField()
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "text", "mentions"]
+        read_only_fields = fields
+
+
+class StatementPasteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2_000_000, help_text="Plain text or HTML")
+    name = serializers.CharField(
+        max_length=300, required=False, default="", help_text="File name; .html is parsed as HTML"
+    )
+    url = serializers.URLField(max_length=1000, required=False, default="")
+
+
+def statements_with_names():
+    return Statement.objects.select_related("source").annotate(
+        **{f"{name}_pairs": pairs(Statement, name, label) for name, label in RELATIONS.items()}
+    )
+
+
+class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
+    """Statements as imported; the detail carries the text and every mention. POST pastes a
+    statement (text or HTML), which goes through the same parsing and extraction as imports."""
+
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+    ordering_fields = ["published_on", "created_at", "updated_at"]
+    sheet_name = "statements"
+    sheet_columns = columns(
+        "id",
+        ("source", attr("source.name")),
+        "url",
+        "title",
+        "published_on",
+        "speaker",
+        ("countries", labels("countries_pairs")),
+        ("areas", labels("areas_pairs")),
+        ("firms", labels("firms_pairs")),
+        "updated_at",
+    )
+
+    def get_queryset(self):
+        queryset = statements_with_names()
+        if self.action == "retrieve":
+            mentions = Mention.objects.filter(statement=OuterRef("pk"))
+            queryset = queryset.annotate(
+                mention_rows=json_rows(mentions, "statement", **MENTION_FIELDS)
+            )
+        else:
+            queryset = queryset.defer("text")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return StatementDetailSerializer
+        if self.action == "create":
+            return StatementPasteSerializer
+        return StatementSerializer
+
+    def create(self, request, *args, **kwargs):
+        paste = StatementPasteSerializer(data=request.data)
+        paste.is_valid(raise_exception=True)
+        data = paste.validated_data
+        try:
+            statement, new = statement_paste(
+                body=data["text"].encode("utf-8"), name=data["name"], url=data["url"]
+            )
+        except ParseError as error:
+            raise serializers.ValidationError({"text": str(error)}) from error
+        statement = statements_with_names().get(pk=statement.pk)
+        return Response(
+            StatementSerializer(statement, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if new else status.HTTP_200_OK,
+        )
+
+
+class MentionViewSet(ReadOnlyViewSet):
+    queryset = Mention.objects.select_related("country", "firm__country", "contact", "area")
+    serializer_class = MentionSerializer
+    filterset_class = MentionFilter
+    ordering_fields = ["statement", "start"]
+    sheet_name = "mentions"
+    sheet_columns = columns("id", "statement_id", "kind", "term", "start", "end", "snippet")
+
+
+class ImportRunSerializer(ReadModelSerializer):
+    source_name = serializers.CharField(source="source.name", read_only=True)
+
+    class Meta:
+        model = ImportRun
+        fields = [
+            "id",
+            "source",
+            "source_name",
+            "status",
+            "started_at",
+            "finished_at",
+            "fetched",
+            "new",
+            "duplicate",
+            "failed",
+            "errors",
+        ]
+        read_only_fields = fields
+
+
+class ImportRunViewSet(ReadOnlyViewSet):
+    queryset = ImportRun.objects.select_related("source")
+    serializer_class = ImportRunSerializer
+    filterset_class = ImportRunFilter
+    ordering_fields = ["started_at"]
+    sheet_name = "import-runs"
+    sheet_columns = columns(
+        "id",
+        ("source", attr("source.name")),
+        "status",
+        "started_at",
+        "finished_at",
+        "fetched",
+        "new",
+        "duplicate",
+        "failed",
+    )

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import django_filters
+
+from partners.api_support.filters import (
+    DateTimeFilter,
+    flag_filter,
+    key_rows,
+    search_filter,
+    since_filter,
+)
+from partners.keys import country_key
+from partners.models import Country
+
+from .models import ImportRun, Mention, Source, Statement
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = search_filter("name", "url")
+    country = django_filters.CharFilter(
+        method="by_country", max_length=100, label="Country id or ISO code"
+    )
+    updated_since = since_filter()
+    is_active = flag_filter(None, "Active (true) or paused (false)")
+
+    class Meta:
+        model = Source
+        fields = ["kind"]
+
+    def by_country(self, queryset, name, value):
+        return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = search_filter("title", "speaker", "url")
+    country = django_filters.CharFilter(
+        method="by_country", max_length=100, label="Country id or ISO code"
+    )
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    updated_since = since_filter()
+
+    class Meta:
+        model = Statement
+        fields = ["source"]
+
+    def by_country(self, queryset, name, value):
+        return queryset.filter(countries__in=key_rows(Country.objects.all(), value, country_key))
+
+
+class MentionFilter(django_filters.FilterSet):
+    class Meta:
+        model = Mention
+        fields = ["statement", "kind", "country", "firm", "contact", "area"]
+
+
+class ImportRunFilter(django_filters.FilterSet):
+    started_after = since_filter("started_at", "Started at or after")
+    started_before = DateTimeFilter(field_name="started_at", lookup_expr="lt")
+
+    class Meta:
+        model = ImportRun
+        fields = ["source", "status"]

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from partners.api_support.sheets import cell, csv_lines, xlsx_file
+from partners.spreadsheets import FORMULA_TRIGGERS
+
+from ..factories import FollowUpFactory, InvestmentAreaFactory, OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tX", "\rY", "\x01=Z"]
+
+
+def read_csv(response) -> list[list[str]]:
+    assert isinstance(response, StreamingHttpResponse)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def read_xlsx(response) -> list[list]:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def read_xlsx_types(response) -> set[str]:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return {c.data_type for row in workbook.active.iter_rows() for c in row}
+
+
+@pytest.fixture
+def hostile(team, japan):
+    area = InvestmentAreaFactory(slug="co-innovation")
+    made = []
+    for index, text in enumerate(HOSTILE):
+        opportunity = OpportunityFactory(
+            team=team, title=text, description=text, external_id=f"H-{index}", countries=[japan]
+        )
+        opportunity.areas.add(area)
+        made.append(opportunity)
+    return made
+
+
+def test_csv_export_is_flat_readable_and_formula_safe(desk_api, hostile):
+    response = desk_api.get("/api/opportunities/?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = read_csv(response)
+    header = rows[0]
+    assert header[:4] == ["id", "external_id", "version", "title"]
+    by_id = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_id["H-0"]["countries"] == "JP"
+    assert by_id["H-0"]["country_names"] == "Japan"
+    assert by_id["H-0"]["team"] == "Japan desk"
+    assert by_id["H-0"]["areas"] == "co-innovation"
+    assert by_id["H-0"]["title"] == '\'=HYPERLINK("http://evil")'
+    for row in rows:
+        for value in row:
+            assert not value.startswith(FORMULA_TRIGGERS), value
+
+
+def test_xlsx_export_has_no_formula_cell(desk_api, hostile):
+    response = desk_api.get("/api/opportunities/?format=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = read_xlsx(response)
+    assert len(rows) == len(HOSTILE) + 1
+    for row in rows:
+        for value in row:
+            assert not (isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)), value
+    response = desk_api.get("/api/opportunities/?format=xlsx")
+    assert "f" not in read_xlsx_types(response)
+
+
+def test_export_applies_the_same_filters_and_scoping(desk_api, hostile, team, other_team):
+    OpportunityFactory(team=other_team, title="Theirs")
+    OpportunityFactory(team=team, stage="won", close_reason="Signed", title="Won one")
+    rows = read_csv(desk_api.get("/api/opportunities/?format=csv&stage=won"))
+    assert [row[3] for row in rows[1:]] == ["Won one"]
+    everything = read_csv(desk_api.get("/api/opportunities/?format=csv"))
+    assert "Theirs" not in {row[3] for row in everything}
+    assert len(everything) == len(HOSTILE) + 2
+
+
+def test_export_accepts_the_accept_header(desk_api, hostile):
+    response = desk_api.get("/api/opportunities/", HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_errors_in_export_format_are_json(desk_api, client_for):
+    response = desk_api.get("/api/opportunities/?format=csv&stage=nonsense")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "stage" in response.json()
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "countries",
+        "areas",
+        "firms",
+        "contacts",
+        "policy-openings",
+        "sources",
+        "statements",
+        "mentions",
+        "import-runs",
+        "opportunities",
+        "follow-ups",
+        "notes",
+        "suggestions",
+    ],
+)
+def test_every_list_exports_csv_and_xlsx(desk_api, opportunity, kind):
+    FollowUpFactory(opportunity=opportunity, title="=cmd|' /C calc'!A0")
+    csv_response = desk_api.get(f"/api/{kind}/?format=csv")
+    assert csv_response.status_code == 200
+    assert read_csv(csv_response)[0][0] == "id"
+    xlsx_response = desk_api.get(f"/api/{kind}/?format=xlsx")
+    assert xlsx_response.status_code == 200
+    assert read_xlsx(xlsx_response)[0][0] == "id"
+
+
+def test_detail_has_no_sheet_format(desk_api, opportunity):
+    assert desk_api.get(f"/api/opportunities/{opportunity.pk}/?format=csv").status_code == 404
+
+
+# Text a database can hold: no lone surrogates.
+cell_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(cell_text, min_size=1, max_size=4), min_size=1, max_size=5))
+def test_no_exported_cell_starts_with_an_active_formula_character(table):
+    rows = [[cell(value) for value in row] for row in table]
+    text = "".join(csv_lines(rows)).removeprefix("\ufeff")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for value in row:
+            assert not value.startswith(FORMULA_TRIGGERS), repr(value)
+    with xlsx_file(rows, "t") as output:
+        workbook = load_workbook(output)
+    for row in workbook.active.iter_rows():
+        for xlsx_cell in row:
+            assert xlsx_cell.data_type != "f"
+            value = xlsx_cell.value
+            assert not (isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)), value
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    title=st.text(
+        alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=30
+    ).filter(str.strip)
+)
+def test_no_exported_opportunity_cell_is_a_formula(desk_api, team, title):
+    OpportunityFactory(team=team, title=title, description="\t" + title)
+    for row in read_csv(desk_api.get("/api/opportunities/?format=csv")):
+        for value in row:
+            assert not value.startswith(FORMULA_TRIGGERS), repr(value)
+    for row in read_xlsx(desk_api.get("/api/opportunities/?format=xlsx")):
+        for value in row:
+            assert not (isinstance(value, str) and value.startswith(FORMULA_TRIGGERS))

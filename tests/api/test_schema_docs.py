@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "openapi: 3.0.3" in text
+    for described in (
+        "updated_since",
+        "follow_up_due_before",
+        "overdue",
+        "page_size",
+        "text/csv",
+        "'412'",
+        "tokenAuth",
+        "queryKey",
+        "/api/opportunities/bulk/",
+    ):
+        assert described in text, described
+
+
+def test_schema_and_docs_are_served_without_a_cdn(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower() and "https://" not in html.split("<body")[0]
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/mentions/?statement=abc",
+        "/api/mentions/?statement=99999999999999999999999999",
+        "/api/follow-ups/?opportunity=%00",
+        "/api/opportunities/?external_id=a%00",
+        "/api/opportunities/?page_size=abc",
+        "/api/opportunities/?page_size=10&page_size=20",
+        "/api/opportunities/?updated_since=2026-01-01T00:00:00%2B23:00",
+        "/api/sources/?is_active=yes",
+        "/api/notes/?author=x",
+    ],
+)
+def test_bad_query_strings_are_400(desk_api, url):
+    response = desk_api.get(url)
+    assert response.status_code == 400, (url, response.status_code, response.content)
+
+
+def test_unknown_api_path_is_a_json_404(desk_api):
+    response = desk_api.get("/api/firms/1.5/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from .models import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "read_only", "created_at", "last_used_at", "revoked"]
+    list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username"]
+    autocomplete_fields = ["user"]
+    fields = ["user", "name", "read_only", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.display(boolean=True, description="revoked")
+    def revoked(self, token: ApiToken) -> bool:
+        return token.revoked_at is not None
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token's owner and scope are fixed once issued: revoke it and issue another.
+        if obj is not None:
+            return [*self.readonly_fields, "user", "read_only"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj: ApiToken, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, key = ApiToken.issue(user=obj.user, name=obj.name, read_only=obj.read_only)
+        obj.pk = token.pk
+        obj.prefix, obj.digest, obj.created_at = token.prefix, token.digest, token.created_at
+        messages.warning(
+            request,
+            f"The key for “{token.name}” is {key} — copy it now, it is not shown again.",
+        )
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request, queryset) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"{count} tokens revoked.")

@@ -1,0 +1,63 @@
+"""API authentication by token: in the Authorization header, or as `?key=` for read-only pulls
+(Excel Power Query, Google Sheets IMPORTDATA) that cannot send headers or log in."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from .models import ApiToken, key_digest
+
+# A token's last use is written at most this often, so reads do not each cost a write.
+LAST_USED_RESOLUTION_SECONDS = 300
+
+
+def _authenticate(key: str, *, read_only: bool) -> tuple:
+    if not key or len(key) > 200 or "\x00" in key:
+        raise exceptions.AuthenticationFailed("Invalid token.")
+    token = ApiToken.objects.usable().select_related("user").filter(digest=key_digest(key)).first()
+    if token is None:
+        raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+    if read_only and not token.read_only:
+        # A key in a URL ends up in logs and browser history: only a read-only one may go there.
+        raise exceptions.AuthenticationFailed("Only a read-only token may be given as ?key=.")
+    now = timezone.now()
+    if (
+        token.last_used_at is None
+        or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user, token
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>`."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Give the token as: Token <key>.")
+        try:
+            key = header[1].decode()
+        except UnicodeError as error:
+            raise exceptions.AuthenticationFailed("Invalid token.") from error
+        return _authenticate(key, read_only=False)
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class QueryKeyAuthentication(authentication.BaseAuthentication):
+    """`?key=<read-only token>` on GET requests only."""
+
+    def authenticate(self, request):
+        key = request.query_params.get("key")
+        if key is None:
+            return None
+        if request.method not in ("GET", "HEAD"):
+            raise exceptions.AuthenticationFailed("?key= is accepted on reads only.")
+        return _authenticate(key, read_only=True)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A key for the REST API. Only its SHA-256 digest is stored: the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. Power Query sheet")
+    prefix = models.CharField(max_length=8, editable=False, help_text="First characters")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(
+        default=True, help_text="Read only: lists, details and exports, never a write"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+
+    @classmethod
+    def issue(cls, *, user, name: str, read_only: bool = True) -> tuple[ApiToken, str]:
+        """Create a token; returns it with the clear key, which is not stored anywhere."""
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, read_only=read_only, prefix=key[:8], digest=key_digest(key)
+        )
+        return token, key
