@@ -35,6 +35,16 @@ class OpportunityFilter(django_filters.FilterSet):
         method="by_follow_up", label="Has an open follow-up due on or after this date"
     )
     overdue = flag_filter("by_overdue", "Has (true) or has no (false) overdue open follow-up")
+    next_follow_up_before = django_filters.DateFilter(
+        method="by_next_follow_up", label="Next open follow-up due before this date"
+    )
+    next_follow_up_after = django_filters.DateFilter(
+        method="by_next_follow_up", label="Next open follow-up due after this date"
+    )
+    no_follow_up = flag_filter("by_no_follow_up", "Has no (true) or has an (false) open follow-up")
+    stale = flag_filter(
+        "by_stale", "Open with no activity for longer than its stage allows (true), or not (false)"
+    )
     updated_since = since_filter(label="Changed at or after (incremental sync)")
     q = search_filter("title", "description", "external_id")
 
@@ -67,6 +77,23 @@ class OpportunityFilter(django_filters.FilterSet):
     def by_overdue(self, queryset, name, value):
         overdue = FollowUp.objects.overdue().filter(opportunity=OuterRef("pk"))
         return queryset.filter(Exists(overdue) if value == "true" else ~Exists(overdue))
+
+    def by_next_follow_up(self, queryset, name, value):
+        if name.endswith("before"):
+            return queryset.next_follow_up_before(value)
+        return queryset.next_follow_up_after(value)
+
+    def by_no_follow_up(self, queryset, name, value):
+        none_open = Opportunity.objects.without_follow_up().values("pk")
+        if value == "true":
+            return queryset.filter(pk__in=none_open)
+        return queryset.exclude(pk__in=none_open)
+
+    def by_stale(self, queryset, name, value):
+        stale = Opportunity.objects.stale().values("pk")
+        if value == "true":
+            return queryset.filter(pk__in=stale)
+        return queryset.exclude(pk__in=stale)
 
 
 class FollowUpFilter(django_filters.FilterSet):

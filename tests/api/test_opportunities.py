@@ -187,6 +187,29 @@ def test_filters(desk_api, team, japan, desk_staff):
     assert ids(desk_api.get("/api/opportunities/", {"updated_since": since})) == {b.pk}
 
 
+def test_work_list_filters_next_follow_up_none_set_and_stale(desk_api, team, settings):
+    settings.REMINDERS_STALE_DAYS = {"identified": 30}
+    today = timezone.localdate()
+    soon = OpportunityFactory(team=team, stage="identified")
+    later = OpportunityFactory(team=team, stage="identified")
+    unplanned = OpportunityFactory(team=team, stage="identified")
+    FollowUpFactory(opportunity=soon, due_date=today + datetime.timedelta(days=2))
+    FollowUpFactory(opportunity=later, due_date=today + datetime.timedelta(days=20))
+    long_ago = timezone.now() - datetime.timedelta(days=45)
+    Opportunity.objects.filter(pk=unplanned.pk).update(stage_changed_at=long_ago)
+    get = lambda query: ids(desk_api.get(f"/api/opportunities/?{query}"))  # noqa: E731
+    week = (today + datetime.timedelta(days=7)).isoformat()
+
+    assert get(f"next_follow_up_before={week}") == {soon.pk}
+    assert get(f"next_follow_up_after={week}") == {later.pk}
+    assert get("no_follow_up=true") == {unplanned.pk}
+    assert get("no_follow_up=false") == {soon.pk, later.pk}
+    assert get("stale=true") == {unplanned.pk}
+    assert get("stale=false") == {soon.pk, later.pk}
+    assert desk_api.get("/api/opportunities/?stale=perhaps").status_code == 400
+    assert desk_api.get("/api/opportunities/?next_follow_up_before=soon").status_code == 400
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -15,6 +15,8 @@ def test_schema_validates_without_warnings(tmp_path):
         "updated_since",
         "follow_up_due_before",
         "overdue",
+        "next_follow_up_before",
+        "stale",
         "page_size",
         "text/csv",
         "'412'",
