@@ -7,6 +7,7 @@ nothing of opportunities).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .extract import sentence_spans
@@ -43,13 +44,22 @@ class Commitment:
 
 def find_commitments(text: str) -> list[Commitment]:
     """Each sentence of `text` that carries a commitment phrase, once, in text order."""
+    matches = list(_PATTERN.finditer(text))
+    if not matches:
+        return []
+    spans = sentence_spans(text)
+    starts = [start for start, _ in spans]
+    strongest: dict[int, str] = {}  # sentence index -> its first-listed phrase
+    for match in matches:
+        index = bisect_right(starts, match.start()) - 1
+        if index < 0 or match.end() > spans[index][1]:
+            continue  # in the space between two sentences
+        phrase = match.group(1).lower()
+        if index not in strongest or PHRASES.index(phrase) < PHRASES.index(strongest[index]):
+            strongest[index] = phrase
     found = []
-    for start, end in sentence_spans(text):
-        sentence = text[start:end]
-        matches = list(_PATTERN.finditer(sentence))
-        if not matches:
-            continue
-        phrase = min((m.group(1).lower() for m in matches), key=PHRASES.index)
-        sentence = " ".join(sentence.split())[:SENTENCE_LIMIT]
-        found.append(Commitment(sentence=sentence, phrase=phrase, start=start, end=end))
+    for index in sorted(strongest):
+        start, end = spans[index]
+        sentence = " ".join(text[start:end].split())[:SENTENCE_LIMIT]
+        found.append(Commitment(sentence=sentence, phrase=strongest[index], start=start, end=end))
     return found

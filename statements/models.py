@@ -207,13 +207,29 @@ class Mention(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     snippet = models.TextField(help_text="The sentence around the mention")
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.CASCADE)
-    firm = models.ForeignKey(Firm, null=True, blank=True, on_delete=models.CASCADE)
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE)
-    area = models.ForeignKey(InvestmentArea, null=True, blank=True, on_delete=models.CASCADE)
+    # Indexed below only where set: each mention names one entity, and a full index per column
+    # would also file the three empty ones of every row.
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.CASCADE, db_index=False
+    )
+    firm = models.ForeignKey(Firm, null=True, blank=True, on_delete=models.CASCADE, db_index=False)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, db_index=False
+    )
+    area = models.ForeignKey(
+        InvestmentArea, null=True, blank=True, on_delete=models.CASCADE, db_index=False
+    )
 
     class Meta:
         ordering = ["statement", "start"]
+        indexes = [
+            models.Index(
+                fields=[entity],
+                condition=Q(**{f"{entity}__isnull": False}),
+                name=f"mention_{entity}_idx",
+            )
+            for entity in MENTION_ENTITIES
+        ]
         # One row per span and entity: a term that names two firms is two mentions. Partial
         # constraints per kind, as a unique constraint over nullable columns never fires.
         constraints = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SNIPPET_LIMIT = 300
 SENTENCE_END = re.compile("[.!?][\"'\u201d\u2019)\\]]*(?=\\s|$)|\n")
@@ -18,7 +19,10 @@ ABBREVIATIONS = frozenset({
 # fmt: on
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1024)  # more than a batch of statements
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence. Cached: extraction, policy openings and commitments all
+    split the same statements, a batch at a time."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in SENTENCE_END.finditer(text):
@@ -27,7 +31,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _push_span(spans, text, start, match.end())
         start = match.end()
     _push_span(spans, text, start, len(text))
-    return spans
+    return tuple(spans)
 
 
 def _ends_sentence(text: str, start: int, mark: int, after: int) -> bool:
