@@ -6,16 +6,28 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from statements.commitments import find_commitments
 from statements.models import Statement
+from statements.rows import rows_insert
 
 from .models import CommitmentCandidate, FollowUp, Opportunity, Suggestion
 from .suggestions import opportunity_visible
 
 DEFAULT_DUE_DAYS = 14
+# The columns of a new candidate, in the order commitments_propose builds its rows.
+COLUMNS = [
+    "statement",
+    "suggestion",
+    "opportunity",
+    "phrase",
+    "sentence",
+    "start",
+    "status",
+    "created_at",
+]
 TITLE_LIMIT = 250
 
 
@@ -45,14 +57,17 @@ def commitments_propose(*, statement_ids: Iterable[int]) -> int:
                 "statement_id", "start"
             )
         )
+        # Plain rows: a batch of statements carries thousands of these sentences.
+        created_at = connection.ops.adapt_datetimefield_value(timezone.now())
         fresh = [
-            CommitmentCandidate(
-                statement_id=statement_id,
-                suggestion_id=targets[statement_id][0],
-                opportunity_id=targets[statement_id][1],
-                phrase=found.phrase,
-                sentence=found.sentence,
-                start=found.start,
+            (
+                statement_id,
+                *targets[statement_id],
+                found.phrase,
+                found.sentence,
+                found.start,
+                str(CommitmentCandidate.Status.OPEN),
+                created_at,
             )
             for statement_id, text in Statement.objects.filter(pk__in=targets)
             .order_by("pk")
@@ -60,7 +75,12 @@ def commitments_propose(*, statement_ids: Iterable[int]) -> int:
             for found in find_commitments(text)
             if (statement_id, found.start) not in known
         ]
-        CommitmentCandidate.objects.bulk_create(fresh, ignore_conflicts=True)
+        rows_insert(
+            CommitmentCandidate,
+            COLUMNS,
+            fresh,
+            ignore_conflicts=True,
+        )
     return len(fresh)
 
 

@@ -12,8 +12,16 @@ from collections.abc import Iterable
 from django.db import connection, models
 
 
-def rows_insert(model: type[models.Model], fields: list[str], rows: Iterable[tuple]) -> None:
-    """INSERT `rows` (tuples of database-ready values, in `fields` order) into `model`'s table."""
+def rows_insert(
+    model: type[models.Model],
+    fields: list[str],
+    rows: Iterable[tuple],
+    *,
+    ignore_conflicts: bool = False,
+) -> None:
+    """INSERT `rows` (tuples of database-ready values, in `fields` order) into `model`'s table;
+    with `ignore_conflicts`, a row that breaks a unique constraint is skipped (SQLite and
+    PostgreSQL both read ON CONFLICT DO NOTHING)."""
     rows = list(rows)
     if not rows:
         return
@@ -22,7 +30,9 @@ def rows_insert(model: type[models.Model], fields: list[str], rows: Iterable[tup
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})", rows
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+            + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""),
+            rows,
         )
 
 
