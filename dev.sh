@@ -35,7 +35,8 @@ run() {
     manage load_demo
     local port=${PORT:-8000}
     echo
-    echo "Log in at http://127.0.0.1:$port/admin/ with the demo logins above (Ctrl-C stops)."
+    echo "Open http://127.0.0.1:$port/ (dashboards; the admin is at /admin/, the API at /api/)"
+    echo "and log in with the demo logins above (Ctrl-C stops)."
     manage runserver "127.0.0.1:$port"
 }
 
