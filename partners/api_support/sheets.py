@@ -118,6 +118,10 @@ def sheet_rows(
         yield from _chunk_rows(chunk, getters, prefetch, convert)
 
 
+# Cell values the CSV and XLSX writers put down unchanged, with nothing to neutralise.
+AS_WRITTEN = frozenset({int, float, decimal.Decimal, datetime.date})
+
+
 def _chunk_rows(chunk, getters, prefetch, convert) -> Iterator[list[Any]]:
     if prefetch is not None:
         prefetch(chunk)
@@ -131,6 +135,8 @@ def _chunk_rows(chunk, getters, prefetch, convert) -> Iterator[list[Any]]:
                 not value or (value[0] not in triggers and value.isprintable())
             ):
                 row.append(value)
+            elif value is None or type(value) in AS_WRITTEN:
+                row.append(value)  # both writers take these as they are (None: an empty cell)
             else:
                 row.append(convert(value))
         yield row
