@@ -195,6 +195,17 @@ def import_runs_close_stale() -> int:
     ).update(status=ImportRun.Status.INTERRUPTED, finished_at=timezone.now())
 
 
+def statements_unextracted(*, limit: int = 5000) -> list[int]:
+    """Statements stored a while ago and never extracted: an import whose worker was killed
+    stored them but never queued their extraction. Oldest first, at most `limit`."""
+    stored_before = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return list(
+        Statement.objects.filter(extracted_at__isnull=True, created_at__lt=stored_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def sources_claim_due() -> list[int]:
     """Sources whose next run is due, each claimed with a conditional update so that two beat
     ticks (or two beat processes) never enqueue the same source twice."""

@@ -72,6 +72,7 @@ def extract_statements(self, statement_ids: list[int]) -> dict:
 @shared_task(bind=True, **RETRY_POLICY)
 def import_due_sources(self) -> list[int]:
     imports.import_runs_close_stale()
+    queue_extraction(imports.statements_unextracted())
     claimed = imports.sources_claim_due()
     for source_id in claimed:
         transaction.on_commit(partial(import_source.delay, source_id))

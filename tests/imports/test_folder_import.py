@@ -201,6 +201,22 @@ def test_runs_whose_worker_died_are_marked_interrupted_by_the_due_job(
     assert ImportRun.objects.get(pk=dead.pk).finished_at is not None
 
 
+def test_statements_a_killed_import_never_queued_are_extracted_by_the_due_job(
+    folder_source, settings, tasks_in_process, django_capture_on_commit_callbacks
+):
+    imports.source_import(source_id=folder_source.pk)  # stored; its extraction never queued
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+    Statement.objects.update(created_at=long_ago)
+    fresh = Statement.objects.order_by("pk").first()
+    Statement.objects.filter(pk=fresh.pk).update(created_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_due_sources.delay()
+
+    assert list(Statement.objects.filter(extracted_at__isnull=True)) == [fresh]
+    assert imports.statements_unextracted() == []
+
+
 def test_reprocess_parses_again_from_the_kept_bytes(folder_source):
     imports.source_import(source_id=folder_source.pk)
     statement = Statement.objects.get(title="India and Japan joint statement")
