@@ -82,6 +82,13 @@ class Statement(TimeStamped):
         indexes = [
             models.Index(fields=["-published_on"], name="statement_published_idx"),
             models.Index(fields=["source", "-created_at"], name="statement_source_idx"),
+            # The due-sources job looks for unextracted statements every few minutes: only the
+            # few not yet extracted are indexed, so the look never scans the whole table.
+            models.Index(
+                fields=["id"],
+                condition=Q(extracted_at__isnull=True),
+                name="statement_unextracted_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
