@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
 from django.db import IntegrityError, transaction
@@ -121,12 +122,16 @@ class Incoming:
     headers: dict = field(default_factory=dict)
     hints: dict = field(default_factory=dict)
 
+    @cached_property
+    def body_hash(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
     def key(self, source: Source) -> tuple:
         """What makes two items the same raw item (see the RawItem unique constraints)."""
         canonical = canonical_url(self.url)
         if canonical:
             return ("url", canonical)
-        return ("body", source.pk, hashlib.sha256(self.body).hexdigest())
+        return ("body", source.pk, self.body_hash)
 
 
 def raw_items_store(
@@ -149,7 +154,7 @@ def raw_items_store(
                 canonical_url=key[1] if key[0] == "url" else "",
                 name=item.name[:300],
                 body=item.body,
-                body_hash=hashlib.sha256(item.body).hexdigest(),
+                body_hash=item.body_hash,
                 headers=item.headers,
                 hints=item.hints,
             )
