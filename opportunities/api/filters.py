@@ -84,16 +84,12 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.next_follow_up_after(value)
 
     def by_no_follow_up(self, queryset, name, value):
-        none_open = Opportunity.objects.without_follow_up().values("pk")
         if value == "true":
-            return queryset.filter(pk__in=none_open)
-        return queryset.exclude(pk__in=none_open)
+            return queryset.without_follow_up()
+        return queryset.exclude(pk__in=Opportunity.objects.without_follow_up().values("pk"))
 
     def by_stale(self, queryset, name, value):
-        stale = Opportunity.objects.stale().values("pk")
-        if value == "true":
-            return queryset.filter(pk__in=stale)
-        return queryset.exclude(pk__in=stale)
+        return queryset.stale() if value == "true" else queryset.fresh()
 
 
 class FollowUpFilter(django_filters.FilterSet):
