@@ -134,7 +134,7 @@ class Opportunity(TimeStamped):
             ("assign_opportunity", "Can assign opportunities to owners"),
         ]
         indexes = [
-            models.Index(fields=["stage"], name="opportunity_stage_idx"),
+            models.Index(fields=["stage", "id"], name="opportunity_stage_idx"),
             models.Index(fields=["owner", "stage"], name="opportunity_owner_idx"),
             models.Index(fields=["team", "stage"], name="opportunity_team_idx"),
             models.Index(fields=["expected_close"], name="opportunity_close_idx"),

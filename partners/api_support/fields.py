@@ -9,7 +9,7 @@ from django.db.models import Model, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .related import parse_pairs
+from .related import pairs_of
 
 MAX_PK = 2**63 - 1
 ID_OR_KEY = {"oneOf": [{"type": "integer"}, {"type": "string"}]}
@@ -123,7 +123,7 @@ class ManyKeysField(serializers.Field):
 
     def get_attribute(self, instance: Model) -> Any:
         if hasattr(instance, self.pairs_attr):
-            return [pk for pk, _ in parse_pairs(getattr(instance, self.pairs_attr))]
+            return [pk for pk, _ in pairs_of(instance, self.pairs_attr)]
         return sorted(getattr(instance, self.source).values_list("pk", flat=True))
 
     def to_representation(self, value: list[int]) -> list[int]:
@@ -151,7 +151,7 @@ class PairLabelsField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, instance: Model) -> list[str]:
-        return [label for _, label in parse_pairs(getattr(instance, self.pairs_attr, None))]
+        return [label for _, label in pairs_of(instance, self.pairs_attr)]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer"}, "readOnly": True})
@@ -163,4 +163,4 @@ class IdsField(serializers.Field):
         super().__init__(read_only=True, source="*", **kwargs)
 
     def to_representation(self, instance: Model) -> list[int]:
-        return [pk for pk, _ in parse_pairs(getattr(instance, self.pairs_attr, None))]
+        return [pk for pk, _ in pairs_of(instance, self.pairs_attr)]

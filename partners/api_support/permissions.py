@@ -34,3 +34,10 @@ class StaffModelPermissions(permissions.DjangoModelPermissions):
         else:
             perms = self.get_required_permissions(request.method, queryset.model)
         return user.has_perms(perms)
+
+    def _queryset(self, view):
+        # Only the model is needed here: the class's queryset names it, without building the
+        # view's annotated queryset a second time.
+        if getattr(view, "queryset", None) is not None:
+            return view.queryset
+        return super()._queryset(view)

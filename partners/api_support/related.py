@@ -8,6 +8,7 @@ one prefetch query per relation; `pairs()` folds each relation into a JSON array
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from django.db.models import (
@@ -61,8 +62,12 @@ class JsonPairs(Aggregate):
         )
 
 
+@cache
 def pairs(model, field_name: str, label: str | Expression) -> Subquery:
-    """Annotation: `[[id, label], ...]` of `model.<field_name>` (a many-to-many) per row."""
+    """Annotation: `[[id, label], ...]` of `model.<field_name>` (a many-to-many) per row.
+
+    Built once per relation and label: building the subquery costs more than the list's own
+    serialisation, and `annotate()` resolves a copy, so the one built is never changed."""
     field = model._meta.get_field(field_name)
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
@@ -83,6 +88,15 @@ def parse_pairs(raw: Any) -> list[tuple[int, str]]:
         return []
     items = json.loads(raw) if isinstance(raw, str) else raw
     return sorted(((int(pk), str(label)) for pk, label in items), key=lambda p: (p[1], p[0]))
+
+
+def pairs_of(obj: Any, attr: str) -> list[tuple[int, str]]:
+    """`parse_pairs` of `obj.<attr>`, parsed once per row: the ids field and the names field
+    of a relation read the same annotation."""
+    parsed = obj.__dict__.setdefault("_parsed_pairs", {})
+    if attr not in parsed:
+        parsed[attr] = parse_pairs(getattr(obj, attr, None))
+    return parsed[attr]
 
 
 def json_rows(queryset, group_by: str, **fields: str | Expression) -> Subquery:

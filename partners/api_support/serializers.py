@@ -5,6 +5,8 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -50,7 +52,67 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+_SKIP = object()
+# Fields whose representation of a value already of the given type is the value itself.
+_AS_STORED = {
+    serializers.CharField.to_representation: str,
+    serializers.IntegerField.to_representation: int,
+    serializers.BooleanField.to_representation: bool,
+}
+
+
+def _reader(field):
+    """How to read one field off a row: DRF's get_attribute + to_representation, with the
+    per-row work DRF repeats done once. A plain attribute is read with getattr, and shown as
+    it is stored when its type is already the one shown (most text and number columns)."""
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        field.timezone = field.default_timezone()  # DRF looks the zone up for every value
+    stored_type = _AS_STORED.get(type(field).to_representation)
+    represent = field.to_representation
+
+    def read(instance):
+        try:
+            attribute = field.get_attribute(instance)
+        except SkipField:
+            return _SKIP
+        check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        return None if check is None else represent(attribute)
+
+    if type(field).get_attribute is not serializers.Field.get_attribute:
+        return read
+    if len(field.source_attrs) != 1:
+        return read
+    name = field.source_attrs[0]
+
+    def read_plain(instance):
+        value = getattr(instance, name, _SKIP)
+        if value is None:
+            return None
+        if type(value) is stored_type:
+            return value
+        if value is _SKIP or callable(value):
+            return read(instance)  # DRF's rules for defaults, methods and missing attributes
+        return represent(value)
+
+    return read_plain
+
+
 class ReadModelSerializer(serializers.ModelSerializer):
+    def to_representation(self, instance) -> dict:
+        # DRF's own loop, with each field's reader chosen once per serializer instead of per
+        # row: a page of 100 opportunities spent more time here than in the database.
+        readers = self.__dict__.get("_readers")
+        if readers is None:
+            readers = self._readers = [
+                (field.field_name, _reader(field)) for field in self._readable_fields
+            ]
+        shown = {}
+        for name, read in readers:
+            value = read(instance)
+            if value is not _SKIP:
+                shown[name] = value
+        return shown
+
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.BooleanField: StrictBooleanField,
