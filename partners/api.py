@@ -7,7 +7,7 @@ from rest_framework import serializers
 from .api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
 from .api_support.related import pairs
 from .api_support.serializers import ModelSerializer
-from .api_support.sheets import attr, columns, labels
+from .api_support.sheets import columns, labels
 from .api_support.viewsets import ModelViewSet
 from .filters import (
     ContactFilter,
@@ -80,7 +80,7 @@ class InvestmentAreaViewSet(ModelViewSet):
     filterset_class = InvestmentAreaFilter
     ordering_fields = ["name", "slug", "updated_at"]
     sheet_name = "investment-areas"
-    sheet_columns = columns("id", "name", "slug", ("parent", attr("parent.slug")), "description")
+    sheet_columns = columns("id", "name", "slug", ("parent", "parent__slug"), "description")
 
 
 class FirmSerializer(ModelSerializer):
@@ -123,10 +123,10 @@ class FirmViewSet(ModelViewSet):
         "id",
         "external_id",
         "name",
-        ("country", attr("country.code")),
-        ("country_name", attr("country.name")),
+        ("country", "country__code"),
+        ("country_name", "country__name"),
         "kind",
-        ("areas", labels("area_pairs")),
+        ("areas", labels(Firm, "areas", "slug")),
         "website",
         "updated_at",
     )
@@ -171,8 +171,8 @@ class ContactViewSet(ModelViewSet):
         "id",
         "name",
         "role",
-        ("firm", attr("firm.name")),
-        ("country", attr("country.code")),
+        ("firm", "firm__name"),
+        ("country", "country__code"),
         "email",
         "phone",
         "updated_at",
@@ -217,13 +217,13 @@ class PolicyOpeningViewSet(ModelViewSet):
     sheet_name = "policy-openings"
     sheet_columns = columns(
         "id",
-        ("country", attr("country.code")),
+        ("country", "country__code"),
         "kind",
         "title",
         "instrument",
         "effective_date",
         "cap",
         "status",
-        ("areas", labels("area_pairs")),
+        ("areas", labels(PolicyOpening, "areas", "slug")),
         "updated_at",
     )

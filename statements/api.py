@@ -12,7 +12,7 @@ from partners.api import country_field
 from partners.api_support.fields import IdsField, PairLabelsField
 from partners.api_support.related import json_rows, pairs, parse_rows
 from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
-from partners.api_support.sheets import attr, columns, labels
+from partners.api_support.sheets import columns, labels
 from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet
 
 from .filters import ImportRunFilter, MentionFilter, SourceFilter, StatementFilter
@@ -60,7 +60,7 @@ class SourceViewSet(ModelViewSet):
         "name",
         "kind",
         "url",
-        ("country", attr("country.code")),
+        ("country", "country__code"),
         "is_active",
         "interval_minutes",
         "last_run_at",
@@ -205,14 +205,14 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     sheet_name = "statements"
     sheet_columns = columns(
         "id",
-        ("source", attr("source.name")),
+        ("source", "source__name"),
         "url",
         "title",
         "published_on",
         "speaker",
-        ("countries", labels("countries_pairs")),
-        ("areas", labels("areas_pairs")),
-        ("firms", labels("firms_pairs")),
+        ("countries", labels(Statement, "countries", RELATIONS["countries"])),
+        ("areas", labels(Statement, "areas", RELATIONS["areas"])),
+        ("firms", labels(Statement, "firms", RELATIONS["firms"])),
         "updated_at",
     )
 
@@ -289,7 +289,7 @@ class ImportRunViewSet(ReadOnlyViewSet):
     sheet_name = "import-runs"
     sheet_columns = columns(
         "id",
-        ("source", attr("source.name")),
+        ("source", "source__name"),
         "status",
         "started_at",
         "finished_at",

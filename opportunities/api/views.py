@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Min, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners.api_support.errors import ErrorSerializer, PreconditionFailed
-from partners.api_support.related import attach_pairs, pairs
-from partners.api_support.sheets import attr, columns, labels
+from partners.api_support.related import pairs
+from partners.api_support.sheets import columns, labels, soonest
 from partners.api_support.viewsets import (
     ModelViewSet,
     ReadOnlyViewSet,
@@ -52,44 +52,29 @@ def opportunities_with_names(model=Opportunity):
     )
 
 
+COUNTRY_LABELS = labels(Opportunity, "countries", "code", "name")
 OPPORTUNITY_COLUMNS = columns(
     "id",
     "external_id",
     "version",
     "title",
     "stage",
-    ("team", attr("team.name")),
-    ("owner", attr("owner.username")),
-    ("countries", labels("country_pairs")),
-    ("country_names", labels("country_names")),
-    ("areas", labels("area_pairs")),
-    ("firms", labels("firm_pairs")),
+    ("team", "team__name"),
+    ("owner", "owner__username"),
+    ("countries", COUNTRY_LABELS, 0),
+    ("country_names", COUNTRY_LABELS, 1),
+    ("areas", labels(Opportunity, "areas", "slug")),
+    ("firms", labels(Opportunity, "firms", FIRM_LABEL)),
     "value",
     "currency",
     "probability",
     "expected_close",
     "close_reason",
-    "next_follow_up",
+    ("next_follow_up", soonest(FollowUp.objects.open(), "opportunity_id", "due_date")),
     "description",
     "updated_at",
 )
 
-SHEET_FIELDS = [
-    "id",
-    "external_id",
-    "version",
-    "title",
-    "stage",
-    "team",
-    "owner",
-    "value",
-    "currency",
-    "probability",
-    "expected_close",
-    "close_reason",
-    "description",
-    "updated_at",
-]
 
 PRECONDITION = OpenApiResponse(
     ErrorSerializer, description="Stale If-Match or version: changed since you read it"
@@ -137,28 +122,7 @@ class OpportunityViewSet(BulkUpsertMixin, ModelViewSet):
         return opportunities_with_names().visible_to(self.request.user)
 
     def get_sheet_queryset(self):
-        # Only the exported columns: loading the rest costs more than writing the file.
-        return (
-            Opportunity.objects.select_related("team", "owner")
-            .only(*SHEET_FIELDS, "team__name", "owner__username")
-            .visible_to(self.request.user)
-        )
-
-    @staticmethod
-    def sheet_prefetch(chunk: list[Opportunity]) -> None:
-        attach_pairs(chunk, Opportunity, "countries", "code", "country_pairs")
-        attach_pairs(chunk, Opportunity, "countries", "name", "country_names")
-        attach_pairs(chunk, Opportunity, "areas", "slug", "area_pairs")
-        attach_pairs(chunk, Opportunity, "firms", FIRM_LABEL, "firm_pairs")
-        soonest = dict(
-            FollowUp.objects.open()
-            .filter(opportunity_id__any_of=[opportunity.pk for opportunity in chunk])
-            .values("opportunity_id")
-            .annotate(due=Min("due_date"))
-            .values_list("opportunity_id", "due")
-        )
-        for opportunity in chunk:
-            opportunity.next_follow_up = soonest.get(opportunity.pk)
+        return Opportunity.objects.visible_to(self.request.user)
 
     def get_object(self):
         obj = super().get_object()
@@ -194,10 +158,10 @@ class FollowUpViewSet(FollowUpBulkMixin, ModelViewSet):
     action_permissions = {"bulk": ["add", "change"]}
     sheet_columns = columns(
         "id",
-        ("opportunity", attr("opportunity.external_id")),
-        ("opportunity_title", attr("opportunity.title")),
+        ("opportunity", "opportunity__external_id"),
+        ("opportunity_title", "opportunity__title"),
         "title",
-        ("owner", attr("owner.username")),
+        ("owner", "owner__username"),
         "due_date",
         "kind",
         "status",
@@ -220,9 +184,9 @@ class NoteViewSet(ModelViewSet):
     sheet_name = "notes"
     sheet_columns = columns(
         "id",
-        ("opportunity", attr("opportunity.external_id")),
-        ("opportunity_title", attr("opportunity.title")),
-        ("author", attr("author.username")),
+        ("opportunity", "opportunity__external_id"),
+        ("opportunity_title", "opportunity__title"),
+        ("author", "author__username"),
         "body",
         "created_at",
     )
@@ -246,12 +210,12 @@ class SuggestionViewSet(ReadOnlyViewSet):
     sheet_name = "suggestions"
     sheet_columns = columns(
         "id",
-        ("statement", attr("statement.title")),
+        ("statement", "statement__title"),
         "key",
         "title",
         "status",
-        ("countries", labels("country_pairs")),
-        ("areas", labels("area_pairs")),
+        ("countries", labels(Suggestion, "countries", "code")),
+        ("areas", labels(Suggestion, "areas", "slug")),
         "opportunity_id",
         "created_at",
     )

@@ -134,11 +134,8 @@ class ApiViewSetMixin:
         return self.sheet_columns
 
     def get_sheet_queryset(self):
-        """What an export reads; a viewset may drop per-row annotations here and load them
-        per chunk in `sheet_prefetch` instead."""
+        """What an export reads (as values() of its columns: annotations go unused)."""
         return self.get_queryset()
-
-    sheet_prefetch = None
 
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
@@ -146,9 +143,7 @@ class ApiViewSetMixin:
             if self.paginator is not None:
                 self.paginator.get_page_size(request)  # a bad page_size is a 400 here too
             queryset = self.filter_queryset(self.get_sheet_queryset())
-            return sheet_response(
-                queryset, self.get_sheet_columns(), fmt, self.sheet_name, self.sheet_prefetch
-            )
+            return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
         return super().list(request, *args, **kwargs)
 
 

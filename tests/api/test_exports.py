@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -9,10 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from partners.api_support.sheets import cell, csv_lines, xlsx_file
+from partners.api_support.sheets import cell, csv_lines
+from partners.api_support.xlsx import xlsx_file
 from partners.spreadsheets import FORMULA_TRIGGERS
 
-from ..factories import FollowUpFactory, InvestmentAreaFactory, OpportunityFactory
+from ..factories import (
+    CountryFactory,
+    FirmFactory,
+    FollowUpFactory,
+    InvestmentAreaFactory,
+    OpportunityFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +181,28 @@ def test_no_exported_opportunity_cell_is_a_formula(desk_api, team, title):
     for row in read_xlsx(desk_api.get("/api/opportunities/?format=xlsx")):
         for value in row:
             assert not (isinstance(value, str) and value.startswith(FORMULA_TRIGGERS))
+
+
+def test_related_columns_line_up_with_their_rows_across_chunks(desk_api, team, japan, monkeypatch):
+    monkeypatch.setattr("partners.api_support.sheets.CHUNK_SIZE", 3)
+    france = CountryFactory(code="FR", name="France")
+    firm = FirmFactory(name="=Evil KK", country=japan)
+    for index in range(8):
+        opportunity = OpportunityFactory(
+            team=team, external_id=f"C-{index}", countries=[japan, france][: 1 + index % 2]
+        )
+        if index % 3 == 0:
+            opportunity.firms.add(firm)
+            FollowUpFactory(opportunity=opportunity, due_date=datetime.date(2027, 1, 1 + index))
+            FollowUpFactory(opportunity=opportunity, due_date=datetime.date(2027, 2, 1))
+    rows = read_csv(desk_api.get("/api/opportunities/?format=csv&ordering=-id"))
+    header = rows[0]
+    by_id = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert [row[1] for row in rows[1:]] == [f"C-{index}" for index in reversed(range(8))]
+    for index in range(8):
+        row = by_id[f"C-{index}"]
+        assert row["countries"] == ("JP" if index % 2 == 0 else "FR; JP")
+        assert row["country_names"] == ("Japan" if index % 2 == 0 else "France; Japan")
+        linked = index % 3 == 0
+        assert row["firms"] == ("'=Evil KK (JP)" if linked else "")
+        assert row["next_follow_up"] == (f"2027-01-0{1 + index}" if linked else "")
