@@ -1,7 +1,8 @@
+"""Teams and opportunities."""
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from rest_framework import serializers
 
 from partners.api_support.errors import PreconditionFailed
@@ -15,31 +16,11 @@ from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Statement
 
-from ..models import SEE_ALL_PERMISSION, FollowUp, Note, Opportunity, Suggestion, Team
-from ..services import StaleVersion, opportunity_save
+from ...models import Opportunity, Team
+from ...services import StaleVersion, opportunity_save
+from .keys import team_key, username_key, visible_teams
 
 User = get_user_model()
-
-
-def username_key(value: str) -> Q:
-    return Q(username__iexact=value)
-
-
-def team_key(value: str) -> Q:
-    return Q(name__iexact=value)
-
-
-def external_id_key(value: str) -> Q:
-    return Q(external_id=value)
-
-
-def visible_teams(user):
-    """The teams `user` may work in, as a lazy queryset (no query until it is used)."""
-    if not user.is_active:
-        return Team.objects.none()
-    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
-        return Team.objects.all()
-    return Team.objects.filter(members=user)
 
 
 class TeamSerializer(ReadModelSerializer):
@@ -183,147 +164,3 @@ class OpportunitySerializer(ModelSerializer):
         for name, rows in many.items():
             getattr(instance, name).set(rows)
         return instance
-
-
-class VisibleOpportunityMixin:
-    """The opportunity a follow-up or note is written to must be one of the user's teams'."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "opportunity" in self.fields:
-            self.fields["opportunity"].queryset = Opportunity.objects.visible_to(request.user)
-
-
-class FollowUpSerializer(VisibleOpportunityMixin, ModelSerializer):
-    opportunity = KeyRelatedField(
-        queryset=Opportunity.objects.all(),
-        natural=external_id_key,
-        help_text="Opportunity id or external id",
-    )
-    opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
-    owner = KeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
-        natural=username_key,
-        allow_null=True,
-        required=False,
-        help_text="User id or username",
-    )
-    owner_username = serializers.CharField(
-        source="owner.username", read_only=True, default=None, allow_null=True
-    )
-    is_overdue = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = FollowUp
-        fields = [
-            "id",
-            "opportunity",
-            "opportunity_title",
-            "title",
-            "owner",
-            "owner_username",
-            "due_date",
-            "kind",
-            "status",
-            "notes",
-            "completed_at",
-            "is_overdue",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["completed_at", "created_at", "updated_at"]
-
-    def validate(self, attrs: dict) -> dict:
-        # completed_at follows the status, as in the admin.
-        probe = FollowUp(
-            status=attrs.get("status", getattr(self.instance, "status", FollowUp.Status.OPEN)),
-            completed_at=getattr(self.instance, "completed_at", None),
-        )
-        probe.stamp_completion()
-        attrs["completed_at"] = probe.completed_at
-        return super().validate(attrs)
-
-
-class NoteSerializer(VisibleOpportunityMixin, ModelSerializer):
-    opportunity = KeyRelatedField(
-        queryset=Opportunity.objects.all(),
-        natural=external_id_key,
-        help_text="Opportunity id or external id",
-    )
-    opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
-    author_username = serializers.CharField(
-        source="author.username", read_only=True, default=None, allow_null=True
-    )
-
-    class Meta:
-        model = Note
-        fields = [
-            "id",
-            "opportunity",
-            "opportunity_title",
-            "author",
-            "author_username",
-            "body",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["author", "created_at", "updated_at"]
-
-
-class SuggestionSerializer(ReadModelSerializer):
-    statement_title = serializers.CharField(source="statement.title", read_only=True)
-    countries = ManyKeysField(
-        queryset=Country.objects.all(), pairs_attr="country_pairs", read_only=True
-    )
-    country_names = PairLabelsField(pairs_attr="country_names")
-    firms = ManyKeysField(queryset=Firm.objects.all(), pairs_attr="firm_pairs", read_only=True)
-    firm_names = PairLabelsField(pairs_attr="firm_pairs")
-    areas = ManyKeysField(
-        queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", read_only=True
-    )
-    area_names = PairLabelsField(pairs_attr="area_names")
-    decided_by_username = serializers.CharField(
-        source="decided_by.username", read_only=True, default=None, allow_null=True
-    )
-
-    class Meta:
-        model = Suggestion
-        fields = [
-            "id",
-            "statement",
-            "statement_title",
-            "key",
-            "title",
-            "summary",
-            "countries",
-            "country_names",
-            "firms",
-            "firm_names",
-            "areas",
-            "area_names",
-            "status",
-            "opportunity",
-            "decided_by",
-            "decided_by_username",
-            "decided_at",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-class SuggestionAcceptSerializer(serializers.Serializer):
-    team = KeyRelatedField(
-        queryset=Team.objects.all(),
-        natural=team_key,
-        required=False,
-        allow_null=True,
-        help_text="Team for a new opportunity, if you are in several",
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["team"].queryset = visible_teams(request.user)
