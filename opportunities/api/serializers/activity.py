@@ -5,10 +5,16 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from partners.api_support.errors import PreconditionFailed
 from partners.api_support.fields import KeyRelatedField
-from partners.api_support.serializers import ModelSerializer
+from partners.api_support.serializers import (
+    ModelSerializer,
+    VersionPreconditionMixin,
+    version_field,
+)
 
 from ...models import FollowUp, Note, Opportunity
+from ...services import StaleVersion, follow_up_save
 from .keys import external_id_key, username_key
 
 User = get_user_model()
@@ -24,7 +30,7 @@ class VisibleOpportunityMixin:
             self.fields["opportunity"].queryset = Opportunity.objects.visible_to(request.user)
 
 
-class FollowUpSerializer(VisibleOpportunityMixin, ModelSerializer):
+class FollowUpSerializer(VersionPreconditionMixin, VisibleOpportunityMixin, ModelSerializer):
     opportunity = KeyRelatedField(
         queryset=Opportunity.objects.all(),
         natural=external_id_key,
@@ -42,11 +48,13 @@ class FollowUpSerializer(VisibleOpportunityMixin, ModelSerializer):
         source="owner.username", read_only=True, default=None, allow_null=True
     )
     is_overdue = serializers.BooleanField(read_only=True)
+    version = version_field()
 
     class Meta:
         model = FollowUp
         fields = [
             "id",
+            "version",
             "opportunity",
             "opportunity_title",
             "title",
@@ -72,6 +80,14 @@ class FollowUpSerializer(VisibleOpportunityMixin, ModelSerializer):
         probe.stamp_completion()
         attrs["completed_at"] = probe.completed_at
         return super().validate(attrs)
+
+    def update(self, instance: FollowUp, validated_data: dict) -> FollowUp:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            return follow_up_save(follow_up=instance, expected_version=instance.version)
+        except StaleVersion as error:
+            raise PreconditionFailed(str(error)) from error
 
 
 class NoteSerializer(VisibleOpportunityMixin, ModelSerializer):

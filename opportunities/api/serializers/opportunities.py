@@ -10,7 +10,8 @@ from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabe
 from partners.api_support.serializers import (
     ModelSerializer,
     ReadModelSerializer,
-    StrictIntegerField,
+    VersionPreconditionMixin,
+    version_field,
 )
 from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
@@ -29,7 +30,7 @@ class TeamSerializer(ReadModelSerializer):
         fields = ["id", "name"]
 
 
-class OpportunitySerializer(ModelSerializer):
+class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
     team = KeyRelatedField(
         queryset=Team.objects.all(), natural=team_key, help_text="Team id or name"
     )
@@ -70,12 +71,7 @@ class OpportunitySerializer(ModelSerializer):
     )
     policy_opening_titles = PairLabelsField(pairs_attr="policy_opening_pairs")
     statements = ManyKeysField(queryset=Statement.objects.all(), pairs_attr="statement_pairs")
-    version = StrictIntegerField(
-        required=False,
-        min_value=1,
-        max_value=2**31 - 1,
-        help_text="On a write: the version you read; a stale one gets 412 and changes nothing",
-    )
+    version = version_field()
     next_follow_up = serializers.DateField(
         read_only=True, allow_null=True, help_text="Due date of the soonest open follow-up"
     )
@@ -126,11 +122,6 @@ class OpportunitySerializer(ModelSerializer):
             self.fields["team"].queryset = visible_teams(request.user)
 
     def validate(self, attrs: dict) -> dict:
-        version = attrs.pop("version", None)
-        if self.instance is not None and version is not None and version != self.instance.version:
-            raise PreconditionFailed(
-                f"Changed by someone else since you read it (now version {self.instance.version})."
-            )
         attrs = super().validate(attrs)
         owner = attrs.get("owner", getattr(self.instance, "owner", None))
         team = attrs.get("team", getattr(self.instance, "team", None))
