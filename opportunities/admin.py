@@ -327,8 +327,9 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
             if isinstance(row, Note) and row.author_id is None:
                 row.author = request.user
             if isinstance(row, FollowUp):
-                row.stamp_completion()
-            row.save()
+                services.follow_up_save(follow_up=row)
+            else:
+                row.save()
         for deleted in formset.deleted_objects:
             deleted.delete()
         formset.save_m2m()
@@ -415,7 +416,7 @@ class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     list_select_related = ["opportunity", "owner"]
     search_fields = ["title", "notes", "opportunity__title"]
     autocomplete_fields = ["opportunity", "owner"]
-    readonly_fields = ["completed_at", "created_at", "updated_at"]
+    readonly_fields = ["version", "completed_at", "created_at", "updated_at"]
     date_hierarchy = "due_date"
     actions = ["mark_done"]
 
@@ -437,8 +438,7 @@ class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         self.message_user(request, f"Marked {count} follow-ups done.")
 
     def save_model(self, request, obj, form, change) -> None:
-        obj.stamp_completion()
-        super().save_model(request, obj, form, change)
+        services.follow_up_save(follow_up=obj)
 
 
 @admin.register(Note)

@@ -216,6 +216,9 @@ class FollowUp(TimeStamped):
     sequence = models.PositiveIntegerField(
         default=0, editable=False, help_text="Bumped on every change; calendar SEQUENCE"
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every change; the API's ETag"
+    )
     history = HistoricalRecords()
 
     objects = FollowUpQuerySet.as_manager()
@@ -244,14 +247,19 @@ class FollowUp(TimeStamped):
         return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
 
     def stamp_completion(self, when: datetime.datetime | None = None) -> None:
-        """Keep completed_at in step with the status, whichever form changed it, and count the
-        change so calendar clients replace their copy of the event (SEQUENCE)."""
-        if self.pk:
-            self.sequence += 1
+        """Keep completed_at in step with the status, whichever form changed it."""
         if self.status != self.Status.DONE:
             self.completed_at = None
         elif self.completed_at is None:
             self.completed_at = when or timezone.now()
+
+    def count_change(self) -> None:
+        """Count an edit of a stored follow-up twice over: `sequence` (from 0) so calendar
+        clients replace their copy of the event, `version` (from 1, as an opportunity's) so an
+        ETag or an exported row read before it is stale. Only with the row locked and both
+        counters read from it, or a lost count would let a stale write through."""
+        self.sequence += 1
+        self.version += 1
 
 
 class Note(TimeStamped):

@@ -86,6 +86,29 @@ def opportunity_assign(*, opportunities: QuerySet[Opportunity], owner, by) -> in
     return assigned
 
 
+def follow_up_save(*, follow_up: FollowUp, expected_version: int | None = None) -> FollowUp:
+    """Save a new follow-up, or an edit made from `expected_version` (refused if someone saved
+    in between). An edit counts from the stored row, not from the instance: a form restored
+    from history carries old counters, and winding the version back would make a stale
+    export current again."""
+    with transaction.atomic():
+        if follow_up.pk:
+            current = (
+                FollowUp.objects.select_for_update()
+                .only("version", "sequence")
+                .get(pk=follow_up.pk)
+            )
+            if expected_version is not None and current.version != expected_version:
+                raise StaleVersion(
+                    f"Changed by someone else since you opened it (version {current.version})."
+                )
+            follow_up.version, follow_up.sequence = current.version, current.sequence
+            follow_up.count_change()
+        follow_up.stamp_completion()
+        follow_up.save()
+    return follow_up
+
+
 def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
     """Mark open follow-ups done, one history record each."""
     now = timezone.now()
@@ -97,6 +120,7 @@ def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
         for follow_up in open_follow_ups:
             follow_up.status = FollowUp.Status.DONE
             follow_up.stamp_completion(now)
+            follow_up.count_change()
             follow_up.save()
             done += 1
     return done

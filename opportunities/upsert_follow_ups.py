@@ -2,7 +2,10 @@
 
 A row with an `id` (as exported) updates that follow-up; a row without one is matched to a
 follow-up of the same opportunity with the same title, or creates one, so re-sending a sheet
-never duplicates. `opportunity` is the opportunity's external id (or id).
+never duplicates. `opportunity` is the opportunity's external id (or id). A row that would
+change a follow-up but carries an older `version` than the stored one is refused, so a
+re-import never overwrites an edit made since the export; a row that changes nothing is left
+alone whatever its version.
 """
 
 from __future__ import annotations
@@ -47,6 +50,17 @@ def _clean(row: Row, errors: dict, users: dict[str, int]) -> dict:
         if name and values["owner_id"] is None:
             errors["owner"] = [f"No active user {name!r}."]
     return values
+
+
+def _stale(row: Row, follow_up: FollowUp) -> str | None:
+    """Why the row's `version` (if it has one) does not let it write over `follow_up`."""
+    version = (row.get("version") or "").strip()
+    if not version or version == str(follow_up.version):
+        return None
+    return (
+        f"Changed since you exported it (now version {follow_up.version}, your row has "
+        f"{version[:20]}); export again."
+    )
 
 
 def follow_ups_upsert(
@@ -108,8 +122,13 @@ def follow_ups_upsert(
                 if not changed:
                     report.unchanged += 1
                     continue
+                stale = _stale(row, follow_up)
+                if stale:
+                    report.error(number, key, {"version": [stale]})
+                    continue
                 for name in changed:
                     setattr(follow_up, name, values[name])
+                follow_up.count_change()
                 action = "update"
             follow_up.stamp_completion()
             if not dry_run:

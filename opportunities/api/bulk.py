@@ -118,7 +118,9 @@ class FollowUpBulkMixin:
     @bulk_schema(
         "Upsert follow-ups from a sheet: `opportunity` (external id), `title`, `due_date`, "
         "`kind`, `status`, `owner`, `notes`. An `id` as exported updates that follow-up; a row "
-        "without one matches the opportunity's follow-up of the same title, or creates one."
+        "without one matches the opportunity's follow-up of the same title, or creates one. A "
+        "row whose `version` is not the stored one is refused, so a re-import never overwrites "
+        "a newer edit."
     )
     @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:

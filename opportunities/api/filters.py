@@ -10,7 +10,7 @@ from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
-from .serializers import external_id_key, team_key, username_key
+from .serializers.keys import external_id_key, team_key, username_key
 
 User = get_user_model()
 

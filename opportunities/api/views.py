@@ -8,15 +8,10 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partners.api_support.errors import ErrorSerializer, PreconditionFailed
+from partners.api_support.errors import ErrorSerializer
 from partners.api_support.related import pairs
 from partners.api_support.sheets import columns, labels, soonest
-from partners.api_support.viewsets import (
-    ModelViewSet,
-    ReadOnlyViewSet,
-    etag_of,
-    if_match_versions,
-)
+from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..suggestions import suggestion_accept, suggestion_dismiss
@@ -81,6 +76,15 @@ PRECONDITION = OpenApiResponse(
 )
 
 
+def versioned_schema(serializer):
+    """412 on every write of a VersionedViewSetMixin viewset."""
+    return extend_schema_view(
+        update=extend_schema(responses={200: serializer, 412: PRECONDITION}),
+        partial_update=extend_schema(responses={200: serializer, 412: PRECONDITION}),
+        destroy=extend_schema(responses={204: None, 412: PRECONDITION}),
+    )
+
+
 class TeamViewSet(ReadOnlyViewSet):
     """The teams you belong to (every team with the see-all permission)."""
 
@@ -92,12 +96,8 @@ class TeamViewSet(ReadOnlyViewSet):
         return visible_teams(self.request.user)
 
 
-@extend_schema_view(
-    update=extend_schema(responses={200: OpportunitySerializer, 412: PRECONDITION}),
-    partial_update=extend_schema(responses={200: OpportunitySerializer, 412: PRECONDITION}),
-    destroy=extend_schema(responses={204: None, 412: PRECONDITION}),
-)
-class OpportunityViewSet(BulkUpsertMixin, ModelViewSet):
+@versioned_schema(OpportunitySerializer)
+class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     """Opportunities of your teams. Details carry an ETag (the version); send it back as
     If-Match (or `version` in the body) and a write over someone else's newer edit gets 412."""
 
@@ -124,31 +124,11 @@ class OpportunityViewSet(BulkUpsertMixin, ModelViewSet):
     def get_sheet_queryset(self):
         return Opportunity.objects.visible_to(self.request.user)
 
-    def get_object(self):
-        obj = super().get_object()
-        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
-            versions = if_match_versions(self.request)
-            if versions is not None and obj.version not in versions:
-                raise PreconditionFailed(
-                    f"Changed by someone else since you read it (now version {obj.version})."
-                )
-        return obj
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        data = getattr(response, "data", None)
-        if (
-            self.action in ("retrieve", "create", "update", "partial_update")
-            and response.status_code < 300
-            and isinstance(data, dict)
-            and "version" in data
-        ):
-            response["ETag"] = etag_of(data["version"])
-        return response
-
-
-class FollowUpViewSet(FollowUpBulkMixin, ModelViewSet):
-    """Follow-ups of your teams' opportunities."""
+@versioned_schema(FollowUpSerializer)
+class FollowUpViewSet(VersionedViewSetMixin, FollowUpBulkMixin, ModelViewSet):
+    """Follow-ups of your teams' opportunities. Details carry an ETag (the version), as for
+    opportunities: a write with a stale If-Match or `version` gets 412."""
 
     queryset = FollowUp.objects.all()
     serializer_class = FollowUpSerializer
@@ -158,6 +138,7 @@ class FollowUpViewSet(FollowUpBulkMixin, ModelViewSet):
     action_permissions = {"bulk": ["add", "change"]}
     sheet_columns = columns(
         "id",
+        "version",
         ("opportunity", "opportunity__external_id"),
         ("opportunity_title", "opportunity__title"),
         "title",

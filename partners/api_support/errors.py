@@ -21,6 +21,10 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "stale_version"
 
 
+def stale_message(version: int) -> str:
+    return f"Changed by someone else since you read it (now version {version})."
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus the domain's own errors as 4xx (never a 500)."""
     if isinstance(exc, DjangoValidationError):

@@ -8,6 +8,8 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
+from .errors import PreconditionFailed, stale_message
+
 
 class StrictBooleanField(serializers.BooleanField):
     """JSON true or false only: DRF would also take 0, "yes", "on"..."""
@@ -169,3 +171,24 @@ class ModelSerializer(ReadModelSerializer):
         for name, rows in many.items():
             getattr(instance, name).set(rows)
         return instance
+
+
+def version_field() -> StrictIntegerField:
+    return StrictIntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="On a write: the version you read; a stale one gets 412 and changes nothing",
+    )
+
+
+class VersionPreconditionMixin:
+    """`version` (declare it with `version_field()`) is the record's version on a read and the
+    version the client read on a write: a stale one is a 412 before anything else is checked.
+    The service that saves must check again under a lock."""
+
+    def validate(self, attrs: dict) -> dict:
+        version = attrs.pop("version", None)
+        if self.instance is not None and version is not None and version != self.instance.version:
+            raise PreconditionFailed(stale_message(self.instance.version))
+        return super().validate(attrs)

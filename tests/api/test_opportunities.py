@@ -112,6 +112,15 @@ def test_stale_version_in_the_body_is_412(desk_api, opportunity):
     assert desk_api.patch(url, {"title": "Mine", "version": 5}, format="json").status_code == 200
 
 
+def test_delete_with_a_stale_version_in_the_body_is_412(lead_api, opportunity):
+    url = f"/api/opportunities/{opportunity.pk}/"
+    Opportunity.objects.filter(pk=opportunity.pk).update(version=3)
+    assert lead_api.delete(url, {"version": 2}, format="json").status_code == 412
+    assert Opportunity.objects.filter(pk=opportunity.pk).exists()
+    assert lead_api.delete(url, {"version": 3}, format="json").status_code == 204
+    assert not Opportunity.objects.filter(pk=opportunity.pk).exists()
+
+
 def test_malformed_if_match_is_400(desk_api, opportunity):
     response = desk_api.patch(
         f"/api/opportunities/{opportunity.pk}/", {"title": "x"}, HTTP_IF_MATCH="nonsense"

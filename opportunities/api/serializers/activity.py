@@ -1,0 +1,116 @@
+"""Follow-ups and notes: the work logged on an opportunity."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from partners.api_support.errors import PreconditionFailed
+from partners.api_support.fields import KeyRelatedField
+from partners.api_support.serializers import (
+    ModelSerializer,
+    VersionPreconditionMixin,
+    version_field,
+)
+
+from ...models import FollowUp, Note, Opportunity
+from ...services import StaleVersion, follow_up_save
+from .keys import external_id_key, username_key
+
+User = get_user_model()
+
+
+class VisibleOpportunityMixin:
+    """The opportunity a follow-up or note is written to must be one of the user's teams'."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "opportunity" in self.fields:
+            self.fields["opportunity"].queryset = Opportunity.objects.visible_to(request.user)
+
+
+class FollowUpSerializer(VersionPreconditionMixin, VisibleOpportunityMixin, ModelSerializer):
+    opportunity = KeyRelatedField(
+        queryset=Opportunity.objects.all(),
+        natural=external_id_key,
+        help_text="Opportunity id or external id",
+    )
+    opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
+    owner = KeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        natural=username_key,
+        allow_null=True,
+        required=False,
+        help_text="User id or username",
+    )
+    owner_username = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
+    is_overdue = serializers.BooleanField(read_only=True)
+    version = version_field()
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "version",
+            "opportunity",
+            "opportunity_title",
+            "title",
+            "owner",
+            "owner_username",
+            "due_date",
+            "kind",
+            "status",
+            "notes",
+            "completed_at",
+            "is_overdue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["completed_at", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        # completed_at follows the status, as in the admin.
+        probe = FollowUp(
+            status=attrs.get("status", getattr(self.instance, "status", FollowUp.Status.OPEN)),
+            completed_at=getattr(self.instance, "completed_at", None),
+        )
+        probe.stamp_completion()
+        attrs["completed_at"] = probe.completed_at
+        return super().validate(attrs)
+
+    def update(self, instance: FollowUp, validated_data: dict) -> FollowUp:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            return follow_up_save(follow_up=instance, expected_version=instance.version)
+        except StaleVersion as error:
+            raise PreconditionFailed(str(error)) from error
+
+
+class NoteSerializer(VisibleOpportunityMixin, ModelSerializer):
+    opportunity = KeyRelatedField(
+        queryset=Opportunity.objects.all(),
+        natural=external_id_key,
+        help_text="Opportunity id or external id",
+    )
+    opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
+    author_username = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Note
+        fields = [
+            "id",
+            "opportunity",
+            "opportunity_title",
+            "author",
+            "author_username",
+            "body",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["author", "created_at", "updated_at"]

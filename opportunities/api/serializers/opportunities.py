@@ -1,0 +1,157 @@
+"""Teams and opportunities."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from partners.api_support.errors import PreconditionFailed
+from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from partners.api_support.serializers import (
+    ModelSerializer,
+    ReadModelSerializer,
+    VersionPreconditionMixin,
+    version_field,
+)
+from partners.keys import area_key, country_key, firm_key
+from partners.models import Country, Firm, InvestmentArea, PolicyOpening
+from statements.models import Statement
+
+from ...models import Opportunity, Team
+from ...services import StaleVersion, opportunity_save
+from .keys import team_key, username_key, visible_teams
+
+User = get_user_model()
+
+
+class TeamSerializer(ReadModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
+
+
+class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
+    team = KeyRelatedField(
+        queryset=Team.objects.all(), natural=team_key, help_text="Team id or name"
+    )
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    owner = KeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        natural=username_key,
+        allow_null=True,
+        required=False,
+        help_text="User id or username",
+    )
+    owner_username = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
+    countries = ManyKeysField(
+        queryset=Country.objects.all(),
+        pairs_attr="country_pairs",
+        natural=country_key,
+        help_text="Ids or ISO codes",
+    )
+    country_names = PairLabelsField(pairs_attr="country_names")
+    firms = ManyKeysField(
+        queryset=Firm.objects.all(),
+        pairs_attr="firm_pairs",
+        natural=firm_key,
+        help_text='Ids or "Name (JP)"',
+    )
+    firm_names = PairLabelsField(pairs_attr="firm_pairs")
+    areas = ManyKeysField(
+        queryset=InvestmentArea.objects.all(),
+        pairs_attr="area_pairs",
+        natural=area_key,
+        help_text="Ids or slugs",
+    )
+    area_names = PairLabelsField(pairs_attr="area_names")
+    policy_openings = ManyKeysField(
+        queryset=PolicyOpening.objects.all(), pairs_attr="policy_opening_pairs"
+    )
+    policy_opening_titles = PairLabelsField(pairs_attr="policy_opening_pairs")
+    statements = ManyKeysField(queryset=Statement.objects.all(), pairs_attr="statement_pairs")
+    version = version_field()
+    next_follow_up = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Due date of the soonest open follow-up"
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "external_id",
+            "version",
+            "title",
+            "description",
+            "stage",
+            "team",
+            "team_name",
+            "owner",
+            "owner_username",
+            "countries",
+            "country_names",
+            "firms",
+            "firm_names",
+            "areas",
+            "area_names",
+            "policy_openings",
+            "policy_opening_titles",
+            "statements",
+            "value",
+            "currency",
+            "probability",
+            "expected_close",
+            "close_reason",
+            "closed_at",
+            "stage_changed_at",
+            "next_follow_up",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["closed_at", "stage_changed_at", "created_at", "updated_at"]
+        extra_kwargs = {
+            "probability": {"min_value": 0, "max_value": 100},
+            "value": {"min_value": 0},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "team" in self.fields:
+            self.fields["team"].queryset = visible_teams(request.user)
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        owner = attrs.get("owner", getattr(self.instance, "owner", None))
+        team = attrs.get("team", getattr(self.instance, "team", None))
+        request = self.context.get("request")
+        owner_changed = "owner" in attrs and attrs["owner"] != getattr(self.instance, "owner", None)
+        if (
+            owner_changed
+            and owner is not None
+            and request is not None
+            and owner != request.user
+            and not request.user.has_perm("opportunities.assign_opportunity")
+        ):
+            raise serializers.ValidationError({"owner": "Only team leads may assign others."})
+        if (
+            owner is not None
+            and team is not None
+            and owner_changed
+            and not owner.teams.filter(pk=team.pk).exists()
+        ):
+            raise serializers.ValidationError({"owner": f"{owner} is not in team {team}."})
+        return attrs
+
+    def update(self, instance: Opportunity, validated_data: dict) -> Opportunity:
+        many = self._many(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            opportunity_save(opportunity=instance, expected_version=instance.version)
+        except StaleVersion as error:
+            raise PreconditionFailed(str(error)) from error
+        for name, rows in many.items():
+            getattr(instance, name).set(rows)
+        return instance
