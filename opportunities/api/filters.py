@@ -4,15 +4,26 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 
 from partners.api_support.filters import flag_filter, key_rows, search_filter, since_filter
 from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 
-from ..models import FollowUp, Note, Opportunity, Suggestion, Team
+from ..models import CURRENCY_CODES, FollowUp, Note, Opportunity, Suggestion, Team
 from .serializers.keys import external_id_key, team_key, username_key
 
 User = get_user_model()
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    return [(code, code) for code in CURRENCY_CODES]
+
+
+@extend_schema_field({"type": "string", "enum": CURRENCY_CODES})
+class CurrencyFilter(django_filters.ChoiceFilter):
+    """Choices given as a callable: django-filter deep-copies each filter and its form field
+    on every request, and copying the ~180 currency pairs twice cost more than the count."""
 
 
 def key_filter(label: str) -> django_filters.CharFilter:
@@ -47,10 +58,11 @@ class OpportunityFilter(django_filters.FilterSet):
     )
     updated_since = since_filter(label="Changed at or after (incremental sync)")
     q = search_filter("title", "description", "external_id")
+    currency = CurrencyFilter(choices=currency_choices, label="Currency (ISO 4217)")
 
     class Meta:
         model = Opportunity
-        fields = ["external_id", "currency"]
+        fields = ["external_id"]
 
     KEYS = {
         "country": ("countries", Country.objects.all(), country_key),

@@ -191,6 +191,9 @@ def test_filters(desk_api, team, japan, desk_staff):
     assert get(f"follow_up_due_after={today.isoformat()}") == {b.pk}
     assert get(f"follow_up_due_before={today.isoformat()}") == {a.pk}
     assert get("q=sonar") == {c.pk}
+    Opportunity.objects.filter(pk=c.pk).update(currency="JPY")
+    assert get("currency=JPY") == {c.pk}
+    assert desk_api.get("/api/opportunities/?currency=XYZ").status_code == 400
     Opportunity.objects.filter(pk=b.pk).update(updated_at=timezone.now() + datetime.timedelta(1))
     since = (timezone.now() + datetime.timedelta(hours=12)).isoformat()
     assert ids(desk_api.get("/api/opportunities/", {"updated_since": since})) == {b.pk}
