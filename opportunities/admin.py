@@ -19,6 +19,7 @@ from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
 
 from . import services
 from .admin_filters import NextFollowUpRangeFilter, StaleFilter
+from .admin_forms import FollowUpForm, FollowUpInlineForm, OpportunityForm
 from .models import FollowUp, Note, Opportunity, Suggestion, Team, visible_team_ids
 from .resources import FollowUpResource, OpportunityResource
 from .suggestions import suggestion_accept, suggestion_dismiss
@@ -166,41 +167,12 @@ class OpportunityActionForm(ActionForm):
     )
 
 
-class OpportunityForm(forms.ModelForm):
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Opportunity
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets pick the fields
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("loaded_version") is not None:
-            current = (
-                Opportunity.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current != cleaned["loaded_version"]:
-                raise ValidationError(
-                    "Someone else saved this opportunity after you opened it. "
-                    "Open it again to see their changes, then redo yours.",
-                    code="stale",
-                )
-        return cleaned
-
-
 class FollowUpInline(admin.TabularInline):
     model = FollowUp
+    form = FollowUpInlineForm
     extra = 1
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
-    fields = ["title", "owner", "due_date", "kind", "status", "notes"]
+    fields = ["title", "owner", "due_date", "kind", "status", "notes", "loaded_version"]
     autocomplete_fields = ["owner"]
 
 
@@ -327,6 +299,7 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
             if isinstance(row, Note) and row.author_id is None:
                 row.author = request.user
             if isinstance(row, FollowUp):
+                # Its form checked its version, and locked it, when the formset was cleaned.
                 services.follow_up_save(follow_up=row)
             else:
                 row.save()
@@ -410,6 +383,7 @@ def _message(error: Exception) -> str:
 
 @admin.register(FollowUp)
 class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+    form = FollowUpForm
     resource_classes = [FollowUpResource]
     list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]
     list_filter = [MineFilter, DueFilter, "status", "kind"]
@@ -438,7 +412,9 @@ class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         self.message_user(request, f"Marked {count} follow-ups done.")
 
     def save_model(self, request, obj, form, change) -> None:
-        services.follow_up_save(follow_up=obj)
+        services.follow_up_save(
+            follow_up=obj, expected_version=form.cleaned_data.get("loaded_version")
+        )
 
 
 @admin.register(Note)

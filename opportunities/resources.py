@@ -62,7 +62,17 @@ class FollowUpResource(SafeModelResource):
 
     class Meta:
         model = FollowUp
-        fields = ("id", "opportunity", "title", "owner", "due_date", "kind", "status", "notes")
+        fields = (
+            "id",
+            "version",
+            "opportunity",
+            "title",
+            "owner",
+            "due_date",
+            "kind",
+            "status",
+            "notes",
+        )
         export_order = fields
 
     def filter_export(self, queryset, **kwargs):

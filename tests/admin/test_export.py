@@ -140,3 +140,19 @@ def test_export_never_contains_another_teams_opportunities(
     header, *rows = _csv_rows(client.post(export_url, data))
 
     assert [row[header.index("title")] for row in rows] == ["Europe frigate refit"]
+
+
+def test_follow_up_export_carries_the_version_beside_the_id(
+    team_opportunity, desk_staff, client_for
+) -> None:
+    follow_up = team_opportunity.follow_ups.get()
+    client = client_for(desk_staff)
+    change = reverse("admin:opportunities_followup_change", args=[follow_up.pk])
+    data = form_data(client.get(change), id="followup_form")
+    data["title"] = "Call the MoD again"
+    assert client.post(change, data).status_code == 302
+
+    header, row = _csv_rows(_export(client, "opportunities_followup", [follow_up], "csv"))
+
+    assert header[:4] == ["id", "version", "opportunity", "title"]
+    assert row[:4] == [str(follow_up.pk), "2", "Japan radar co-development", "Call the MoD again"]

@@ -117,3 +117,25 @@ def test_moving_to_won_in_the_change_form_with_a_reason_closes_the_opportunity(
     assert team_opportunity.closed_at is not None
     assert team_opportunity.stage_changed_at == team_opportunity.closed_at
     assert team_opportunity.version == 2
+
+
+def test_restoring_an_old_version_from_history_is_not_refused_as_stale(
+    team_opportunity, desk_staff, client_for
+) -> None:
+    client = client_for(desk_staff)
+    url = _change_url(team_opportunity)
+    data = form_data(client.get(url), id="opportunity_form")
+    data["title"] = "Renamed"
+    assert client.post(url, data).status_code == 302
+    first = team_opportunity.history.earliest()
+    revert = reverse(
+        "admin:opportunities_opportunity_simple_history",
+        args=[team_opportunity.pk, first.history_id],
+    )
+    restore = form_data(client.get(revert), id="historicalopportunity_form")
+    assert restore["loaded_version"] == "2"
+
+    assert client.post(revert, restore).status_code == 302
+
+    team_opportunity.refresh_from_db()
+    assert (team_opportunity.title, team_opportunity.version) == ("Japan radar co-development", 3)

@@ -1,0 +1,175 @@
+"""A follow-up form opened before someone else's save (over the API, from a sheet or in another
+admin tab) is refused, on its own change page and as a row of the opportunity page, rather than
+writing over that save."""
+
+from __future__ import annotations
+
+import json
+
+from django.urls import reverse
+
+from opportunities.models import FollowUp, Opportunity
+from tests.admin.html_forms import form_data
+from tests.factories import FollowUpFactory
+
+STALE = "Someone else saved this follow-up after you opened it. It is now version 2"
+
+
+def _api_edit(client, follow_up: FollowUp, **changes) -> None:
+    response = client.patch(
+        f"/api/follow-ups/{follow_up.pk}/", json.dumps(changes), content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+
+
+def _change_url(follow_up: FollowUp) -> str:
+    return reverse("admin:opportunities_followup_change", args=[follow_up.pk])
+
+
+def _opportunity_url(opportunity: Opportunity) -> str:
+    return reverse("admin:opportunities_opportunity_change", args=[opportunity.pk])
+
+
+def _row(data: dict, title: str) -> str:
+    """The prefix of the inline row showing the follow-up titled `title`, e.g. `follow_ups-0`."""
+    key = next(key for key, value in data.items() if value == title and key.endswith("-title"))
+    return key.removesuffix("-title")
+
+
+def _inline_errors(response, follow_up: FollowUp) -> list[str]:
+    (formset,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is FollowUp
+    ]
+    (form,) = [form for form in formset.forms if form.instance.pk == follow_up.pk]
+    return form.non_field_errors()
+
+
+def test_change_form_opened_before_an_api_edit_is_refused_and_changes_nothing(
+    team_opportunity, desk_staff, team_lead, client_for
+) -> None:
+    follow_up = team_opportunity.follow_ups.get()
+    client = client_for(desk_staff)
+    data = form_data(client.get(_change_url(follow_up)), id="followup_form")
+    assert data["loaded_version"] == "1"
+    _api_edit(client_for(team_lead), follow_up, title="Call the MoD on Monday")
+
+    data["notes"] = "Written on the stale form"
+    response = client.post(_change_url(follow_up), data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert [error for error in errors if error.startswith(STALE)]
+    assert STALE in response.content.decode()
+    follow_up.refresh_from_db()
+    assert (follow_up.title, follow_up.notes) == ("Call the MoD on Monday", "")
+    assert (follow_up.version, follow_up.sequence) == (2, 1)
+    assert follow_up.history.count() == 2
+
+
+def test_change_form_opened_after_the_other_save_saves_and_bumps_the_version(
+    team_opportunity, desk_staff, team_lead, client_for
+) -> None:
+    follow_up = team_opportunity.follow_ups.get()
+    _api_edit(client_for(team_lead), follow_up, title="Call the MoD on Monday")
+    client = client_for(desk_staff)
+    data = form_data(client.get(_change_url(follow_up)), id="followup_form")
+    assert data["loaded_version"] == "2"
+    data["notes"] = "Ask about the trials"
+
+    assert client.post(_change_url(follow_up), data).status_code == 302
+
+    follow_up.refresh_from_db()
+    assert (follow_up.title, follow_up.notes) == ("Call the MoD on Monday", "Ask about the trials")
+    assert follow_up.version == 3
+
+
+def test_restore_from_a_history_page_opened_before_another_save_is_refused(
+    team_opportunity, desk_staff, team_lead, client_for
+) -> None:
+    follow_up = team_opportunity.follow_ups.get()
+    client = client_for(desk_staff)
+    _api_edit(client, follow_up, title="Renamed")
+    first = follow_up.history.earliest()
+    revert = reverse(
+        "admin:opportunities_followup_simple_history", args=[follow_up.pk, first.history_id]
+    )
+    restore = form_data(client.get(revert), id="historicalfollowup_form")
+    assert restore["loaded_version"] == "2"
+    _api_edit(client_for(team_lead), follow_up, notes="Bring the drawings")
+
+    response = client.post(revert, restore)
+
+    assert response.status_code == 200
+    assert "It is now version 3" in response.content.decode()
+    follow_up.refresh_from_db()
+    assert (follow_up.title, follow_up.notes, follow_up.version) == (
+        "Renamed",
+        "Bring the drawings",
+        3,
+    )
+
+
+def test_edited_inline_row_opened_before_an_api_edit_is_refused_and_nothing_is_saved(
+    team_opportunity, desk_staff, team_lead, client_for
+) -> None:
+    stale = team_opportunity.follow_ups.get()
+    other = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
+    client = client_for(desk_staff)
+    data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
+    _api_edit(client_for(team_lead), stale, title="Call the MoD on Monday")
+
+    data[_row(data, "Call the MoD") + "-status"] = FollowUp.Status.DONE
+    data[_row(data, "Send the proposal") + "-notes"] = "Draft attached"
+    data["title"] = "Radar co-development, phase 2"
+    response = client.post(_opportunity_url(team_opportunity), data)
+
+    assert response.status_code == 200
+    assert [error for error in _inline_errors(response, stale) if error.startswith(STALE)]
+    assert _inline_errors(response, other) == []
+    stale.refresh_from_db()
+    assert (stale.title, stale.status, stale.version) == ("Call the MoD on Monday", "open", 2)
+    other.refresh_from_db()
+    assert (other.notes, other.version, other.history.count()) == ("", 1, 1)
+    team_opportunity.refresh_from_db()
+    assert (team_opportunity.title, team_opportunity.version) == ("Japan radar co-development", 1)
+
+
+def test_untouched_inline_row_edited_elsewhere_is_left_alone_while_the_others_save(
+    team_opportunity, desk_staff, team_lead, client_for
+) -> None:
+    edited_elsewhere = team_opportunity.follow_ups.get()
+    edited_here = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
+    client = client_for(desk_staff)
+    data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
+    _api_edit(client_for(team_lead), edited_elsewhere, title="Call the MoD on Monday")
+
+    data[_row(data, "Send the proposal") + "-notes"] = "Draft attached"
+    response = client.post(_opportunity_url(team_opportunity), data)
+
+    assert response.status_code == 302
+    edited_elsewhere.refresh_from_db()
+    assert (edited_elsewhere.title, edited_elsewhere.version) == ("Call the MoD on Monday", 2)
+    assert edited_elsewhere.history.count() == 2
+    edited_here.refresh_from_db()
+    assert (edited_here.notes, edited_here.version) == ("Draft attached", 2)
+
+
+def test_fresh_inline_rows_save_and_each_bumps_its_version(
+    team_opportunity, desk_staff, client_for
+) -> None:
+    first = team_opportunity.follow_ups.get()
+    second = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
+    untouched = FollowUpFactory(opportunity=team_opportunity, title="Book the visit")
+    client = client_for(desk_staff)
+    data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
+    data[_row(data, "Call the MoD") + "-status"] = FollowUp.Status.DONE
+    data[_row(data, "Send the proposal") + "-title"] = "Send the revised proposal"
+
+    assert client.post(_opportunity_url(team_opportunity), data).status_code == 302
+
+    versions = {row.pk: row.version for row in FollowUp.objects.all()}
+    assert versions == {first.pk: 2, second.pk: 2, untouched.pk: 1}
+    second.refresh_from_db()
+    assert second.title == "Send the revised proposal"
