@@ -65,6 +65,8 @@ def labels(model, field_name: str, *label_names: str | Expression) -> PerChunk:
         for n, label in enumerate(label_names)
     }
 
+    width = len(label_names)
+
     def load(ids: list[int]) -> dict[int, Any]:
         found: dict[int, list[tuple]] = {}
         rows = (
@@ -72,20 +74,21 @@ def labels(model, field_name: str, *label_names: str | Expression) -> PerChunk:
             .annotate(**expressions)
             .values_list(f"{source}_id", *expressions)
         )
-        for owner_id, *texts in rows:
-            found.setdefault(owner_id, []).append(texts)
-        joined = {
-            pk: tuple(_joined(texts) for texts in zip(*lists, strict=True))
-            for pk, lists in found.items()
-        }
-        if len(label_names) == 1:
-            return {pk: texts[0] for pk, texts in joined.items()}
+        for row in rows:
+            found.setdefault(row[0], []).append(row)
+        joined = {}
+        for pk, got in found.items():
+            if len(got) == 1:  # most rows: nothing to sort or join
+                joined[pk] = got[0][1] if width == 1 else got[0][1:]
+            else:
+                texts = tuple(_joined(row[part] for row in got) for part in range(1, width + 1))
+                joined[pk] = texts[0] if width == 1 else texts
         return joined
 
     return load
 
 
-def _joined(texts) -> str:
+def _joined(texts: Iterable[Any]) -> str:
     return LIST_SEPARATOR.join(sorted(map(str, texts)))
 
 
