@@ -184,16 +184,14 @@ def values_view(request) -> JsonResponse:
             "created_at",
             "updated_at",
             "country_pairs",
-            "country_names",
             "firm_pairs",
             "area_pairs",
-            "area_names",
             "policy_opening_pairs",
             "statement_pairs",
         )[:100]
     )
     for row in rows:
-        for key in [k for k in row if k.endswith(("_pairs", "_names"))]:
+        for key in [k for k in row if k.endswith("_pairs")]:
             row[key] = parse_pairs(row[key])
     return JsonResponse({"count": queryset.count(), "results": rows})
 

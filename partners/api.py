@@ -89,7 +89,7 @@ class FirmSerializer(ModelSerializer):
     areas = ManyKeysField(
         queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", natural=area_key
     )
-    area_names = PairLabelsField(pairs_attr="area_names")
+    area_names = PairLabelsField(pairs_attr="area_pairs", part=2)
 
     class Meta:
         model = Firm
@@ -113,7 +113,7 @@ class FirmViewSet(ModelViewSet):
     other endpoints is its id or "Name (JP)"."""
 
     queryset = Firm.objects.select_related("country").annotate(
-        area_pairs=pairs(Firm, "areas", "slug"), area_names=pairs(Firm, "areas", "name")
+        area_pairs=pairs(Firm, "areas", "slug", "name")
     )
     serializer_class = FirmSerializer
     filterset_class = FirmFilter
@@ -185,7 +185,7 @@ class PolicyOpeningSerializer(ModelSerializer):
     areas = ManyKeysField(
         queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", natural=area_key
     )
-    area_names = PairLabelsField(pairs_attr="area_names")
+    area_names = PairLabelsField(pairs_attr="area_pairs", part=2)
 
     class Meta:
         model = PolicyOpening
@@ -208,8 +208,7 @@ class PolicyOpeningSerializer(ModelSerializer):
 
 class PolicyOpeningViewSet(ModelViewSet):
     queryset = PolicyOpening.objects.select_related("country").annotate(
-        area_pairs=pairs(PolicyOpening, "areas", "slug"),
-        area_names=pairs(PolicyOpening, "areas", "name"),
+        area_pairs=pairs(PolicyOpening, "areas", "slug", "name"),
     )
     serializer_class = PolicyOpeningSerializer
     filterset_class = PolicyOpeningFilter

@@ -36,11 +36,9 @@ def opportunities_with_names(model=Opportunity):
         model.objects.select_related("team", "owner")
         .with_next_follow_up()
         .annotate(
-            country_pairs=pairs(Opportunity, "countries", "code"),
-            country_names=pairs(Opportunity, "countries", "name"),
+            country_pairs=pairs(Opportunity, "countries", "code", "name"),
             firm_pairs=pairs(Opportunity, "firms", FIRM_LABEL),
-            area_pairs=pairs(Opportunity, "areas", "slug"),
-            area_names=pairs(Opportunity, "areas", "name"),
+            area_pairs=pairs(Opportunity, "areas", "slug", "name"),
             policy_opening_pairs=pairs(Opportunity, "policy_openings", "title"),
             statement_pairs=pairs(Opportunity, "statements", "title"),
         )
@@ -203,11 +201,9 @@ class SuggestionViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         queryset = Suggestion.objects.select_related("statement", "decided_by").annotate(
-            country_pairs=pairs(Suggestion, "countries", "code"),
-            country_names=pairs(Suggestion, "countries", "name"),
+            country_pairs=pairs(Suggestion, "countries", "code", "name"),
             firm_pairs=pairs(Suggestion, "firms", FIRM_LABEL),
-            area_pairs=pairs(Suggestion, "areas", "slug"),
-            area_names=pairs(Suggestion, "areas", "name"),
+            area_pairs=pairs(Suggestion, "areas", "slug", "name"),
         )
         visible = Opportunity.objects.visible_to(self.request.user)
         return queryset.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))

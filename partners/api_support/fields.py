@@ -123,7 +123,7 @@ class ManyKeysField(serializers.Field):
 
     def get_attribute(self, instance: Model) -> Any:
         if hasattr(instance, self.pairs_attr):
-            return [pk for pk, _ in pairs_of(instance, self.pairs_attr)]
+            return [pair[0] for pair in pairs_of(instance, self.pairs_attr)]
         return sorted(getattr(instance, self.source).values_list("pk", flat=True))
 
     def to_representation(self, value: list[int]) -> list[int]:
@@ -142,16 +142,17 @@ class ManyKeysField(serializers.Field):
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True})
 class PairLabelsField(serializers.Field):
-    """The labels (names) beside the ids of a `pairs()` annotation, read only."""
+    """The labels (names) beside the ids of a `pairs()` annotation, read only; `part` picks
+    which label when the annotation carries several (1: the first)."""
 
-    def __init__(self, *, pairs_attr: str, label: str = "name", **kwargs) -> None:
-        self.pairs_attr, self.label = pairs_attr, label
+    def __init__(self, *, pairs_attr: str, part: int = 1, **kwargs) -> None:
+        self.pairs_attr, self.part = pairs_attr, part
         kwargs["read_only"] = True
         kwargs["source"] = "*"
         super().__init__(**kwargs)
 
     def to_representation(self, instance: Model) -> list[str]:
-        return [label for _, label in pairs_of(instance, self.pairs_attr)]
+        return [pair[self.part] for pair in pairs_of(instance, self.pairs_attr)]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer"}, "readOnly": True})
@@ -163,4 +164,4 @@ class IdsField(serializers.Field):
         super().__init__(read_only=True, source="*", **kwargs)
 
     def to_representation(self, instance: Model) -> list[int]:
-        return [pk for pk, _ in pairs_of(instance, self.pairs_attr)]
+        return [pair[0] for pair in pairs_of(instance, self.pairs_attr)]

@@ -81,34 +81,40 @@ class JsonPairs(Aggregate):
 
 
 @cache
-def pairs(model, field_name: str, label: str | Expression) -> Subquery:
-    """Annotation: `[[id, label], ...]` of `model.<field_name>` (a many-to-many) per row.
+def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
+    """Annotation: `[[id, label, ...], ...]` of `model.<field_name>` (a many-to-many) per row;
+    several labels (a code and a name) come from the one subquery.
 
-    Built once per relation and label: building the subquery costs more than the list's own
+    Built once per relation and labels: building the subquery costs more than the list's own
     serialisation, and `annotate()` resolves a copy, so the one built is never changed."""
     field = model._meta.get_field(field_name)
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    label_expression = F(f"{target}__{label}") if isinstance(label, str) else label
+    label_expressions = [
+        F(f"{target}__{label}") if isinstance(label, str) else label for label in labels
+    ]
     rows = (
         through.objects.filter(**{source: OuterRef("pk")})
         .order_by()
         .values(source)
-        .annotate(pairs=JsonPairs(F(f"{target}_id"), label_expression))
+        .annotate(pairs=JsonPairs(F(f"{target}_id"), *label_expressions))
         .values("pairs")
     )
     return Subquery(rows, output_field=TextField())
 
 
-def parse_pairs(raw: Any) -> list[tuple[int, str]]:
-    """[(id, label)] sorted by label, from what `pairs()` put on the row (None: no rows)."""
+def parse_pairs(raw: Any) -> list[tuple]:
+    """[(id, label, ...)] sorted by the first label, from what `pairs()` put on the row (None:
+    no rows); the other labels stay beside theirs."""
     if raw is None:
         return []
     items = json.loads(raw) if isinstance(raw, str) else raw
-    return sorted(((int(pk), str(label)) for pk, label in items), key=lambda p: (p[1], p[0]))
+    parsed = [(int(item[0]), *map(str, item[1:])) for item in items]
+    parsed.sort(key=lambda p: (p[1], p[0]))
+    return parsed
 
 
-def pairs_of(obj: Any, attr: str) -> list[tuple[int, str]]:
+def pairs_of(obj: Any, attr: str) -> list[tuple]:
     """`parse_pairs` of `obj.<attr>`, parsed once per row: the ids field and the names field
     of a relation read the same annotation."""
     parsed = obj.__dict__.setdefault("_parsed_pairs", {})

@@ -306,3 +306,13 @@ def test_note_author_is_the_writer(desk_api, opportunity, desk_staff):
     url = f"/api/notes/{response.json()['id']}/"
     assert desk_api.patch(url, {"body": "Met twice"}, format="json").json()["body"] == "Met twice"
     assert desk_api.delete(url).status_code == 204
+
+
+def test_names_stand_beside_their_ids(desk_api, team):
+    britain = CountryFactory(code="GB", name="United Kingdom")
+    israel = CountryFactory(code="IL", name="Israel")
+    opportunity = OpportunityFactory(team=team, countries=[israel, britain])
+    body = desk_api.get(f"/api/opportunities/{opportunity.pk}/").json()
+    # Sorted by code, and each name at its country's place (not sorted on its own).
+    assert body["countries"] == [britain.pk, israel.pk]
+    assert body["country_names"] == ["United Kingdom", "Israel"]

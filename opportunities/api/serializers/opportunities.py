@@ -51,7 +51,7 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
         natural=country_key,
         help_text="Ids or ISO codes",
     )
-    country_names = PairLabelsField(pairs_attr="country_names")
+    country_names = PairLabelsField(pairs_attr="country_pairs", part=2)
     firms = ManyKeysField(
         queryset=Firm.objects.all(),
         pairs_attr="firm_pairs",
@@ -65,7 +65,7 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
         natural=area_key,
         help_text="Ids or slugs",
     )
-    area_names = PairLabelsField(pairs_attr="area_names")
+    area_names = PairLabelsField(pairs_attr="area_pairs", part=2)
     policy_openings = ManyKeysField(
         queryset=PolicyOpening.objects.all(), pairs_attr="policy_opening_pairs"
     )

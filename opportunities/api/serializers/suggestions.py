@@ -17,13 +17,13 @@ class SuggestionSerializer(ReadModelSerializer):
     countries = ManyKeysField(
         queryset=Country.objects.all(), pairs_attr="country_pairs", read_only=True
     )
-    country_names = PairLabelsField(pairs_attr="country_names")
+    country_names = PairLabelsField(pairs_attr="country_pairs", part=2)
     firms = ManyKeysField(queryset=Firm.objects.all(), pairs_attr="firm_pairs", read_only=True)
     firm_names = PairLabelsField(pairs_attr="firm_pairs")
     areas = ManyKeysField(
         queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", read_only=True
     )
-    area_names = PairLabelsField(pairs_attr="area_names")
+    area_names = PairLabelsField(pairs_attr="area_pairs", part=2)
     decided_by_username = serializers.CharField(
         source="decided_by.username", read_only=True, default=None, allow_null=True
     )
