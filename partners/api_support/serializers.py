@@ -66,6 +66,18 @@ class ReadModelSerializer(serializers.ModelSerializer):
         models.BigIntegerField: StrictIntegerField,
     }
 
+    def to_representation(self, instance):
+        # DRF skips every default while `partial`, output included, so a PATCH would answer
+        # without `country_name` (`source="country.name", default=None`) where a read has it
+        # (encode/django-rest-framework#5905). Partial is about input only.
+        root = self.root
+        partial = getattr(root, "partial", False)
+        root.partial = False
+        try:
+            return super().to_representation(instance)
+        finally:
+            root.partial = partial
+
 
 class ModelSerializer(ReadModelSerializer):
     """Runs the model's own validation (clean, constraints, uniqueness) before a write, so a
