@@ -136,8 +136,10 @@ def _carries(response: dict[str, Any], pointer: str, schemas: dict[str, Any]) ->
     schema = _resolve(schema, schemas)
     *steps, name = pointer.split("/")
     for step in steps:
-        inner = schema.get("items", {}) if step.isdigit() else schema.get("properties", {})
-        schema = _resolve(inner if step.isdigit() else inner.get(step, {}), schemas)
+        if step.isdigit():
+            schema = _resolve(schema.get("items", {}), schemas)
+        else:
+            schema = _resolve(schema.get("properties", {}).get(step, {}), schemas)
     return name in schema.get("properties", {})
 
 
