@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import get_m2m_field_name
 
@@ -217,27 +217,35 @@ def _write(creates, updates, user) -> None:
             )
             or []
         )
-    _record_many(records)
+    _record_many([record.history_id for record in records])
 
 
-def _record_many(records: list) -> None:
-    """What simple-history does after each save, for the whole batch at once: a copy of each
-    record's many-to-many rows as they now stand (the history page diffs these), in one read
-    and one insert per field."""
-    history_of = {record.id: record.history_id for record in records}
-    if not history_of:
+def _record_many(history_ids: list[int]) -> None:
+    """What simple-history does after each save, for a whole batch: a copy of each record's
+    many-to-many rows as they now stand (the history page diffs these). One INSERT ... SELECT
+    per field, so the rows never travel through Python."""
+    if not history_ids:
         return
-    for m2m in Opportunity.history.model._history_m2m_fields:
-        through = getattr(Opportunity, m2m.name).through
-        copy = getattr(Opportunity.history.model, m2m.name).model
-        columns = [f.attname for f in through._meta.fields]
-        owner = through._meta.get_field(get_m2m_field_name(m2m)).attname
-        rows = through.objects.filter(**{f"{owner}__in": list(history_of)}).values_list(*columns)
-        copies = []
-        for row in rows:
-            values = dict(zip(columns, row, strict=True))
-            copies.append(copy(history_id=history_of[values[owner]], **values))
-        copy.objects.bulk_create(copies, batch_size=2000)
+    history = Opportunity.history.model
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(history_ids))
+    key = quote(history._meta.pk.column)
+    with connection.cursor() as cursor:
+        for m2m in history._history_m2m_fields:
+            through = getattr(Opportunity, m2m.name).through
+            copy = getattr(history, m2m.name).model
+            columns = [quote(field.column) for field in through._meta.fields]
+            owner = quote(through._meta.get_field(get_m2m_field_name(m2m)).column)
+            record_of = quote(history._meta.get_field("id").column)
+            cursor.execute(
+                f"INSERT INTO {quote(copy._meta.db_table)} "
+                f"({', '.join(columns)}, {quote(copy._meta.get_field('history').column)}) "
+                f"SELECT {', '.join(f'link.{column}' for column in columns)}, record.{key} "
+                f"FROM {quote(through._meta.db_table)} link "
+                f"JOIN {quote(history._meta.db_table)} record ON record.{record_of} = link.{owner} "
+                f"WHERE record.{key} IN ({marks})",
+                history_ids,
+            )
 
 
 def _through(name: str):
