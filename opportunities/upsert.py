@@ -15,9 +15,9 @@ from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import get_m2m_field_name
 
 from partners.models import Country, Firm, InvestmentArea
 
@@ -96,13 +96,16 @@ def _existing(keys: list[str]) -> dict[str, Opportunity]:
     ids = [opportunity.pk for opportunity in by_key.values()]
     for opportunity in by_key.values():
         opportunity._many = {name: set() for name in MANY}
+        # target id -> through row id, so a removed link is deleted by id with the others
+        opportunity._rows = {name: {} for name in MANY}
     by_pk = {opportunity.pk: opportunity for opportunity in by_key.values()}
     for name, model in through.items():
         target = Opportunity._meta.get_field(name).m2m_reverse_field_name()
-        for owner_id, target_id in model.objects.filter(opportunity_id__in=ids).values_list(
-            "opportunity_id", f"{target}_id"
+        for row_id, owner_id, target_id in model.objects.filter(opportunity_id__in=ids).values_list(
+            "id", "opportunity_id", f"{target}_id"
         ):
             by_pk[owner_id]._many[name].add(target_id)
+            by_pk[owner_id]._rows[name][target_id] = row_id
     return by_key
 
 
@@ -173,21 +176,27 @@ def opportunities_upsert(
                 report.updated += 1
                 report.change(number, key, "update", sorted(changed))
             if not dry_run and not (atomic and report.errors):
-                _write(creates, updates)
+                _write(creates, updates, user)
         report.applied = not dry_run and not (atomic and report.errors)
         if not report.applied:
             transaction.set_rollback(True)
     return report
 
 
-def _write(creates, updates) -> None:
+def _write(creates, updates, user) -> None:
     now = timezone.now()
+    history = Opportunity.history
+    records = []
     if creates:
-        made = bulk_create_with_history(
-            [opportunity for opportunity, _ in creates], Opportunity, batch_size=500
+        made = Opportunity.objects.bulk_create(
+            [opportunity for opportunity, _ in creates], batch_size=500
         )
         _add_many(
             [(opportunity, many) for opportunity, (_, many) in zip(made, creates, strict=True)]
+        )
+        records += (
+            history.bulk_history_create(made, batch_size=500, default_user=user, default_date=now)
+            or []
         )
     if updates:
         fields = {"version", "updated_at"}
@@ -199,13 +208,44 @@ def _write(creates, updates) -> None:
             opportunity.version += 1
             opportunity.updated_at = now
             fields |= {name for name in changed if name not in MANY}
-        bulk_update_with_history(
-            [opportunity for opportunity, _, _ in updates],
-            Opportunity,
-            sorted(fields),
-            batch_size=500,
-        )
+        changed_rows = [opportunity for opportunity, _, _ in updates]
+        Opportunity.objects.bulk_update(changed_rows, sorted(fields), batch_size=500)
         _replace_many([(opportunity, many) for opportunity, many, _ in updates])
+        records += (
+            history.bulk_history_create(
+                changed_rows, batch_size=500, update=True, default_user=user, default_date=now
+            )
+            or []
+        )
+    _record_many([record.history_id for record in records])
+
+
+def _record_many(history_ids: list[int]) -> None:
+    """What simple-history does after each save, for a whole batch: a copy of each record's
+    many-to-many rows as they now stand (the history page diffs these). One INSERT ... SELECT
+    per field, so the rows never travel through Python."""
+    if not history_ids:
+        return
+    history = Opportunity.history.model
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(history_ids))
+    key = quote(history._meta.pk.column)
+    with connection.cursor() as cursor:
+        for m2m in history._history_m2m_fields:
+            through = getattr(Opportunity, m2m.name).through
+            copy = getattr(history, m2m.name).model
+            columns = [quote(field.column) for field in through._meta.fields]
+            owner = quote(through._meta.get_field(get_m2m_field_name(m2m)).column)
+            record_of = quote(history._meta.get_field("id").column)
+            cursor.execute(
+                f"INSERT INTO {quote(copy._meta.db_table)} "
+                f"({', '.join(columns)}, {quote(copy._meta.get_field('history').column)}) "
+                f"SELECT {', '.join(f'link.{column}' for column in columns)}, record.{key} "
+                f"FROM {quote(through._meta.db_table)} link "
+                f"JOIN {quote(history._meta.db_table)} record ON record.{record_of} = link.{owner} "
+                f"WHERE record.{key} IN ({marks})",
+                history_ids,
+            )
 
 
 def _through(name: str):
@@ -233,12 +273,9 @@ def _replace_many(pairs: list[tuple[Opportunity, dict[str, set[int]]]]) -> None:
         changed = [
             (o, many[name]) for o, many in pairs if name in many and o._many[name] != many[name]
         ]
-        for opportunity, wanted in changed:
-            gone = opportunity._many[name] - wanted
-            if gone:
-                model.objects.filter(
-                    opportunity_id=opportunity.pk, **{f"{column}__in": gone}
-                ).delete()
+        gone = [o._rows[name][target] for o, wanted in changed for target in o._many[name] - wanted]
+        if gone:
+            model.objects.filter(id__in=gone).delete()
         model.objects.bulk_create(
             [
                 model(opportunity_id=o.pk, **{column: target})

@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.api_support.schema.add_record_links",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OpportunityStageEnum": "opportunities.models.Opportunity.Stage",
         "FollowUpStatusEnum": "opportunities.models.FollowUp.Status",

@@ -224,7 +224,7 @@ class SuggestionViewSet(ReadOnlyViewSet):
                 suggestion_id=suggestion.pk, by=request.user, team=body.validated_data.get("team")
             )
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"detail": error.messages}) from error
+            raise serializers.ValidationError({"detail": " ".join(error.messages)}) from error
         return self._decided(suggestion.pk)
 
     @extend_schema(request=None, responses={200: SuggestionSerializer})
@@ -234,5 +234,5 @@ class SuggestionViewSet(ReadOnlyViewSet):
         try:
             suggestion_dismiss(suggestion_id=suggestion.pk, by=request.user)
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"detail": error.messages}) from error
+            raise serializers.ValidationError({"detail": " ".join(error.messages)}) from error
         return self._decided(suggestion.pk)

@@ -20,6 +20,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return min(int(raw), self.max_page_size)
 
+    def check_unpaged(self, request) -> None:
+        """For an export, which is the whole list: refuse what a page would refuse (a bad
+        `page_size`, a `page` that is no whole number), so a typo is told either way."""
+        self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings:
+            try:
+                int(raw)
+            except ValueError:
+                raise exceptions.NotFound(
+                    self.invalid_page_message.format(page_number=raw, message="")
+                ) from None
+
 
 class StableOrderingFilter(filters.OrderingFilter):
     """Any ordering ends with the primary key, so pages never skip or repeat a row that ties

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -41,6 +44,8 @@ class AutoSchema(BaseAutoSchema):
             "403": "Signed in, but not staff or without the permission (a read-only token "
             "never writes).",
         }
+        if self.method == "DELETE":
+            errors["409"] = "Still in use by other records (a protected link); not deleted."
         if self.method != "GET" or not self._is_list_view():
             errors["404"] = "Not found, or another team's record."
         elif self._is_list_view():
@@ -84,4 +89,65 @@ class QueryKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
-__all__ = ["AutoSchema", "OpenApiTypes"]
+DETAIL_PATH = re.compile(r"^(?P<collection>.*/)\{(?P<key>[^{}/]+)\}/$")
+FIRST_ROW = "results/0/"
+
+
+def add_record_links(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    """Postprocessing hook: OpenAPI links from each response that carries a record (a create,
+    a read, an update, an action such as accept; a list's first row) to the operations on that
+    same record (`/x/{id}/` and its actions), for clients and for stateful tests to follow."""
+    paths = result.get("paths", {})
+    schemas = result.get("components", {}).get("schemas", {})
+    for detail in paths:
+        match = DETAIL_PATH.match(detail)
+        if match is None:
+            continue
+        key = match["key"]
+        targets = [
+            operation
+            for path, operations in paths.items()
+            if path.startswith(detail) and "{" not in path[len(detail) :]
+            for operation in operations.values()
+        ]
+        collection = paths.get(match["collection"], {})
+        sources = [(operation, "") for operation in targets]
+        if "post" in collection:
+            sources.append((collection["post"], ""))
+        if "get" in collection:
+            sources.append((collection["get"], FIRST_ROW))
+        for source, pointer in sources:
+            for code, response in source.get("responses", {}).items():
+                if not code.startswith("2") or not _carries(response, pointer + key, schemas):
+                    continue
+                for target in targets:
+                    if target is not source:
+                        response.setdefault("links", {})[target["operationId"]] = {
+                            "operationId": target["operationId"],
+                            "parameters": {key: f"$response.body#/{pointer}{key}"},
+                        }
+    return result
+
+
+def _carries(response: dict[str, Any], pointer: str, schemas: dict[str, Any]) -> bool:
+    """Whether the JSON body that `response` documents has a property at `pointer`
+    (`id`, or `results/0/id` in a page of records)."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    schema = _resolve(schema, schemas)
+    *steps, name = pointer.split("/")
+    for step in steps:
+        if step.isdigit():
+            schema = _resolve(schema.get("items", {}), schemas)
+        else:
+            schema = _resolve(schema.get("properties", {}).get(step, {}), schemas)
+    return name in schema.get("properties", {})
+
+
+def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    reference = schema.get("$ref", "")
+    if reference.startswith("#/components/schemas/"):
+        return schemas.get(reference.rsplit("/", 1)[1], {})
+    return schema
+
+
+__all__ = ["AutoSchema", "OpenApiTypes", "add_record_links"]

@@ -108,12 +108,21 @@ class ReadModelSerializer(serializers.ModelSerializer):
             readers = self._readers = [
                 (field.field_name, _reader(field)) for field in self._readable_fields
             ]
-        shown = {}
-        for name, read in readers:
-            value = read(instance)
-            if value is not _SKIP:
-                shown[name] = value
-        return shown
+        # DRF skips every default while `partial`, output included, so a PATCH would answer
+        # without `country_name` (`source="country.name", default=None`) where a read has it
+        # (encode/django-rest-framework#5905). Partial is about input only.
+        root = self.root
+        partial = getattr(root, "partial", False)
+        root.partial = False
+        try:
+            shown = {}
+            for name, read in readers:
+                value = read(instance)
+                if value is not _SKIP:
+                    shown[name] = value
+            return shown
+        finally:
+            root.partial = partial
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,

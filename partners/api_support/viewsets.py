@@ -142,7 +142,7 @@ class ApiViewSetMixin:
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt in SHEET_FORMATS:
             if self.paginator is not None:
-                self.paginator.get_page_size(request)  # a bad page_size is a 400 here too
+                self.paginator.check_unpaged(request)
             queryset = self.filter_queryset(self.get_sheet_queryset())
             return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
         return super().list(request, *args, **kwargs)

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from opportunities.models import Opportunity
@@ -143,6 +145,75 @@ def test_bad_rows_come_back_with_row_numbers_and_good_rows_apply(desk_api, stock
     created = Opportunity.objects.get(external_id="NEW-1")
     assert created.team == team and created.currency == "EUR"
     assert list(created.countries.values_list("code", flat=True)) == ["JP"]
+
+
+def codes(record) -> set[str]:
+    return {row.country.code for row in record.countries.all()}
+
+
+def test_upsert_history_carries_the_new_many_to_many_state(desk_api, desk_staff, stock):
+    CountryFactory(code="US")
+    opportunity = stock[1]
+    body = upload(desk_api, "o.csv", to_csv([["external_id", "countries"], ["E-1", "US"]]))
+    assert body.json()["updated"] == 1, body.json()
+    latest, previous = opportunity.history.all()[:2]
+    assert latest.history_type == "~" and latest.history_user == desk_staff
+    assert codes(latest) == {"US"} and codes(previous) == {"FR", "JP"}
+    # The links the sheet left alone are in the record too, unchanged.
+    assert [row.investmentarea.slug for row in latest.areas.all()] == ["radar"]
+    assert [row.firm.name for row in latest.firms.all()] == ["Thales, SA"]
+    assert latest.diff_against(previous).changed_fields == ["countries"]
+
+
+def test_upsert_created_rows_have_their_links_in_history(desk_api, team, japan):
+    rows = [["external_id", "title", "countries"], ["NEW-1", "Radar", "JP"]]
+    assert upload(desk_api, "o.csv", to_csv(rows)).json()["created"] == 1
+    record = Opportunity.objects.get(external_id="NEW-1").history.get()
+    assert record.history_type == "+" and codes(record) == {"JP"}
+
+
+def test_unchanged_reupsert_adds_no_history(desk_api, stock):
+    CountryFactory(code="US")
+    rows = to_csv([["external_id", "countries", "title"], ["E-1", "US", "Sonar"]])
+    upload(desk_api, "o.csv", rows)
+    counts = (
+        Opportunity.history.count(),
+        Opportunity.history.model.countries.model.objects.count(),
+    )
+    assert upload(desk_api, "o.csv", rows).json()["unchanged"] == 1
+    assert (
+        Opportunity.history.count(),
+        Opportunity.history.model.countries.model.objects.count(),
+    ) == counts
+
+
+def test_history_page_shows_a_sheet_changing_countries(desk_api, superuser, stock):
+    CountryFactory(code="US")
+    upload(desk_api, "o.csv", to_csv([["external_id", "countries"], ["E-1", "US"]]))
+    client = Client()
+    client.force_login(superuser)
+    url = reverse("admin:opportunities_opportunity_history", args=[stock[1].pk])
+    page = client.get(url).content.decode()
+    assert "United States" in page
+
+
+def test_upsert_queries_do_not_grow_with_rows(desk_api, team, japan, django_assert_max_num_queries):
+    # 30 stored rows each lose France and gain the United States (a delete and an insert of
+    # links, then a history record carrying its links) and 30 new ones come with links: the
+    # same queries as for one of each, so any per-row query would show here 30 times over.
+    france, _ = CountryFactory(code="FR"), CountryFactory(code="US")
+    stored = [
+        OpportunityFactory(team=team, external_id=f"E-{n}", countries=[japan, france])
+        for n in range(30)
+    ]
+    rows = [["external_id", "title", "countries"]]
+    rows += [[o.external_id, o.title, "JP; US"] for o in stored]
+    rows += [[f"NEW-{n}", f"New {n}", "US"] for n in range(30)]
+    with django_assert_max_num_queries(28):
+        body = upload(desk_api, "o.csv", to_csv(rows)).json()
+    assert body["updated"] == 30 and body["created"] == 30, body["errors"]
+    assert codes(stored[-1].history.first()) == {"JP", "US"}
+    assert codes(Opportunity.objects.get(external_id="NEW-29").history.get()) == {"US"}
 
 
 def test_atomic_applies_nothing_when_a_row_is_bad(desk_api, stock):

@@ -138,6 +138,21 @@ def test_every_list_exports_csv_and_xlsx(desk_api, opportunity, kind):
     assert read_xlsx(xlsx_response)[0][0] == "id"
 
 
+@pytest.mark.parametrize("page", ["1.5", "x", "99998966319814.23"])
+def test_an_export_refuses_a_page_that_is_no_whole_number_as_a_list_does(desk_api, page):
+    # Found by stateful schemathesis: the export ignored `page`, so `page=1.5` was a 200.
+    assert desk_api.get(f"/api/countries/?page={page}").status_code == 404
+    response = desk_api.get(f"/api/countries/?format=csv&page={page}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_an_export_is_never_paged(desk_api, opportunity):
+    response = desk_api.get("/api/opportunities/?format=csv&page=2&page_size=1")
+    assert response.status_code == 200
+    assert len(read_csv(response)) == 2
+
+
 def test_detail_has_no_sheet_format(desk_api, opportunity):
     assert desk_api.get(f"/api/opportunities/{opportunity.pk}/?format=csv").status_code == 404
 

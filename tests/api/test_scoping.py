@@ -93,6 +93,16 @@ def test_accept_and_dismiss(desk_api, team, japan):
     assert dismissed.json()["decided_by_username"] == "desk"
 
 
+def test_a_refused_decision_says_why_in_one_detail_string(desk_api, team):
+    # The schema's error body has `detail` as a string; a list broke it (found by the
+    # stateful schemathesis run: accept, then dismiss the same suggestion).
+    suggestion = SuggestionFactory()
+    assert desk_api.post(f"/api/suggestions/{suggestion.pk}/accept/", {}).status_code == 200
+    again = desk_api.post(f"/api/suggestions/{suggestion.pk}/dismiss/", {}, format="json")
+    assert again.status_code == 400
+    assert again.json() == {"detail": f"“{suggestion.title}” was already accepted."}
+
+
 def test_analyst_may_not_accept(client_for, analyst, team):
     suggestion = SuggestionFactory()
     response = client_for(analyst).post(f"/api/suggestions/{suggestion.pk}/accept/", {})
