@@ -55,8 +55,9 @@ def columns(*specs: str | tuple) -> list[Column]:
 
 
 def labels(model, field_name: str, *label_names: str | Expression) -> PerChunk:
-    """Loader of a many-to-many's labels ("JP; US"), sorted, for a chunk of `model` rows; with
-    several labels (code and name), a tuple of them per row from the same query."""
+    """Loader of a many-to-many's labels ("JP; US") for a chunk of `model` rows, sorted by the
+    first label; with several labels (code and name), a tuple of them per row from the same
+    query, each list in the first one's order (as the API lists names beside their ids)."""
     field = model._meta.get_field(field_name)
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
@@ -64,32 +65,31 @@ def labels(model, field_name: str, *label_names: str | Expression) -> PerChunk:
         f"sheet_label_{n}": F(f"{target}__{label}") if isinstance(label, str) else label
         for n, label in enumerate(label_names)
     }
-
-    width = len(label_names)
+    width = len(expressions)
 
     def load(ids: list[int]) -> dict[int, Any]:
         found: dict[int, list[tuple]] = {}
         rows = (
             through.objects.filter(**{f"{source}_id__any_of": Ids(ids)})
             .annotate(**expressions)
+            .order_by(f"{source}_id", "sheet_label_0", f"{target}_id")
             .values_list(f"{source}_id", *expressions)
         )
         for row in rows:
             found.setdefault(row[0], []).append(row)
         joined = {}
         for pk, got in found.items():
-            if len(got) == 1:  # most rows: nothing to sort or join
+            if len(got) == 1:  # most rows: nothing to join
                 joined[pk] = got[0][1] if width == 1 else got[0][1:]
+            elif width == 1:
+                joined[pk] = LIST_SEPARATOR.join([row[1] for row in got])
             else:
-                texts = tuple(_joined(row[part] for row in got) for part in range(1, width + 1))
-                joined[pk] = texts[0] if width == 1 else texts
+                joined[pk] = tuple(
+                    LIST_SEPARATOR.join([row[part] for row in got]) for part in range(1, width + 1)
+                )
         return joined
 
     return load
-
-
-def _joined(texts: Iterable[Any]) -> str:
-    return LIST_SEPARATOR.join(sorted(map(str, texts)))
 
 
 def soonest(queryset: QuerySet, key: str, value: str) -> PerChunk:
