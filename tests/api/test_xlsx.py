@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import warnings
 import zipfile
 
 from openpyxl import load_workbook
@@ -74,3 +75,9 @@ def test_the_file_is_a_complete_package():
             "xl/worksheets/sheet1.xml",
         }
         assert package.testzip() is None
+
+
+def test_openpyxl_reads_it_without_complaint():
+    with xlsx_file([["id"], [1]], "t") as output, warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "Workbook contains no default style"
+        assert load_workbook(output).active["A2"].value == 1
