@@ -97,12 +97,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # The default random_page_cost (4) models spinning disks: with it the planner hashes the
-    # whole country table for every listed opportunity instead of two index look-ups, which
-    # made the API list five times slower. 1.1 is the usual figure for SSD storage.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    page_cost = env.float("PG_RANDOM_PAGE_COST", default=1.1)
-    options["options"] = f"{options.get('options', '')} -c random_page_cost={page_cost}".strip()
 
 AUTHENTICATION_BACKENDS = ["tracker.backends.ModelBackend"]
 
