@@ -27,7 +27,13 @@ from .serializers import (
     visible_teams,
 )
 
-FIRM_LABEL = Concat(F("firm__name"), Value(" ("), F("firm__country__code"), Value(")"))
+
+def firm_label(path: str = "") -> Concat:
+    """ "Name (JP)" of the firm at `path` ("" for a firm itself, "firm__" on a link row)."""
+    return Concat(F(f"{path}name"), Value(" ("), F(f"{path}country__code"), Value(")"))
+
+
+FIRM_LABEL = firm_label("firm__")
 
 
 def opportunities_with_names(model=Opportunity):
@@ -57,7 +63,7 @@ OPPORTUNITY_COLUMNS = columns(
     ("countries", COUNTRY_LABELS, 0),
     ("country_names", COUNTRY_LABELS, 1),
     ("areas", labels(Opportunity, "areas", "slug")),
-    ("firms", labels(Opportunity, "firms", FIRM_LABEL)),
+    ("firms", labels(Opportunity, "firms", firm_label())),
     "value",
     "currency",
     "probability",
