@@ -15,20 +15,23 @@ class StaleVersion(Exception):
     """The record changed since the caller read it."""
 
 
+def _stored_for_update(record, expected_version: int | None, *fields: str):
+    """The stored row of `record` (its version and `fields`), locked until the transaction
+    ends; StaleVersion if someone saved it after `expected_version`."""
+    current = type(record).objects.select_for_update().only("version", *fields).get(pk=record.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(
+            f"Changed by someone else since you opened it (version {current.version})."
+        )
+    return current
+
+
 def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
     """Save an edit made from `expected_version`; refuse it if someone saved in between."""
     previous = None
     with transaction.atomic():
         if opportunity.pk:
-            current = (
-                Opportunity.objects.select_for_update()
-                .only("version", "stage")
-                .get(pk=opportunity.pk)
-            )
-            if expected_version is not None and current.version != expected_version:
-                raise StaleVersion(
-                    f"Changed by someone else since you opened it (version {current.version})."
-                )
+            current = _stored_for_update(opportunity, expected_version, "stage")
             previous = current.stage
             if current.stage != opportunity.stage:
                 _stamp_stage_change(opportunity)
@@ -93,15 +96,7 @@ def follow_up_save(*, follow_up: FollowUp, expected_version: int | None = None) 
     export current again."""
     with transaction.atomic():
         if follow_up.pk:
-            current = (
-                FollowUp.objects.select_for_update()
-                .only("version", "sequence")
-                .get(pk=follow_up.pk)
-            )
-            if expected_version is not None and current.version != expected_version:
-                raise StaleVersion(
-                    f"Changed by someone else since you opened it (version {current.version})."
-                )
+            current = _stored_for_update(follow_up, expected_version, "sequence")
             follow_up.version, follow_up.sequence = current.version, current.sequence
             follow_up.count_change()
         follow_up.stamp_completion()
