@@ -83,7 +83,10 @@ class InvestmentAreaViewSet(ModelViewSet):
     sheet_columns = columns("id", "name", "slug", ("parent", "parent__slug"), "description")
 
 
-class FirmSerializer(ModelSerializer):
+# A record of one country with investment areas (firms, policy openings): the country as id or
+# ISO code, the areas as ids or slugs, names beside both. (A comment, not a docstring: the
+# schema describes each serializer by the docstring it inherits.)
+class CountryAreasSerializer(ModelSerializer):
     country = country_field()
     country_name = serializers.CharField(source="country.name", read_only=True)
     areas = ManyKeysField(
@@ -91,6 +94,8 @@ class FirmSerializer(ModelSerializer):
     )
     area_names = PairLabelsField(pairs_attr="area_pairs", part=2)
 
+
+class FirmSerializer(CountryAreasSerializer):
     class Meta:
         model = Firm
         fields = [
@@ -179,14 +184,7 @@ class ContactViewSet(ModelViewSet):
     )
 
 
-class PolicyOpeningSerializer(ModelSerializer):
-    country = country_field()
-    country_name = serializers.CharField(source="country.name", read_only=True)
-    areas = ManyKeysField(
-        queryset=InvestmentArea.objects.all(), pairs_attr="area_pairs", natural=area_key
-    )
-    area_names = PairLabelsField(pairs_attr="area_pairs", part=2)
-
+class PolicyOpeningSerializer(CountryAreasSerializer):
     class Meta:
         model = PolicyOpening
         fields = [
