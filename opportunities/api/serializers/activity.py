@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from partners.api_support.errors import PreconditionFailed
@@ -15,9 +14,7 @@ from partners.api_support.serializers import (
 
 from ...models import FollowUp, Note, Opportunity
 from ...services import StaleVersion, follow_up_save
-from .keys import external_id_key, username_key
-
-User = get_user_model()
+from .keys import external_id_key, owner_field
 
 
 class VisibleOpportunityMixin:
@@ -37,13 +34,7 @@ class FollowUpSerializer(VersionPreconditionMixin, VisibleOpportunityMixin, Mode
         help_text="Opportunity id or external id",
     )
     opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
-    owner = KeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
-        natural=username_key,
-        allow_null=True,
-        required=False,
-        help_text="User id or username",
-    )
+    owner = owner_field()
     owner_username = serializers.CharField(
         source="owner.username", read_only=True, default=None, allow_null=True
     )

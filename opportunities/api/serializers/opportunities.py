@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from partners.api_support.errors import PreconditionFailed
@@ -19,9 +18,7 @@ from statements.models import Statement
 
 from ...models import Opportunity, Team
 from ...services import StaleVersion, opportunity_save
-from .keys import team_key, username_key, visible_teams
-
-User = get_user_model()
+from .keys import owner_field, team_key, visible_teams
 
 
 class TeamSerializer(ReadModelSerializer):
@@ -35,13 +32,7 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
         queryset=Team.objects.all(), natural=team_key, help_text="Team id or name"
     )
     team_name = serializers.CharField(source="team.name", read_only=True)
-    owner = KeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
-        natural=username_key,
-        allow_null=True,
-        required=False,
-        help_text="User id or username",
-    )
+    owner = owner_field()
     owner_username = serializers.CharField(
         source="owner.username", read_only=True, default=None, allow_null=True
     )
