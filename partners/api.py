@@ -7,7 +7,7 @@ from rest_framework import serializers
 from .api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
 from .api_support.related import pairs
 from .api_support.serializers import ModelSerializer
-from .api_support.sheets import columns, labels
+from .api_support.sheets import Labels, columns
 from .api_support.viewsets import ModelViewSet
 from .filters import (
     ContactFilter,
@@ -131,7 +131,7 @@ class FirmViewSet(ModelViewSet):
         ("country", "country__code"),
         ("country_name", "country__name"),
         "kind",
-        ("areas", labels(Firm, "areas", "slug")),
+        ("areas", Labels(Firm, "areas", "slug")),
         "website",
         "updated_at",
     )
@@ -221,6 +221,6 @@ class PolicyOpeningViewSet(ModelViewSet):
         "effective_date",
         "cap",
         "status",
-        ("areas", labels(PolicyOpening, "areas", "slug")),
+        ("areas", Labels(PolicyOpening, "areas", "slug")),
         "updated_at",
     )

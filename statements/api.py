@@ -12,7 +12,7 @@ from partners.api import country_field
 from partners.api_support.fields import IdsField, PairLabelsField
 from partners.api_support.related import json_rows, pairs, parse_rows
 from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
-from partners.api_support.sheets import columns, labels
+from partners.api_support.sheets import Labels, columns
 from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet
 
 from .filters import ImportRunFilter, MentionFilter, SourceFilter, StatementFilter
@@ -210,9 +210,9 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         "title",
         "published_on",
         "speaker",
-        ("countries", labels(Statement, "countries", RELATIONS["countries"])),
-        ("areas", labels(Statement, "areas", RELATIONS["areas"])),
-        ("firms", labels(Statement, "firms", RELATIONS["firms"])),
+        ("countries", Labels(Statement, "countries", RELATIONS["countries"])),
+        ("areas", Labels(Statement, "areas", RELATIONS["areas"])),
+        ("firms", Labels(Statement, "firms", RELATIONS["firms"])),
         "updated_at",
     )
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from partners.api_support.errors import ErrorSerializer
 from partners.api_support.related import pairs
-from partners.api_support.sheets import columns, labels, soonest
+from partners.api_support.sheets import Labels, Soonest, columns
 from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
@@ -51,7 +51,7 @@ def opportunities_with_names(model=Opportunity):
     )
 
 
-COUNTRY_LABELS = labels(Opportunity, "countries", "code", "name")
+COUNTRY_LABELS = Labels(Opportunity, "countries", "code", "name")
 OPPORTUNITY_COLUMNS = columns(
     "id",
     "external_id",
@@ -62,14 +62,14 @@ OPPORTUNITY_COLUMNS = columns(
     ("owner", "owner__username"),
     ("countries", COUNTRY_LABELS, 0),
     ("country_names", COUNTRY_LABELS, 1),
-    ("areas", labels(Opportunity, "areas", "slug")),
-    ("firms", labels(Opportunity, "firms", firm_label())),
+    ("areas", Labels(Opportunity, "areas", "slug")),
+    ("firms", Labels(Opportunity, "firms", firm_label())),
     "value",
     "currency",
     "probability",
     "expected_close",
     "close_reason",
-    ("next_follow_up", soonest(FollowUp.objects.open(), "opportunity_id", "due_date")),
+    ("next_follow_up", Soonest(FollowUp.objects.open(), "opportunity_id", "due_date")),
     "description",
     "updated_at",
 )
@@ -199,8 +199,8 @@ class SuggestionViewSet(ReadOnlyViewSet):
         "key",
         "title",
         "status",
-        ("countries", labels(Suggestion, "countries", "code")),
-        ("areas", labels(Suggestion, "areas", "slug")),
+        ("countries", Labels(Suggestion, "countries", "code")),
+        ("areas", Labels(Suggestion, "areas", "slug")),
         "opportunity_id",
         "created_at",
     )

@@ -55,7 +55,7 @@ def columns(*specs: str | tuple) -> list[Column]:
     return made
 
 
-def labels(model, field_name: str, *label_names: str | Expression) -> PerChunk:
+class Labels:
     """Loader of a many-to-many's labels ("JP; US") for a chunk of `model` rows, sorted; with
     several labels (code and name), a tuple of them per row, each list in the first one's
     order (as the API lists names beside their ids). Labels are fields or expressions of the
@@ -64,29 +64,32 @@ def labels(model, field_name: str, *label_names: str | Expression) -> PerChunk:
     The related table's labels are read once per export (a table of countries, areas or
     firms, whatever the export's size), so each chunk only reads its link rows' ids: joining
     the related table in every chunk's query took twice as long."""
-    field = model._meta.get_field(field_name)
-    through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    expressions = {
-        f"sheet_label_{n}": F(label) if isinstance(label, str) else label
-        for n, label in enumerate(label_names)
-    }
-    width = len(expressions)
 
-    def labels_of_related() -> dict[int, Any]:
-        rows = field.related_model.objects.annotate(**expressions).values_list("pk", *expressions)
-        if width == 1:
+    def __init__(self, model, field_name: str, *label_names: str | Expression) -> None:
+        self.field = model._meta.get_field(field_name)
+        self.expressions = {
+            f"sheet_label_{n}": F(label) if isinstance(label, str) else label
+            for n, label in enumerate(label_names)
+        }
+        self.width = len(self.expressions)
+
+    def _labels_of_related(self) -> dict[int, Any]:
+        rows = self.field.related_model.objects.annotate(**self.expressions).values_list(
+            "pk", *self.expressions
+        )
+        if self.width == 1:
             return {pk: str(text) for pk, text in rows}
         return {row[0]: tuple(map(str, row[1:])) for row in rows}
 
-    def load(ids: list[int], memo: dict) -> dict[int, Any]:
-        if load not in memo:
-            memo[load] = labels_of_related()
-        label_of = memo[load]
+    def __call__(self, ids: list[int], memo: dict) -> dict[int, Any]:
+        if self not in memo:
+            memo[self] = self._labels_of_related()
+        label_of = memo[self]
+        source, target = self.field.m2m_field_name(), self.field.m2m_reverse_field_name()
         found: dict[int, list[int]] = {}
-        links = through.objects.filter(**{f"{source}_id__any_of": Ids(ids)}).values_list(
-            f"{source}_id", f"{target}_id"
-        )
+        links = self.field.remote_field.through.objects.filter(
+            **{f"{source}_id__any_of": Ids(ids)}
+        ).values_list(f"{source}_id", f"{target}_id")
         for owner_id, target_id in links:
             if target_id in label_of:  # not one added since the export began
                 found.setdefault(owner_id, []).append(target_id)
@@ -96,30 +99,29 @@ def labels(model, field_name: str, *label_names: str | Expression) -> PerChunk:
                 joined[pk] = label_of[targets[0]]
                 continue
             texts = sorted(label_of[target_id] for target_id in targets)
-            if width == 1:
+            if self.width == 1:
                 joined[pk] = LIST_SEPARATOR.join(texts)
             else:
                 joined[pk] = tuple(
-                    LIST_SEPARATOR.join([row[part] for row in texts]) for part in range(width)
+                    LIST_SEPARATOR.join([row[part] for row in texts]) for part in range(self.width)
                 )
         return joined
 
-    return load
 
-
-def soonest(queryset: QuerySet, key: str, value: str) -> PerChunk:
+class Soonest:
     """Loader of the smallest `value` of `queryset`'s rows per `key` (e.g. the next due date)."""
 
-    def load(ids: list[int], memo: dict) -> dict[int, Any]:
-        return dict(
-            queryset.filter(**{f"{key}__any_of": Ids(ids)})
-            .order_by()
-            .values(key)
-            .annotate(first=Min(value))
-            .values_list(key, "first")
-        )
+    def __init__(self, queryset: QuerySet, key: str, value: str) -> None:
+        self.queryset, self.key, self.value = queryset, key, value
 
-    return load
+    def __call__(self, ids: list[int], memo: dict) -> dict[int, Any]:
+        return dict(
+            self.queryset.filter(**{f"{self.key}__any_of": Ids(ids)})
+            .order_by()
+            .values(self.key)
+            .annotate(first=Min(self.value))
+            .values_list(self.key, "first")
+        )
 
 
 def _text(value: str) -> str:
@@ -234,8 +236,12 @@ def sheet_response(queryset: QuerySet, spec: list[Column], fmt: str, name: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{name}-{stamp}.{fmt}"
     if fmt == "csv":
-        rows = sheet_rows(queryset, spec)
-        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+        from .copy_csv import copy_csv_lines  # it builds on this module's loaders
+
+        lines = copy_csv_lines(queryset, spec, timezone.get_current_timezone())
+        if lines is None:
+            lines = csv_lines(sheet_rows(queryset, spec))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(
