@@ -19,7 +19,7 @@ from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
 
 from . import services
 from .admin_filters import NextFollowUpRangeFilter, StaleFilter
-from .admin_forms import FollowUpForm, FollowUpInlineForm, OpportunityForm
+from .admin_forms import FollowUpForm, FollowUpInlineForm, FollowUpInlineFormSet, OpportunityForm
 from .models import FollowUp, Note, Opportunity, Suggestion, Team, visible_team_ids
 from .resources import FollowUpResource, OpportunityResource
 from .suggestions import suggestion_accept, suggestion_dismiss
@@ -170,6 +170,7 @@ class OpportunityActionForm(ActionForm):
 class FollowUpInline(admin.TabularInline):
     model = FollowUp
     form = FollowUpInlineForm
+    formset = FollowUpInlineFormSet
     extra = 1
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     fields = ["title", "owner", "due_date", "kind", "status", "notes", "loaded_version"]

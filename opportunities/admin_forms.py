@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.models import is_historic
 
 from .models import FollowUp, Opportunity
@@ -67,7 +68,8 @@ class FollowUpInlineForm(FollowUpForm):
     """A follow-up row on the opportunity page. The formset saves only the rows that changed,
     and here a change is measured against what the page showed (hidden initial values), not
     against the stored row: a row someone else edited meanwhile is left alone unless this user
-    edited it too, and then it is refused as stale."""
+    edited it too, and then it is refused as stale. Ticking Delete is a change as well, so a row
+    about to be deleted is checked, and locked, the same way."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,3 +78,18 @@ class FollowUpInlineForm(FollowUpForm):
 
     def writes(self) -> bool:
         return self.has_changed()
+
+
+class FollowUpInlineFormSet(BaseInlineFormSet):
+    """The follow-up rows of the opportunity page. Django leaves a row ticked for deletion out
+    of the formset's validity, its errors with it, so a stale row would be deleted over someone
+    else's save; its own check (above) has run, and here its verdict refuses the page."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.has_error(NON_FIELD_ERRORS, "stale") for form in self.deleted_forms):
+            raise ValidationError(
+                "Someone else saved a follow-up you ticked for deletion after you opened this "
+                "page, so nothing was deleted or saved: see its row.",
+                code="stale",
+            )

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opportunities.models import FollowUp, Opportunity
@@ -173,3 +176,88 @@ def test_fresh_inline_rows_save_and_each_bumps_its_version(
     assert versions == {first.pk: 2, second.pk: 2, untouched.pk: 1}
     second.refresh_from_db()
     assert second.title == "Send the revised proposal"
+
+
+def test_inline_row_ticked_for_deletion_after_an_api_edit_is_refused_and_nothing_is_deleted(
+    team_opportunity, desk_staff, team_lead, client_for
+) -> None:
+    stale = team_opportunity.follow_ups.get()
+    other = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
+    client = client_for(desk_staff)
+    data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
+    _api_edit(client_for(team_lead), stale, title="Call the MoD on Monday")
+
+    data[_row(data, "Call the MoD") + "-DELETE"] = "on"
+    data[_row(data, "Send the proposal") + "-DELETE"] = "on"
+    data["title"] = "Radar co-development, phase 2"
+    response = client.post(_opportunity_url(team_opportunity), data)
+
+    assert response.status_code == 200
+    assert [error for error in _inline_errors(response, stale) if error.startswith(STALE)]
+    assert _inline_errors(response, other) == []
+    page = response.content.decode()
+    assert STALE in page
+    assert "so nothing was deleted or saved" in page
+    stale.refresh_from_db()
+    assert (stale.title, stale.version, stale.history.count()) == ("Call the MoD on Monday", 2, 2)
+    assert FollowUp.objects.filter(pk=other.pk).exists()
+    team_opportunity.refresh_from_db()
+    assert (team_opportunity.title, team_opportunity.version) == ("Japan radar co-development", 1)
+
+
+def test_fresh_inline_row_ticked_for_deletion_is_deleted(
+    team_opportunity, desk_staff, client_for
+) -> None:
+    kept = team_opportunity.follow_ups.get()
+    doomed = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
+    client = client_for(desk_staff)
+    data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
+    data[_row(data, "Send the proposal") + "-DELETE"] = "on"
+
+    assert client.post(_opportunity_url(team_opportunity), data).status_code == 302
+
+    assert list(FollowUp.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert doomed.history.latest().history_type == "-"
+
+
+def test_inline_row_ticked_for_deletion_that_someone_else_deleted_meanwhile_saves_the_rest(
+    team_opportunity, desk_staff, team_lead, client_for
+) -> None:
+    gone = team_opportunity.follow_ups.get()
+    kept = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
+    client = client_for(desk_staff)
+    data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
+    response = client_for(team_lead).delete(f"/api/follow-ups/{gone.pk}/")
+    assert response.status_code == 204
+
+    data[_row(data, "Call the MoD") + "-DELETE"] = "on"
+    data[_row(data, "Send the proposal") + "-notes"] = "Draft attached"
+    response = client.post(_opportunity_url(team_opportunity), data)
+
+    assert response.status_code == 302
+    assert list(FollowUp.objects.values_list("pk", flat=True)) == [kept.pk]
+    kept.refresh_from_db()
+    assert (kept.notes, kept.version) == ("Draft attached", 2)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL locks the row itself")
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_the_page_holds_the_write_lock_from_before_it_checks_a_row_until_it_saves(
+    team_opportunity, desk_staff, client_for
+) -> None:
+    # select_for_update is a no-op on SQLite. What keeps another save out of the gap between a
+    # row's version check and its write is that the request's transaction (ATOMIC_REQUESTS)
+    # begins IMMEDIATE: SQLite's one write lock is held from before the check to the commit,
+    # and any other writer waits, then meets the new version.
+    client = client_for(desk_staff)
+    data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
+    data[_row(data, "Call the MoD") + "-status"] = FollowUp.Status.DONE
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(_opportunity_url(team_opportunity), data).status_code == 302
+
+    statements = [query["sql"] for query in queries]
+    begin = statements.index("BEGIN IMMEDIATE")
+    touching = [i for i, sql in enumerate(statements) if '"opportunities_followup"' in sql]
+    assert touching and min(touching) > begin
+    assert "BEGIN IMMEDIATE" not in statements[begin + 1 : max(touching)]
