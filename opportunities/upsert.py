@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.utils import get_m2m_field_name
 
 from partners.models import Country, Firm, InvestmentArea
+from statements.rows import rows_update
 
 from .models import SEE_ALL_PERMISSION, Opportunity, Team
 from .upsert_cells import Lookups, RowInvalid, clean_row
@@ -209,7 +210,7 @@ def _write(creates, updates, user) -> None:
             opportunity.updated_at = now
             fields |= {name for name in changed if name not in MANY}
         changed_rows = [opportunity for opportunity, _, _ in updates]
-        Opportunity.objects.bulk_update(changed_rows, sorted(fields), batch_size=500)
+        _update(changed_rows, sorted(fields))
         _replace_many([(opportunity, many) for opportunity, many, _ in updates])
         records += (
             history.bulk_history_create(
@@ -218,6 +219,26 @@ def _write(creates, updates, user) -> None:
             or []
         )
     _record_many([record.history_id for record in records])
+
+
+def _update(opportunities: list[Opportunity], names: list[str]) -> None:
+    """`bulk_update` of `names`, as one prepared UPDATE per row: bulk_update's CASE per field,
+    built in Python, took longer than the database's writing."""
+    fields = [Opportunity._meta.get_field(name) for name in names]
+    rows_update(
+        Opportunity,
+        names,
+        (
+            (
+                *(
+                    field.get_db_prep_save(getattr(row, field.attname), connection)
+                    for field in fields
+                ),
+                row.pk,
+            )
+            for row in opportunities
+        ),
+    )
 
 
 def _record_many(history_ids: list[int]) -> None:
