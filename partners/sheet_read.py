@@ -33,6 +33,10 @@ def unneutralise(value: str) -> str:
 
 
 def _text(value: Any) -> str | None:
+    if type(value) is str:  # every CSV cell, most XLSX ones: the rest of the checks cost more
+        if len(value) > MAX_CELL:
+            raise SheetError(f"A cell is longer than {MAX_CELL} characters.")
+        return unneutralise(value) if value[:1] == "'" else value
     if value is None:
         return None
     if isinstance(value, datetime.datetime):

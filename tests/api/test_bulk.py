@@ -275,6 +275,14 @@ def test_unreadable_files_are_400(desk_api, name, data):
     assert "file" in response.json()
 
 
+def test_an_overlong_cell_is_400_and_writes_nothing(desk_api, team):
+    data = to_csv([["external_id", "title"], ["L-1", "x"], ["L-2", "y" * 100_001]])
+    response = upload(desk_api, "o.csv", data)
+    assert response.status_code == 400
+    assert "longer than 100000 characters" in str(response.json()["file"])
+    assert not Opportunity.objects.filter(external_id__startswith="L-").exists()
+
+
 def test_another_teams_external_id_is_not_written(desk_api, other_team):
     theirs = OpportunityFactory(team=other_team, external_id="THEIRS", title="Theirs")
     body = upload(desk_api, "o.csv", to_csv([["external_id", "title"], ["THEIRS", "Mine"]])).json()
