@@ -38,9 +38,19 @@ class Ids:
         return ",".join(map(str, map(int, self.values)))
 
 
+class Texts:
+    """Text keys for `__any_of`: one array parameter on PostgreSQL, where an `IN` list of
+    2,000 keys cost Django and the driver more than the query."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[str]) -> None:
+        self.values = values
+
+
 class AnyOf(Lookup):
     """`field__any_of=Ids([...])`: one array literal on PostgreSQL (`= ANY('{1,2}')`), an
-    `IN` list elsewhere."""
+    `IN` list elsewhere; `Texts([...])` likewise, as one array parameter."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -52,6 +62,11 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if not self.rhs.values:
             return "1 = 0", []
+        if isinstance(self.rhs, Texts):
+            if connection.vendor == "postgresql":
+                return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs.values))
+            marks = ", ".join(["%s"] * len(self.rhs.values))
+            return f"{lhs} IN ({marks})", (*lhs_params, *self.rhs.values)
         # Integers only (sql_list makes sure), so written into the statement: as a parameter,
         # the driver would quote a 14 KB string for every chunk.
         if connection.vendor == "postgresql":

@@ -283,6 +283,15 @@ def test_an_overlong_cell_is_400_and_writes_nothing(desk_api, team):
     assert not Opportunity.objects.filter(external_id__startswith="L-").exists()
 
 
+def test_keys_with_quotes_and_braces_are_found_again(desk_api, team):
+    # Keys go to PostgreSQL as one array parameter: its quoting must hold for any text.
+    keys = ["it's", 'say "hi"', "a,b", "{x}", "back\\slash", "NULL", "  "]
+    data = to_csv([["external_id", "title"], *[[key, f"Title {key}"] for key in keys]])
+    assert upload(desk_api, "o.csv", data).json()["created"] == len(keys) - 1  # "  " is blank
+    again = upload(desk_api, "o.csv", data).json()
+    assert (again["created"], again["unchanged"]) == (0, len(keys) - 1)
+
+
 def test_another_teams_external_id_is_not_written(desk_api, other_team):
     theirs = OpportunityFactory(team=other_team, external_id="THEIRS", title="Theirs")
     body = upload(desk_api, "o.csv", to_csv([["external_id", "title"], ["THEIRS", "Mine"]])).json()
