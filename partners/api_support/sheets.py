@@ -235,17 +235,16 @@ def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
 def sheet_response(queryset: QuerySet, spec: list[Column], fmt: str, name: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{name}-{stamp}.{fmt}"
-    if fmt == "csv":
-        from .copy_csv import copy_csv_lines  # it builds on this module's loaders
+    from . import db_sheets  # it builds on this module's loaders
 
-        lines = copy_csv_lines(queryset, spec, timezone.get_current_timezone())
-        if lines is None:
-            lines = csv_lines(sheet_rows(queryset, spec))
+    if fmt == "csv":
+        lines = db_sheets.csv_lines(queryset, spec) or csv_lines(sheet_rows(queryset, spec))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    rows = db_sheets.sheet_rows(queryset, spec) or sheet_rows(queryset, spec)
     return FileResponse(
-        xlsx_file(sheet_rows(queryset, spec), name),
+        xlsx_file(rows, name),
         as_attachment=True,
         filename=filename,
         content_type=XLSX_TYPE,

@@ -1,11 +1,12 @@
-"""CSV exports written by PostgreSQL (`COPY (...) TO STDOUT`), byte for byte what
-`sheets.csv_lines` writes from Python.
+"""Sheets whose cells PostgreSQL formats: CSV written by the database (`COPY ... TO STDOUT`),
+byte for byte what `sheets.csv_lines` writes from Python, and the rows of an XLSX export, cell
+for cell what `sheets.sheet_rows` yields.
 
 At 100,000 rows the Python path spent its time converting, neutralising and quoting cells one
-by one; here the database formats every cell, joins each relation's labels in one grouped
-query, and the rows arrive as CSV text. Only columns this module can format in SQL qualify
-(text, numbers, dates, times, booleans, `Labels` and `Soonest`); anything else, and every other
-database, goes through Python. The tests compare the two writers on every list.
+by one; here the database formats every cell and joins each relation's labels in one grouped
+query. Only columns this module can format in SQL qualify (text, numbers, dates, times,
+booleans, `Labels` and `Soonest`); anything else, and every other database, goes through
+Python. The tests compare the two paths on every list.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Expression, F, Min, QuerySet
 from django.db.models.functions import Cast, Collate, RowNumber
+from django.utils import timezone
 
-from .sheets import LIST_SEPARATOR, Column, Labels, Soonest
+from .sheets import CHUNK_SIZE, LIST_SEPARATOR, Column, Labels, Soonest
 
 # partners.spreadsheets.neutralise in SQL: its FORMULA_TRIGGERS (but NUL, which PostgreSQL
 # text cannot hold) and UNSTORABLE. TRANSLATE is slow (0.8 s per 100,000 cells here), so only a
@@ -112,8 +114,9 @@ def _grouped_labels(loader: Labels, owners: QuerySet | None) -> QuerySet:
     )
 
 
-def copy_statement(queryset: QuerySet, spec: list[Column], zone) -> tuple[str, list] | None:
-    """The COPY statement writing `spec`'s rows of `queryset`, or None if it cannot."""
+def sheet_select(queryset: QuerySet, spec: list[Column], zone) -> tuple[str, list] | None:
+    """The SELECT of `spec`'s cells for the rows of `queryset`, in its order, or None if SQL
+    cannot write one of them."""
     zone_name = _zone_name(zone)
     if zone_name is None or queryset.query.distinct or queryset.query.is_sliced:
         return None
@@ -162,7 +165,7 @@ def copy_statement(queryset: QuerySet, spec: list[Column], zone) -> tuple[str, l
             params += grouped_params
     except EmptyResultSet:  # a filter that matches nothing: Python writes the lone header
         return None
-    return f'COPY ({sql} ORDER BY r."sheet_position") TO STDOUT (FORMAT csv)', params
+    return f'{sql} ORDER BY r."sheet_position"', params
 
 
 def _stored(field):
@@ -189,24 +192,46 @@ def _grouped(loader, owners: QuerySet | None) -> QuerySet | None:
     return None
 
 
-def copy_csv_lines(queryset: QuerySet, spec: list[Column], zone) -> Iterator[bytes] | None:
-    """The export as CSV from PostgreSQL, or None where `csv_lines` must write it."""
+def _select(queryset: QuerySet, spec: list[Column]):
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
+        return None, None
+    return connection, sheet_select(queryset, spec, timezone.get_current_timezone())
+
+
+def csv_lines(queryset: QuerySet, spec: list[Column]) -> Iterator[bytes] | None:
+    """The export as CSV from PostgreSQL, or None where `sheets.csv_lines` must write it."""
+    connection, select = _select(queryset, spec)
+    if select is None:
         return None
-    statement = copy_statement(queryset, spec, zone)
-    if statement is None:
+    sql, params = select
+    return _copied(connection, f"COPY ({sql}) TO STDOUT (FORMAT csv)", params, spec)
+
+
+def sheet_rows(queryset: QuerySet, spec: list[Column]) -> Iterator[tuple] | None:
+    """The header, then the rows with every cell ready for the XLSX writer, or None where
+    `sheets.sheet_rows` must read them."""
+    connection, select = _select(queryset, spec)
+    if select is None:
         return None
-    return _copied(connection, *statement, [column.header for column in spec])
+    return _fetched(connection, *select, spec)
+
+
+def _fetched(connection, sql: str, params: list, spec: list[Column]) -> Iterator[tuple]:
+    yield [column.header for column in spec]
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            yield from rows
 
 
 LINES_PER_WRITE = 500
 
 
-def _copied(connection, sql: str, params: list, header: list[str]) -> Iterator[bytes]:
+def _copied(connection, sql: str, params: list, spec: list[Column]) -> Iterator[bytes]:
     head = io.StringIO()
     head.write("\ufeff")  # so Excel reads the file as UTF-8
-    csv.writer(head).writerow(header)
+    csv.writer(head).writerow([column.header for column in spec])
     yield head.getvalue().encode()
     with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
         pending = []

@@ -1,9 +1,12 @@
-"""On PostgreSQL, CSV exports are written by the database (`COPY`): every list's file must be
-byte for byte the one Python writes, hostile cells, empty values and time zones included."""
+"""On PostgreSQL the database formats export cells (CSV by `COPY`, XLSX rows by a SELECT):
+every list's file must be the one Python writes, hostile cells, empty values and time zones
+included (CSV byte for byte, XLSX sheet XML byte for byte)."""
 
 from __future__ import annotations
 
 import datetime
+import io
+import zipfile
 
 import pytest
 from django.db import connection
@@ -12,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opportunities.models import Opportunity
-from partners.api_support import copy_csv
+from partners.api_support import db_sheets
 from partners.api_support.sheets import _flat
 
 from ..factories import (
@@ -50,24 +53,30 @@ NASTY = [
 
 
 def export(api, url: str, *, python: bool, monkeypatch) -> bytes:
+    """The file's bytes; for XLSX, its sheet's XML (the package stamps the time)."""
     with monkeypatch.context() as patch:
         if python:
-            patch.setattr(copy_csv, "copy_csv_lines", lambda *args: None)
+            patch.setattr(db_sheets, "csv_lines", lambda *args: None)
+            patch.setattr(db_sheets, "sheet_rows", lambda *args: None)
         response = api.get(url)
     assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content)
+    content = b"".join(response.streaming_content)
+    if "format=xlsx" in url:
+        return zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    return content
 
 
-def copied(monkeypatch) -> list:
-    """Records what each export's `copy_csv_lines` answered (None: Python wrote it)."""
+def by_database(monkeypatch) -> list:
+    """Records what each export's database writer answered (None: Python wrote it)."""
     answers = []
-    real = copy_csv.copy_csv_lines
+    for name in ("csv_lines", "sheet_rows"):
+        real = getattr(db_sheets, name)
 
-    def spy(*args):
-        answers.append(real(*args))
-        return answers[-1]
+        def spy(*args, real=real):
+            answers.append(real(*args))
+            return answers[-1]
 
-    monkeypatch.setattr(copy_csv, "copy_csv_lines", spy)
+        monkeypatch.setattr(db_sheets, name, spy)
     return answers
 
 
@@ -99,41 +108,43 @@ def nasty_opportunities(team, japan):
     )
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/St_Johns"])
 @pytest.mark.parametrize(
     "query", ["", "?ordering=-updated_at", "?ordering=title&stage=identified", "?country=JP"]
 )
-def test_the_database_writes_the_opportunity_csv_python_writes(
-    desk_api, nasty_opportunities, monkeypatch, zone, query
+def test_the_database_writes_the_opportunity_export_python_writes(
+    desk_api, nasty_opportunities, monkeypatch, zone, query, fmt
 ):
     with timezone.override(zone):
-        separator = "&" if query else "?"
-        url = f"/api/opportunities/{query}{separator}format=csv"
-        answers = copied(monkeypatch)
-        by_database = export(desk_api, url, python=False, monkeypatch=monkeypatch)
-        by_python = export(desk_api, url, python=True, monkeypatch=monkeypatch)
+        url = f"/api/opportunities/{query}{'&' if query else '?'}format={fmt}"
+        answers = by_database(monkeypatch)
+        written = export(desk_api, url, python=False, monkeypatch=monkeypatch)
+        expected = export(desk_api, url, python=True, monkeypatch=monkeypatch)
     assert answers and answers[0] is not None, "the database did not write it"
-    assert by_database == by_python
-    assert by_database.count(b"\r\n") > len(NASTY)
+    assert written == expected
+    assert written.count(b"\r\n" if fmt == "csv" else b"<row ") > len(NASTY)
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_list_is_written_by_the_database_as_python_writes_it(
-    kind, superuser, client_for, team, japan, monkeypatch
+    kind, fmt, superuser, client_for, team, japan, monkeypatch
 ):
     make_rows(kind, 3, team, japan)
     api = client_for(superuser)
-    answers = copied(monkeypatch)
-    by_database = export(api, f"/api/{kind}/?format=csv", python=False, monkeypatch=monkeypatch)
-    by_python = export(api, f"/api/{kind}/?format=csv", python=True, monkeypatch=monkeypatch)
+    answers = by_database(monkeypatch)
+    url = f"/api/{kind}/?format={fmt}"
+    written = export(api, url, python=False, monkeypatch=monkeypatch)
+    expected = export(api, url, python=True, monkeypatch=monkeypatch)
     assert answers[0] is not None, "the database did not write it"
-    assert by_database == by_python
-    assert by_database.count(b"\r\n") >= 4
+    assert written == expected
+    assert written.count(b"\r\n" if fmt == "csv" else b"<row ") >= 4
 
 
 @pytest.mark.django_db(transaction=True)  # as served: streamed after the request commits
 def test_an_export_closed_half_way_leaves_the_connection_usable(desk_api, team, monkeypatch):
-    monkeypatch.setattr(copy_csv, "LINES_PER_WRITE", 2)
+    monkeypatch.setattr(db_sheets, "LINES_PER_WRITE", 2)
     for _ in range(6):
         OpportunityFactory(team=team)
     response = desk_api.get("/api/opportunities/?format=csv")
@@ -152,7 +163,7 @@ text = st.text(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(text, min_size=1, max_size=8))
 def test_the_database_neutralises_every_cell_as_python_does(values):
-    sql = copy_csv._TEXT.replace("{v}", "%s::text")
+    sql = db_sheets._TEXT.replace("{v}", "%s::text")
     with connection.cursor() as cursor:
         for value in values:
             cursor.execute(f"SELECT {sql}", [value] * sql.count("%s"))
