@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -80,12 +86,38 @@ PRECONDITION = OpenApiResponse(
 )
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag you read, such as "3": a write over a newer version gets 412. Without '
+    "it (or with `*`) the write goes ahead whatever the version.",
+)
+
+
+def etag(*codes: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=list(codes),
+        description='The version, such as "3": send it back as If-Match with a write.',
+    )
+
+
 def versioned_schema(serializer):
-    """412 on every write of a VersionedViewSetMixin viewset."""
+    """The ETag of every detail, the If-Match and 412 of every write of a
+    VersionedViewSetMixin viewset."""
     return extend_schema_view(
-        update=extend_schema(responses={200: serializer, 412: PRECONDITION}),
-        partial_update=extend_schema(responses={200: serializer, 412: PRECONDITION}),
-        destroy=extend_schema(responses={204: None, 412: PRECONDITION}),
+        retrieve=extend_schema(parameters=[etag(200)]),
+        create=extend_schema(parameters=[etag(201)]),
+        update=extend_schema(
+            parameters=[IF_MATCH, etag(200)], responses={200: serializer, 412: PRECONDITION}
+        ),
+        partial_update=extend_schema(
+            parameters=[IF_MATCH, etag(200)], responses={200: serializer, 412: PRECONDITION}
+        ),
+        destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, 412: PRECONDITION}),
     )
 
 

@@ -96,7 +96,8 @@ FIRST_ROW = "results/0/"
 def add_record_links(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     """Postprocessing hook: OpenAPI links from each response that carries a record (a create,
     a read, an update, an action such as accept; a list's first row) to the operations on that
-    same record (`/x/{id}/` and its actions), for clients and for stateful tests to follow."""
+    same record (`/x/{id}/` and its actions), for clients and for stateful tests to follow. A
+    response with an ETag passes it on as the If-Match of the writes that take one."""
     paths = result.get("paths", {})
     schemas = result.get("components", {}).get("schemas", {})
     for detail in paths:
@@ -122,11 +123,21 @@ def add_record_links(result: dict[str, Any], generator, request, public) -> dict
                     continue
                 for target in targets:
                     if target is not source:
+                        parameters = {key: f"$response.body#/{pointer}{key}"}
+                        if "ETag" in response.get("headers", {}) and _takes_if_match(target):
+                            parameters["header.If-Match"] = "$response.header.ETag"
                         response.setdefault("links", {})[target["operationId"]] = {
                             "operationId": target["operationId"],
-                            "parameters": {key: f"$response.body#/{pointer}{key}"},
+                            "parameters": parameters,
                         }
     return result
+
+
+def _takes_if_match(operation: dict[str, Any]) -> bool:
+    return any(
+        parameter.get("in") == "header" and parameter.get("name") == "If-Match"
+        for parameter in operation.get("parameters", [])
+    )
 
 
 def _carries(response: dict[str, Any], pointer: str, schemas: dict[str, Any]) -> bool:

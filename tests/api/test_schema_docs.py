@@ -20,6 +20,8 @@ def test_schema_validates_without_warnings(tmp_path):
         "page_size",
         "text/csv",
         "'412'",
+        "If-Match",
+        "ETag",
         "tokenAuth",
         "queryKey",
         "/api/opportunities/bulk/",

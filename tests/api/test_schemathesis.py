@@ -107,14 +107,25 @@ def test_served_schema_links_each_record_to_its_operations(db, client):
     }
     assert created["opportunities_destroy"] == {
         "operationId": "opportunities_destroy",
-        "parameters": {"id": "$response.body#/id"},
+        "parameters": {"id": "$response.body#/id", "header.If-Match": "$response.header.ETag"},
     }
+    assert created["opportunities_retrieve"]["parameters"] == {"id": "$response.body#/id"}
+    follow_up = responses[("/api/follow-ups/{id}/", "get")]["200"]
+    assert set(follow_up["headers"]) == {"ETag"}
+    assert follow_up["links"]["follow_ups_partial_update"]["parameters"]["header.If-Match"] == (
+        "$response.header.ETag"
+    )
     read = responses[("/api/suggestions/{id}/", "get")]["200"]["links"]
     assert set(read) == {"suggestions_accept_create", "suggestions_dismiss_create"}
     accepted = responses[("/api/suggestions/{id}/accept/", "post")]["200"]["links"]
     assert set(accepted) == {"suggestions_retrieve", "suggestions_dismiss_create"}
     listed = responses[("/api/suggestions/", "get")]["200"]["links"]
     assert listed["suggestions_retrieve"]["parameters"] == {"id": "$response.body#/results/0/id"}
+    # A list row carries no ETag: its links pass the id alone.
+    first_row = responses[("/api/opportunities/", "get")]["200"]["links"]
+    assert first_row["opportunities_destroy"]["parameters"] == {
+        "id": "$response.body#/results/0/id"
+    }
     # Nothing to follow from an answer without a record.
     assert "links" not in responses[("/api/opportunities/{id}/", "delete")]["204"]
     assert "links" not in responses[("/api/opportunities/", "post")]["400"]
