@@ -40,6 +40,8 @@ class Country(TimeStamped):
                 violation_error_message="The ISO 3166 code is two upper-case letters, e.g. JP.",
             ),
         ]
+        # Labels read by id from the index alone (see Firm).
+        indexes = [models.Index(fields=["id"], include=["code", "name"], name="country_label_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -104,9 +106,9 @@ class Firm(TimeStamped):
             ),
         ]
         indexes = [
-            # A firm's label ("Name (JP)") read by id from the index alone: with it, PostgreSQL
-            # looks up the firms of each listed opportunity instead of hashing the whole table
-            # for every row (the opportunity list's firm names, 4 ms of 18 per page of 100).
+            # A firm's label ("Name (JP)") read by id from the index alone: listing 100
+            # opportunities looks up each one's firms (and countries) this way, where
+            # PostgreSQL would otherwise scan or hash the whole table for every row.
             models.Index(fields=["id"], include=["name", "country"], name="firm_label_idx"),
         ]
 

@@ -33,13 +33,8 @@ from .serializers import (
     visible_teams,
 )
 
-
-def firm_label(path: str = "") -> Concat:
-    """ "Name (JP)" of the firm at `path` ("" for a firm itself, "firm__" on a link row)."""
-    return Concat(F(f"{path}name"), Value(" ("), F(f"{path}country__code"), Value(")"))
-
-
-FIRM_LABEL = firm_label("firm__")
+# A firm's label, "Name (JP)", as an expression of the firm.
+FIRM_LABEL = Concat(F("name"), Value(" ("), F("country__code"), Value(")"))
 
 
 def opportunities_with_names(model=Opportunity):
@@ -69,7 +64,7 @@ OPPORTUNITY_COLUMNS = columns(
     ("countries", COUNTRY_LABELS, 0),
     ("country_names", COUNTRY_LABELS, 1),
     ("areas", Labels(Opportunity, "areas", "slug")),
-    ("firms", Labels(Opportunity, "firms", firm_label())),
+    ("firms", Labels(Opportunity, "firms", FIRM_LABEL)),
     "value",
     "currency",
     "probability",

@@ -105,8 +105,17 @@ def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
     field = model._meta.get_field(field_name)
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    related = field.related_model.objects.filter(pk=OuterRef(f"{target}_id"))
+    # Each label looked up by id: joined instead, PostgreSQL hashed the whole related table
+    # (249 countries) for every listed row, half of a page's query.
     label_expressions = [
-        F(f"{target}__{label}") if isinstance(label, str) else label for label in labels
+        Subquery(
+            related.values(label)
+            if isinstance(label, str)
+            else related.annotate(label=label).values("label"),
+            output_field=TextField(),
+        )
+        for label in labels
     ]
     rows = (
         through.objects.filter(**{source: OuterRef("pk")})
