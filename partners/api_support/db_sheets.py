@@ -11,9 +11,7 @@ Python. The tests compare the two paths on every list.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections.abc import Iterator
 
@@ -24,6 +22,7 @@ from django.db.models import Expression, F, Min, QuerySet
 from django.db.models.functions import Cast, Collate, RowNumber
 from django.utils import timezone
 
+from . import sheets
 from .sheets import CHUNK_SIZE, LIST_SEPARATOR, Column, Labels, Soonest
 
 # partners.spreadsheets.neutralise in SQL: its FORMULA_TRIGGERS (but NUL, which PostgreSQL
@@ -229,10 +228,7 @@ LINES_PER_WRITE = 500
 
 
 def _copied(connection, sql: str, params: list, spec: list[Column]) -> Iterator[bytes]:
-    head = io.StringIO()
-    head.write("\ufeff")  # so Excel reads the file as UTF-8
-    csv.writer(head).writerow([column.header for column in spec])
-    yield head.getvalue().encode()
+    yield "".join(sheets.csv_lines([[column.header for column in spec]])).encode()  # BOM too
     with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
         pending = []
         # One row per message: its closing "\n" becomes the "\r\n" Python's csv writes (a
