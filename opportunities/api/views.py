@@ -152,8 +152,11 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     def get_queryset(self):
         return opportunities_with_names().visible_to(self.request.user)
 
-    def get_sheet_queryset(self):
+    def get_rows_queryset(self):
         return Opportunity.objects.visible_to(self.request.user)
+
+    def get_json_rows(self):
+        return opportunities_with_names()
 
 
 @versioned_schema(FollowUpSerializer)

@@ -95,15 +95,10 @@ class JsonPairs(Aggregate):
         )
 
 
-@cache
-def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
-    """Annotation: `[[id, label, ...], ...]` of `model.<field_name>` (a many-to-many) per row;
-    several labels (a code and a name) come from the one subquery.
-
-    Built once per relation and labels: building the subquery costs more than the list's own
-    serialisation, and `annotate()` resolves a copy, so the one built is never changed."""
+def _relation(model, field_name: str, labels) -> tuple:
+    """The link rows of `model.<field_name>` correlated on the outer row, the link's column of
+    the related id, and each label looked up by that id."""
     field = model._meta.get_field(field_name)
-    through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     related = field.related_model.objects.filter(pk=OuterRef(f"{target}_id"))
     # Each label looked up by id: joined instead, PostgreSQL hashed the whole related table
@@ -117,13 +112,48 @@ def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
         )
         for label in labels
     ]
-    rows = (
-        through.objects.filter(**{source: OuterRef("pk")})
-        .order_by()
-        .values(source)
-        .annotate(pairs=JsonPairs(F(f"{target}_id"), *label_expressions))
-        .values("pairs")
-    )
+    links = field.remote_field.through.objects.filter(**{source: OuterRef("pk")}).order_by()
+    return links.values(source), F(f"{target}_id"), label_expressions
+
+
+@cache
+def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
+    """Annotation: `[[id, label, ...], ...]` of `model.<field_name>` (a many-to-many) per row;
+    several labels (a code and a name) come from the one subquery.
+
+    Built once per relation and labels: building the subquery costs more than the list's own
+    serialisation, and `annotate()` resolves a copy, so the one built is never changed. It
+    keeps what it was built from (`relation`), for `sorted_lists`."""
+    links, related_id, label_expressions = _relation(model, field_name, labels)
+    rows = links.annotate(pairs=JsonPairs(related_id, *label_expressions)).values("pairs")
+    subquery = Subquery(rows, output_field=TextField())
+    subquery.relation = (model, field_name, *labels)
+    return subquery
+
+
+class SortedLists(Aggregate):
+    """JSON `[[ids], [first labels], [second labels]...]` of the aggregated rows (PostgreSQL),
+    each list in `parse_pairs`'s order: by the first label (code point), then by id."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (id_sql, id_params), *labels = map(compiler.compile, self.source_expressions)
+        labels = [(f"COALESCE(({sql})::text, 'None')", params) for sql, params in labels]
+        order = f'{labels[0][0]} COLLATE "C", {id_sql}'
+        order_params = [*labels[0][1], *id_params]
+        lists, params = [], []
+        for sql, item_params in [(id_sql, id_params), *labels]:
+            lists.append(f"JSON_AGG({sql} ORDER BY {order})")
+            params += [*item_params, *order_params]
+        return f"JSON_BUILD_ARRAY({', '.join(lists)})", params
+
+
+@cache
+def sorted_lists(model, field_name: str, *labels: str | Expression) -> Subquery:
+    """Annotation: what `pairs()` gives, as the JSON lists `SortedLists` writes (PostgreSQL)."""
+    links, related_id, label_expressions = _relation(model, field_name, labels)
+    rows = links.annotate(lists=SortedLists(related_id, *label_expressions)).values("lists")
     return Subquery(rows, output_field=TextField())
 
 
