@@ -27,7 +27,7 @@ from rest_framework.settings import api_settings
 
 from .db_sheets import _DATETIME, _zone_name
 from .fields import IdsField, KeyRelatedField, ManyKeysField, PairLabelsField
-from .related import sorted_lists
+from .related import PAGE_IDS, grouped_lists
 
 # One JSON object per row: json_build_object takes at most 100 arguments.
 MAX_FIELDS = 50
@@ -35,13 +35,17 @@ _PK_SHOWN = (
     relations.PrimaryKeyRelatedField.to_representation,
     KeyRelatedField.to_representation,
 )
+_UTC_DATETIME = (
+    "TO_CHAR({v} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+    "|| CASE WHEN TO_CHAR({v}, 'US') = '000000' THEN '' ELSE TO_CHAR({v}, '.US') END || 'Z'"
+)
 _INTEGERS = (models.IntegerField, models.AutoField)
 _TEXTS = (models.CharField, models.TextField)
 
 
-def _list(column: str, part: int) -> str:
-    """Item `part` (0: the ids) of a `sorted_lists` column; no related rows: []."""
-    return f"COALESCE({column} -> {part}, '[]'::json)"
+def _list(alias: str, part: int) -> str:
+    """Item `part` (0: the ids) of a `grouped_lists` row; no related rows: []."""
+    return f"COALESCE({alias}.\"json_lists\" -> {part}, '[]'::json)"
 
 
 def _plain(field, stored, column: str, zone_name: str) -> str | None:
@@ -59,6 +63,8 @@ def _plain(field, stored, column: str, zone_name: str) -> str | None:
         if hasattr(field, "timezone"):
             return None  # a zone of its own, not the request's
         # isoformat() in the current zone, "+00:00" written "Z".
+        if zone_name == "UTC":
+            return f"TO_JSON({_UTC_DATETIME.replace('{v}', column)})"
         text = _DATETIME.replace("{zone}", zone_name).replace("{v}", column)
         return f"TO_JSON(REGEXP_REPLACE({text}, '\\+00:00$', 'Z'))"
     if represent is serializers.DateField.to_representation:
@@ -127,14 +133,15 @@ def json_statement(serializer, rows: QuerySet, zone_name: str) -> tuple[str, lis
             columns[name] = read
         return f'r."json_{list(columns).index(name)}"'
 
+    joins: dict[tuple, str] = {}  # a relation's `grouped_lists` -> its alias
     items: list[str] = []
     for field in readable:
         if isinstance(field, ManyKeysField | IdsField | PairLabelsField):
             relation = getattr(rows.query.annotations.get(field.pairs_attr), "relation", None)
             if relation is None:
                 return None  # not a `pairs()` annotation
-            lists = column(field.pairs_attr, sorted_lists(*relation))
-            items.append(_list(lists, getattr(field, "part", 0)))
+            alias = joins.setdefault(relation, f"j{len(joins)}")
+            items.append(_list(alias, getattr(field, "part", 0)))
             continue
         if field.source == "*" or not field.source_attrs:
             return None
@@ -155,13 +162,19 @@ def json_statement(serializer, rows: QuerySet, zone_name: str) -> tuple[str, lis
     values = {f"json_{n}": read for n, read in enumerate(columns.values())}
     inner, params = one_row.values(**values).query.sql_with_params()
     # LATERAL, and OFFSET 0 so the planner keeps it a subquery: each row's columns are
-    # computed once, however many fields read them (an id list and its names).
+    # computed once, however many fields read them. Each relation is one grouped query for
+    # the whole page, not a subquery per row.
     sql = (
         f"SELECT COALESCE(JSON_AGG(JSON_BUILD_OBJECT({pairs}) ORDER BY p.position), '[]')::text "
         "FROM UNNEST(%s::bigint[]) WITH ORDINALITY AS p(id, position) "
         f"CROSS JOIN LATERAL ({inner} OFFSET 0) r"
     )
-    return sql, [*params]
+    params = [PAGE_IDS, *params]
+    for relation, alias in joins.items():
+        grouped_sql, grouped_params = grouped_lists(*relation).query.sql_with_params()
+        sql += f' LEFT JOIN ({grouped_sql}) {alias} ON {alias}."json_owner" = p.id'
+        params += grouped_params
+    return sql, params
 
 
 _statements: dict[tuple, tuple[str, list] | None] = {}
@@ -236,7 +249,7 @@ def _rows_json(connection, statement: tuple[str, list], ids: list[int]) -> str:
     # Server-side binding, so the statement is prepared (OPTIONS' prepare_threshold) and
     # planned once per connection; Django's own cursors bind on the client and never prepare.
     with connection.make_cursor(ServerBindingCursor(connection.connection)) as cursor:
-        cursor.execute(sql, [ids, *params])
+        cursor.execute(sql, [ids if param is PAGE_IDS else param for param in params])
         (written,) = cursor.fetchone()
     if connection.queries_logged:
         # Logged here: Django's debug cursor finds no text on a prepared statement.

@@ -60,6 +60,8 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if isinstance(self.rhs, PageIds):
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
         if not self.rhs.values:
             return "1 = 0", []
         if isinstance(self.rhs, Texts):
@@ -113,7 +115,7 @@ def _relation(model, field_name: str, labels) -> tuple:
         for label in labels
     ]
     links = field.remote_field.through.objects.filter(**{source: OuterRef("pk")}).order_by()
-    return links.values(source), F(f"{target}_id"), label_expressions
+    return links, source, F(f"{target}_id"), label_expressions
 
 
 @cache
@@ -123,17 +125,19 @@ def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
 
     Built once per relation and labels: building the subquery costs more than the list's own
     serialisation, and `annotate()` resolves a copy, so the one built is never changed. It
-    keeps what it was built from (`relation`), for `sorted_lists`."""
-    links, related_id, label_expressions = _relation(model, field_name, labels)
-    rows = links.annotate(pairs=JsonPairs(related_id, *label_expressions)).values("pairs")
+    keeps what it was built from (`relation`), for `grouped_lists`."""
+    links, source, related_id, label_expressions = _relation(model, field_name, labels)
+    rows = links.values(source).annotate(pairs=JsonPairs(related_id, *label_expressions))
+    rows = rows.values("pairs")
     subquery = Subquery(rows, output_field=TextField())
-    subquery.relation = (model, field_name, *labels)
+    subquery.relation = (model, field_name, *labels)  # for `grouped_lists`
     return subquery
 
 
 class SortedLists(Aggregate):
     """JSON `[[ids], [first labels], [second labels]...]` of the aggregated rows (PostgreSQL),
-    each list in `parse_pairs`'s order: by the first label (code point), then by id."""
+    each list in `parse_pairs`'s order: by the first label (code point), then by id; a
+    missing label written as `str(None)` writes it."""
 
     output_field = TextField()
 
@@ -149,12 +153,34 @@ class SortedLists(Aggregate):
         return f"JSON_BUILD_ARRAY({', '.join(lists)})", params
 
 
+class PageIds:
+    """Stands for the ids a statement is run with: `field__any_of=PAGE_IDS` compiles to
+    `= ANY(%s::bigint[])` with this object as the parameter, to be swapped for them."""
+
+    __slots__ = ()
+
+
+PAGE_IDS = PageIds()
+
+
 @cache
-def sorted_lists(model, field_name: str, *labels: str | Expression) -> Subquery:
-    """Annotation: what `pairs()` gives, as the JSON lists `SortedLists` writes (PostgreSQL)."""
-    links, related_id, label_expressions = _relation(model, field_name, labels)
-    rows = links.annotate(lists=SortedLists(related_id, *label_expressions)).values("lists")
-    return Subquery(rows, output_field=TextField())
+def grouped_lists(model, field_name: str, *labels: str | Expression):
+    """One row per owner among PAGE_IDS (`json_owner`) with its related rows of
+    `model.<field_name>` as the lists `SortedLists` writes (`json_lists`), the related table
+    joined once for the whole page (PostgreSQL)."""
+    field = model._meta.get_field(field_name)
+    owner = field.related_query_name()
+    names = {
+        f"json_label_{n}": F(label) if isinstance(label, str) else label
+        for n, label in enumerate(labels)
+    }
+    return (
+        field.related_model.objects.annotate(**names)
+        .filter(**{f"{owner}__pk__any_of": PAGE_IDS})
+        .order_by()
+        .values(json_owner=F(f"{owner}__pk"))
+        .annotate(json_lists=SortedLists(F("pk"), *map(F, names)))
+    )
 
 
 def parse_pairs(raw: Any) -> list[tuple]:
