@@ -249,7 +249,10 @@ def _rows_json(connection, statement: tuple[str, list], ids: list[int]) -> str:
     # Server-side binding, so the statement is prepared (OPTIONS' prepare_threshold) and
     # planned once per connection; Django's own cursors bind on the client and never prepare.
     with connection.make_cursor(ServerBindingCursor(connection.connection)) as cursor:
-        cursor.execute(sql, [ids if param is PAGE_IDS else param for param in params])
+        # The ids as one array literal: psycopg would dump the list item by item, each time
+        # the statement names them.
+        literal = "{" + ",".join(map(str, ids)) + "}"
+        cursor.execute(sql, [literal if param is PAGE_IDS else param for param in params])
         (written,) = cursor.fetchone()
     if connection.queries_logged:
         # Logged here: Django's debug cursor finds no text on a prepared statement.
