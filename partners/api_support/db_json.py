@@ -35,9 +35,11 @@ _PK_SHOWN = (
     relations.PrimaryKeyRelatedField.to_representation,
     KeyRelatedField.to_representation,
 )
+# isoformat() of a UTC time, with DRF's "Z": microseconds only when there are some (".000000"
+# can only be the end of the text).
 _UTC_DATETIME = (
-    "TO_CHAR({v} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
-    "|| CASE WHEN TO_CHAR({v}, 'US') = '000000' THEN '' ELSE TO_CHAR({v}, '.US') END || 'Z'"
+    "REPLACE(TO_CHAR({v} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') "
+    "|| 'Z'"
 )
 _INTEGERS = (models.IntegerField, models.AutoField)
 _TEXTS = (models.CharField, models.TextField)

@@ -5,12 +5,14 @@ whatever the fast path does not take (odd page numbers, other renderers) DRF ans
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework import serializers
 
 from opportunities.models import Opportunity
 from partners.api_support import db_json
@@ -187,3 +189,21 @@ def test_any_text_comes_back_as_drf_writes_it(
     written, expected, by_database = both(desk_api, "/api/opportunities/", monkeypatch)
     assert by_database
     assert written.json() == expected.json()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    moment=st.datetimes(
+        min_value=datetime.datetime(1970, 1, 1),
+        max_value=datetime.datetime(2100, 1, 1),
+        timezones=st.just(datetime.UTC),
+    ),
+    zone=st.sampled_from(["UTC", "Asia/Kolkata", "America/St_Johns", "Europe/London"]),
+)
+def test_times_come_out_as_drf_writes_them(moment, zone):
+    field = serializers.DateTimeField()
+    sql = db_json._plain(field, models.DateTimeField(), "%s::timestamptz", zone)
+    with timezone.override(zone), connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::text", [moment] * sql.count("%s"))
+        (written,) = cursor.fetchone()
+        assert json.loads(written) == field.to_representation(moment)
