@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
-from .api_support.filters import key_rows, search_filter, since_filter
+from .api_support.filters import key_rows, related_in, search_filter, since_filter
 from .keys import area_key, country_key
 from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 
@@ -41,7 +41,9 @@ class FirmFilter(django_filters.FilterSet):
         return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
 
     def by_area(self, queryset, name, value):
-        return queryset.filter(areas__in=key_rows(InvestmentArea.objects.all(), value, area_key))
+        return related_in(
+            queryset, "areas", key_rows(InvestmentArea.objects.all(), value, area_key)
+        )
 
 
 class ContactFilter(django_filters.FilterSet):

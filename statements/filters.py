@@ -6,6 +6,7 @@ from partners.api_support.filters import (
     DateTimeFilter,
     flag_filter,
     key_rows,
+    related_in,
     search_filter,
     since_filter,
 )
@@ -45,7 +46,9 @@ class StatementFilter(django_filters.FilterSet):
         fields = ["source"]
 
     def by_country(self, queryset, name, value):
-        return queryset.filter(countries__in=key_rows(Country.objects.all(), value, country_key))
+        return related_in(
+            queryset, "countries", key_rows(Country.objects.all(), value, country_key)
+        )
 
 
 class MentionFilter(django_filters.FilterSet):

@@ -6,7 +6,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from partners.api_support.filters import flag_filter, key_rows, search_filter, since_filter
+from partners.api_support.filters import (
+    flag_filter,
+    key_rows,
+    related_in,
+    search_filter,
+    since_filter,
+)
 from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 
@@ -75,7 +81,7 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def by_key(self, queryset, name, value):
         field, rows, natural = self.KEYS[name]
-        return queryset.filter(**{f"{field}__in": key_rows(rows, value, natural)})
+        return related_in(queryset, field, key_rows(rows, value, natural))
 
     def by_follow_up(self, queryset, name, value):
         lookup = "lte" if name.endswith("before") else "gte"
@@ -159,5 +165,6 @@ class SuggestionFilter(django_filters.FilterSet):
         fields = ["status", "statement", "opportunity"]
 
     def by_key(self, queryset, name, value):
-        rows = key_rows(Country.objects.all(), value, country_key)
-        return queryset.filter(countries__in=rows)
+        return related_in(
+            queryset, "countries", key_rows(Country.objects.all(), value, country_key)
+        )

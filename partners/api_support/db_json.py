@@ -38,8 +38,7 @@ _PK_SHOWN = (
 # isoformat() of a UTC time, with DRF's "Z": microseconds only when there are some (".000000"
 # can only be the end of the text).
 _UTC_DATETIME = (
-    "REPLACE(TO_CHAR({v} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') "
-    "|| 'Z'"
+    "REPLACE(TO_CHAR({v} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') || 'Z'"
 )
 _INTEGERS = (models.IntegerField, models.AutoField)
 _TEXTS = (models.CharField, models.TextField)

@@ -55,7 +55,8 @@ def both(api, url: str, monkeypatch):
     written, by_database = page(api, url, drf=False, monkeypatch=monkeypatch)
     expected, _ = page(api, url, drf=True, monkeypatch=monkeypatch)
     assert written.status_code == expected.status_code
-    assert written["Content-Type"] == expected["Content-Type"]
+    for header in ("Content-Type", "Allow", "Vary"):
+        assert written.get(header) == expected.get(header), header
     return written, expected, by_database
 
 

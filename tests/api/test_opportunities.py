@@ -199,6 +199,21 @@ def test_filters(desk_api, team, japan, desk_staff):
     assert ids(desk_api.get("/api/opportunities/", {"updated_since": since})) == {b.pk}
 
 
+def test_a_key_naming_two_firms_lists_each_opportunity_once(desk_api, team, japan):
+    india = CountryFactory(code="IN")
+    both = OpportunityFactory(team=team, title="both")
+    both.firms.add(FirmFactory(name="Alpha KK", country=japan))
+    both.firms.add(FirmFactory(name="Alpha KK", country=india))
+    other = OpportunityFactory(team=team, title="other")
+    other.firms.add(FirmFactory(name="Beta KK", country=japan))
+    response = desk_api.get("/api/opportunities/", {"firm": "alpha kk"})
+    assert [row["title"] for row in response.json()["results"]] == ["both"]
+    assert response.json()["count"] == 1
+    assert desk_api.get("/api/opportunities/", {"firm": "Alpha KK (IN)"}).json()["count"] == 1
+    exported = desk_api.get("/api/opportunities/", {"firm": "Alpha KK", "format": "csv"})
+    assert b"".join(exported.streaming_content).count(b"\r\n") == 2  # header and one row
+
+
 def test_work_list_filters_next_follow_up_none_set_and_stale(desk_api, team, settings):
     settings.REMINDERS_STALE_DAYS = {"identified": 30}
     today = timezone.localdate()
