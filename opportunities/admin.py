@@ -157,6 +157,15 @@ class MyOpportunitiesFilter(admin.SimpleListFilter):
         return queryset
 
 
+def assignable_owners(user):
+    """Active members of the teams `user` works in: whom an assignment may name."""
+    users = get_user_model().objects.filter(is_active=True)
+    teams = visible_team_ids(user)
+    if teams is not None:
+        users = users.filter(teams__in=teams).distinct()
+    return users.order_by("username")
+
+
 class OpportunityActionForm(ActionForm):
     stage = forms.ChoiceField(choices=[("", "stage…"), *Opportunity.Stage.choices], required=False)
     reason = forms.CharField(required=False, help_text="Required to move to won or lost")
@@ -334,9 +343,17 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         quiet = (timezone.now() - opportunity.last_activity).days
         return format_html('<strong class="stale">quiet {} days</strong>', quiet)
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        action_form = (getattr(response, "context_data", None) or {}).get("action_form")
+        if action_form is not None:  # the owners offered: your teams' people, not every user
+            action_form.fields["owner"].queryset = assignable_owners(request.user)
+        return response
+
     @admin.action(description="Assign selected to the chosen owner", permissions=["assign"])
     def assign_owner(self, request, queryset) -> None:
         try:
+            # Any active user: the service says why one outside the team cannot own it.
             owner = OpportunityActionForm.base_fields["owner"].clean(request.POST.get("owner"))
         except ValidationError:
             owner = None

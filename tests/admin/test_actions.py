@@ -174,6 +174,15 @@ def test_assign_owner_is_offered_to_a_team_lead(team_opportunity, team_lead, cli
     assert "assign_owner" in _offered_actions(response)
 
 
+def test_assign_owner_offers_only_the_leads_teams_people(
+    team_opportunity, team_lead, analyst, other_team, client_for
+) -> None:
+    response = client_for(team_lead).get(reverse(OPPORTUNITIES))
+
+    offered = {user.username for user in response.context["action_form"].fields["owner"].queryset}
+    assert offered == {"analyst", "desk", "lead"}  # the Japan desk; not the Europe desk's outsider
+
+
 def test_assign_owner_is_not_offered_to_desk_staff(
     team_opportunity, desk_staff, client_for
 ) -> None:
