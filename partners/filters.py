@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
-from .api_support.filters import key_rows, related_in, search_filter, since_filter
+from .api_support.filters import filter_by_key, search_filter, since_filter
 from .keys import area_key, country_key
 from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 
@@ -38,12 +38,10 @@ class FirmFilter(django_filters.FilterSet):
         fields = ["kind", "external_id"]
 
     def by_country(self, queryset, name, value):
-        return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
+        return filter_by_key(queryset, "country", Country.objects.all(), value, country_key)
 
     def by_area(self, queryset, name, value):
-        return related_in(
-            queryset, "areas", key_rows(InvestmentArea.objects.all(), value, area_key)
-        )
+        return filter_by_key(queryset, "areas", InvestmentArea.objects.all(), value, area_key)
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -58,7 +56,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["firm"]
 
     def by_country(self, queryset, name, value):
-        return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
+        return filter_by_key(queryset, "country", Country.objects.all(), value, country_key)
 
 
 class PolicyOpeningFilter(django_filters.FilterSet):
@@ -73,4 +71,4 @@ class PolicyOpeningFilter(django_filters.FilterSet):
         fields = ["kind", "status"]
 
     def by_country(self, queryset, name, value):
-        return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
+        return filter_by_key(queryset, "country", Country.objects.all(), value, country_key)

@@ -4,9 +4,8 @@ import django_filters
 
 from partners.api_support.filters import (
     DateTimeFilter,
+    filter_by_key,
     flag_filter,
-    key_rows,
-    related_in,
     search_filter,
     since_filter,
 )
@@ -29,7 +28,7 @@ class SourceFilter(django_filters.FilterSet):
         fields = ["kind"]
 
     def by_country(self, queryset, name, value):
-        return queryset.filter(country__in=key_rows(Country.objects.all(), value, country_key))
+        return filter_by_key(queryset, "country", Country.objects.all(), value, country_key)
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -46,9 +45,7 @@ class StatementFilter(django_filters.FilterSet):
         fields = ["source"]
 
     def by_country(self, queryset, name, value):
-        return related_in(
-            queryset, "countries", key_rows(Country.objects.all(), value, country_key)
-        )
+        return filter_by_key(queryset, "countries", Country.objects.all(), value, country_key)
 
 
 class MentionFilter(django_filters.FilterSet):

@@ -7,9 +7,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
 from partners.api_support.filters import (
+    filter_by_key,
     flag_filter,
-    key_rows,
-    related_in,
     search_filter,
     since_filter,
 )
@@ -81,7 +80,7 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def by_key(self, queryset, name, value):
         field, rows, natural = self.KEYS[name]
-        return related_in(queryset, field, key_rows(rows, value, natural))
+        return filter_by_key(queryset, field, rows, value, natural)
 
     def by_follow_up(self, queryset, name, value):
         lookup = "lte" if name.endswith("before") else "gte"
@@ -132,7 +131,7 @@ class FollowUpFilter(django_filters.FilterSet):
 
     def by_key(self, queryset, name, value):
         field, rows, natural = self.KEYS[name]
-        return queryset.filter(**{f"{field}__in": key_rows(rows, value, natural)})
+        return filter_by_key(queryset, field, rows, value, natural)
 
     def by_overdue(self, queryset, name, value):
         today = timezone.localdate()
@@ -151,8 +150,9 @@ class NoteFilter(django_filters.FilterSet):
         fields = ["author"]
 
     def by_key(self, queryset, name, value):
-        rows = key_rows(Opportunity.objects.all(), value, external_id_key)
-        return queryset.filter(opportunity__in=rows)
+        return filter_by_key(
+            queryset, "opportunity", Opportunity.objects.all(), value, external_id_key
+        )
 
 
 class SuggestionFilter(django_filters.FilterSet):
@@ -165,6 +165,4 @@ class SuggestionFilter(django_filters.FilterSet):
         fields = ["status", "statement", "opportunity"]
 
     def by_key(self, queryset, name, value):
-        return related_in(
-            queryset, "countries", key_rows(Country.objects.all(), value, country_key)
-        )
+        return filter_by_key(queryset, "countries", Country.objects.all(), value, country_key)

@@ -65,10 +65,12 @@ def key_rows(queryset, value: str, natural) -> list[int]:
     return list(queryset.filter(q).values_list("pk", flat=True)[:100])
 
 
-def related_in(queryset, field: str, ids: list[int]):
-    """`<field>__in=ids`, each row once: through a many-to-many, a row linked to two of the ids
-    (two firms of one name) would come twice. One id stays a join, which PostgreSQL plans
-    with that id's statistics."""
+def filter_by_key(queryset, field: str, rows, value: str, natural):
+    """The rows of `queryset` whose `field` is one of the `rows` that `value` (an id or a
+    natural key) names, each row once: through a many-to-many, a row linked to two of them
+    (two firms of one name) would come twice by a join. One id stays a join, which
+    PostgreSQL plans with that id's statistics."""
+    ids = key_rows(rows, value, natural)
     relation = queryset.model._meta.get_field(field.split("__")[0])
     if len(ids) > 1 and relation.many_to_many:
         matching = queryset.model._base_manager.filter(**{f"{field}__in": ids}).values("pk")
