@@ -25,7 +25,7 @@ from django.utils import timezone
 from rest_framework import ISO_8601, relations, renderers, serializers
 from rest_framework.settings import api_settings
 
-from .db_sheets import _DATETIME, _zone_name
+from .db_sheets import ISO_DATETIME, sql_zone_name
 from .fields import IdsField, KeyRelatedField, ManyKeysField, PairLabelsField
 from .related import PAGE_IDS, grouped_lists
 
@@ -66,7 +66,7 @@ def _plain(field, stored, column: str, zone_name: str) -> str | None:
         # isoformat() in the current zone, "+00:00" written "Z".
         if zone_name == "UTC":
             return f"TO_JSON({_UTC_DATETIME.replace('{v}', column)})"
-        text = _DATETIME.replace("{zone}", zone_name).replace("{v}", column)
+        text = ISO_DATETIME.replace("{zone}", zone_name).replace("{v}", column)
         return f"TO_JSON(REGEXP_REPLACE({text}, '\\+00:00$', 'Z'))"
     if represent is serializers.DateField.to_representation:
         iso = getattr(field, "format", api_settings.DATE_FORMAT)
@@ -202,7 +202,7 @@ def page_response(view) -> HttpResponse | None:
     connection = connections[rows.db]
     if connection.vendor != "postgresql":
         return None
-    zone_name = _zone_name(timezone.get_current_timezone())
+    zone_name = sql_zone_name(timezone.get_current_timezone())
     if zone_name is None:
         return None
     page_size = paginator.get_page_size(request)

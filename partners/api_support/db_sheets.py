@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Collate, RowNumber
 from django.utils import timezone
 
 from . import sheets
+from .related import related_per_owner
 from .sheets import CHUNK_SIZE, LIST_SEPARATOR, Column, Labels, Soonest
 
 # partners.spreadsheets.neutralise in SQL: its FORMULA_TRIGGERS (but NUL, which PostgreSQL
@@ -40,7 +41,7 @@ _TEXT = (
 _BOOLEAN = "CASE WHEN {v} THEN 'true' WHEN NOT {v} THEN 'false' END"
 # datetime.isoformat() in the export's time zone: microseconds only when there are some.
 _OFFSET = "(({v} AT TIME ZONE '{zone}') - ({v} AT TIME ZONE 'UTC'))"
-_DATETIME = (
+ISO_DATETIME = (
     "TO_CHAR({v} AT TIME ZONE '{zone}', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
     "|| CASE WHEN TO_CHAR({v}, 'US') = '000000' THEN '' ELSE TO_CHAR({v}, '.US') END "
     f"|| CASE WHEN {_OFFSET} < INTERVAL '0' THEN '-' || TO_CHAR(-{_OFFSET}, 'HH24:MI') "
@@ -75,7 +76,7 @@ class Repeated(Expression):
 def _cell(expression, field, zone_name: str) -> Expression | None:
     """The SQL for one exported cell of `field`'s type, or None if only Python can write it."""
     if isinstance(field, models.DateTimeField):
-        return Repeated(expression, _DATETIME.replace("{zone}", zone_name), models.TextField())
+        return Repeated(expression, ISO_DATETIME.replace("{zone}", zone_name), models.TextField())
     if isinstance(field, _AS_STORED):
         return expression
     if isinstance(field, models.BooleanField):
@@ -85,7 +86,8 @@ def _cell(expression, field, zone_name: str) -> Expression | None:
     return None
 
 
-def _zone_name(zone: datetime.tzinfo) -> str | None:
+def sql_zone_name(zone: datetime.tzinfo) -> str | None:
+    """The zone's name for `AT TIME ZONE '...'`, or None if it has none safe to write there."""
     if zone is datetime.UTC:
         return "UTC"
     name = getattr(zone, "key", None)
@@ -94,29 +96,23 @@ def _zone_name(zone: datetime.tzinfo) -> str | None:
 
 def _grouped_labels(loader: Labels, owners: QuerySet | None) -> QuerySet:
     """One row per owner: its labels joined as `Labels` joins them, sorted by code point."""
-    related = loader.field.related_model.objects.annotate(**loader.expressions)
-    owner = loader.field.related_query_name()
+    picked = {} if owners is None else {"in": owners}
+    rows = related_per_owner(loader.field, loader.expressions, "sheet_owner", **picked)
     order = [Collate(Cast(name, models.TextField()), "C") for name in loader.expressions]
-    if owners is not None:
-        related = related.filter(**{f"{owner}__in": owners})
-    return (
-        related.order_by()
-        .values(sheet_owner=F(f"{owner}__pk"))
-        .annotate(
-            **{
-                f"sheet_value_{n}": StringAgg(
-                    Cast(name, models.TextField()), LIST_SEPARATOR, order_by=order
-                )
-                for n, name in enumerate(loader.expressions)
-            }
-        )
+    return rows.annotate(
+        **{
+            f"sheet_value_{n}": StringAgg(
+                Cast(name, models.TextField()), LIST_SEPARATOR, order_by=order
+            )
+            for n, name in enumerate(loader.expressions)
+        }
     )
 
 
 def sheet_select(queryset: QuerySet, spec: list[Column], zone) -> tuple[str, list] | None:
     """The SELECT of `spec`'s cells for the rows of `queryset`, in its order, or None if SQL
     cannot write one of them."""
-    zone_name = _zone_name(zone)
+    zone_name = sql_zone_name(zone)
     if zone_name is None or queryset.query.distinct or queryset.query.is_sliced:
         return None
     paths = [column.field for column in spec if column.field is not None]

@@ -163,24 +163,38 @@ class PageIds:
 PAGE_IDS = PageIds()
 
 
+def named_labels(prefix: str, labels) -> dict[str, Expression]:
+    """Each label (a field name or an expression of the related model) as `<prefix>0`,
+    `<prefix>1`..."""
+    return {
+        f"{prefix}{n}": F(label) if isinstance(label, str) else label
+        for n, label in enumerate(labels)
+    }
+
+
+def related_per_owner(field, labels: dict[str, Expression], owner: str, **owners):
+    """The related rows of many-to-many `field` with `labels` annotated, of the owners
+    `owners` picks (a lookup on the owner's pk, such as `in=` or `any_of=`; none: all), as
+    values() grouped by the owner's pk (named `owner`): annotate the aggregates next."""
+    name = field.related_query_name()
+    return (
+        field.related_model.objects.annotate(**labels)
+        .filter(**{f"{name}__pk__{lookup}": value for lookup, value in owners.items()})
+        .order_by()
+        .values(**{owner: F(f"{name}__pk")})
+    )
+
+
 @cache
 def grouped_lists(model, field_name: str, *labels: str | Expression):
     """One row per owner among PAGE_IDS (`json_owner`) with its related rows of
     `model.<field_name>` as the lists `SortedLists` writes (`json_lists`), the related table
     joined once for the whole page (PostgreSQL)."""
-    field = model._meta.get_field(field_name)
-    owner = field.related_query_name()
-    names = {
-        f"json_label_{n}": F(label) if isinstance(label, str) else label
-        for n, label in enumerate(labels)
-    }
-    return (
-        field.related_model.objects.annotate(**names)
-        .filter(**{f"{owner}__pk__any_of": PAGE_IDS})
-        .order_by()
-        .values(json_owner=F(f"{owner}__pk"))
-        .annotate(json_lists=SortedLists(F("pk"), *map(F, names)))
+    names = named_labels("json_label_", labels)
+    rows = related_per_owner(
+        model._meta.get_field(field_name), names, "json_owner", any_of=PAGE_IDS
     )
+    return rows.annotate(json_lists=SortedLists(F("pk"), *map(F, names)))
 
 
 def parse_pairs(raw: Any) -> list[tuple]:

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Expression, F, Min, QuerySet
+from django.db.models import Expression, Min, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import renderers
 
 from ..spreadsheets import FORMULA_TRIGGERS, neutralise
-from .related import Ids
+from .related import Ids, named_labels
 from .xlsx import xlsx_file
 
 CHUNK_SIZE = 2000
@@ -67,10 +67,7 @@ class Labels:
 
     def __init__(self, model, field_name: str, *label_names: str | Expression) -> None:
         self.field = model._meta.get_field(field_name)
-        self.expressions = {
-            f"sheet_label_{n}": F(label) if isinstance(label, str) else label
-            for n, label in enumerate(label_names)
-        }
+        self.expressions = named_labels("sheet_label_", label_names)
         self.width = len(self.expressions)
 
     def _labels_of_related(self) -> dict[int, Any]:
