@@ -32,11 +32,15 @@ def unneutralise(value: str) -> str:
     return value
 
 
+def _bounded(text: str) -> str:
+    if len(text) > MAX_CELL:
+        raise SheetError(f"A cell is longer than {MAX_CELL} characters.")
+    return unneutralise(text)
+
+
 def _text(value: Any) -> str | None:
     if type(value) is str:  # every CSV cell, most XLSX ones: the rest of the checks cost more
-        if len(value) > MAX_CELL:
-            raise SheetError(f"A cell is longer than {MAX_CELL} characters.")
-        return unneutralise(value) if value[:1] == "'" else value
+        return _bounded(value)
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
@@ -49,10 +53,7 @@ def _text(value: Any) -> str | None:
         return str(decimal.Decimal(repr(value)).normalize()) if value == value else ""
     if isinstance(value, list):
         return "; ".join(str(item) for item in value)
-    text = str(value)
-    if len(text) > MAX_CELL:
-        raise SheetError(f"A cell is longer than {MAX_CELL} characters.")
-    return unneutralise(text)
+    return _bounded(str(value))
 
 
 def _header(cells: list[Any]) -> list[str]:
