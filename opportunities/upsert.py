@@ -19,7 +19,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import get_m2m_field_name
 
-from partners.api_support.related import Ids, Texts
 from partners.models import Country, Firm, InvestmentArea
 from statements.rows import rows_update
 
@@ -90,7 +89,7 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
 def _existing(keys: list[str]) -> dict[str, Opportunity]:
     found = (
         Opportunity.objects.select_for_update(of=("self",))
-        .filter(external_id__any_of=Texts(keys))
+        .filter(external_id__in=keys)
         .order_by("pk")
     )
     by_key = {opportunity.external_id: opportunity for opportunity in found}
@@ -103,9 +102,9 @@ def _existing(keys: list[str]) -> dict[str, Opportunity]:
     by_pk = {opportunity.pk: opportunity for opportunity in by_key.values()}
     for name, model in through.items():
         target = Opportunity._meta.get_field(name).m2m_reverse_field_name()
-        for row_id, owner_id, target_id in model.objects.filter(
-            opportunity_id__any_of=Ids(ids)
-        ).values_list("id", "opportunity_id", f"{target}_id"):
+        for row_id, owner_id, target_id in model.objects.filter(opportunity_id__in=ids).values_list(
+            "id", "opportunity_id", f"{target}_id"
+        ):
             by_pk[owner_id]._many[name].add(target_id)
             by_pk[owner_id]._rows[name][target_id] = row_id
     return by_key

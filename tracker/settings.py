@@ -96,10 +96,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    # Django's cursors bind on the client and never prepare; this lets the statements run on a
-    # server-binding cursor (partners.api_support.db_json) be planned once per connection.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 0}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTHENTICATION_BACKENDS = ["tracker.backends.ModelBackend"]

@@ -155,9 +155,6 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     def get_rows_queryset(self):
         return Opportunity.objects.visible_to(self.request.user)
 
-    def get_json_rows(self):
-        return opportunities_with_names()
-
 
 @versioned_schema(FollowUpSerializer)
 class FollowUpViewSet(VersionedViewSetMixin, FollowUpBulkMixin, ModelViewSet):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from rest_framework import renderers
 
 from ..spreadsheets import FORMULA_TRIGGERS, neutralise
-from .related import Ids, named_labels
+from .related import named_labels
 from .xlsx import xlsx_file
 
 CHUNK_SIZE = 2000
@@ -85,7 +85,7 @@ class Labels:
         source, target = self.field.m2m_field_name(), self.field.m2m_reverse_field_name()
         found: dict[int, list[int]] = {}
         links = self.field.remote_field.through.objects.filter(
-            **{f"{source}_id__any_of": Ids(ids)}
+            **{f"{source}_id__in": ids}
         ).values_list(f"{source}_id", f"{target}_id")
         for owner_id, target_id in links:
             if target_id in label_of:  # not one added since the export began
@@ -113,7 +113,7 @@ class Soonest:
 
     def __call__(self, ids: list[int], memo: dict) -> dict[int, Any]:
         return dict(
-            self.queryset.filter(**{f"{self.key}__any_of": Ids(ids)})
+            self.queryset.filter(**{f"{self.key}__in": ids})
             .order_by()
             .values(self.key)
             .annotate(first=Min(self.value))
@@ -232,14 +232,12 @@ def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
 def sheet_response(queryset: QuerySet, spec: list[Column], fmt: str, name: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{name}-{stamp}.{fmt}"
-    from . import db_sheets  # it builds on this module's loaders
-
     if fmt == "csv":
-        lines = db_sheets.csv_lines(queryset, spec) or csv_lines(sheet_rows(queryset, spec))
+        lines = csv_lines(sheet_rows(queryset, spec))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    rows = db_sheets.sheet_rows(queryset, spec) or sheet_rows(queryset, spec)
+    rows = sheet_rows(queryset, spec)
     return FileResponse(
         xlsx_file(rows, name),
         as_attachment=True,

@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, generics, permissions, renderers, viewsets
 
-from . import db_json
 from .errors import PreconditionFailed, stale_message
 from .sheets import Column, CSVRenderer, XLSXRenderer, sheet_response
 
@@ -136,8 +135,8 @@ class ApiViewSetMixin:
         return self.sheet_columns
 
     def get_rows_queryset(self):
-        """What an export or a page written by the database filters and orders (reading only
-        values() of its columns or its ids: the annotations of get_queryset go unused)."""
+        """What an export filters and orders: it reads only values() of its columns, so the
+        annotations of get_queryset would go unused."""
         return self.get_queryset()
 
     def list(self, request, *args, **kwargs):
@@ -147,9 +146,6 @@ class ApiViewSetMixin:
                 self.paginator.check_unpaged(request)
             queryset = self.filter_queryset(self.get_rows_queryset())
             return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
-        page = db_json.page_response(self)
-        if page is not None:
-            return page
         return super().list(request, *args, **kwargs)
 
 

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from opportunities.models import Opportunity
+from partners.api_support import sheets
 from partners.api_support.sheets import cell, csv_lines
 from partners.api_support.xlsx import xlsx_file
 from partners.spreadsheets import FORMULA_TRIGGERS
@@ -229,3 +231,15 @@ def test_a_filter_that_matches_nothing_exports_the_header_alone(desk_api, opport
     response = desk_api.get("/api/firms/?country=J&format=csv")
     assert response.status_code == 200
     assert read_csv(response) == [read_csv(desk_api.get("/api/firms/?format=csv"))[0]]
+
+
+@pytest.mark.django_db(transaction=True)  # as served: streamed after the request commits
+def test_an_export_closed_half_way_leaves_the_connection_usable(desk_api, team, monkeypatch):
+    monkeypatch.setattr(sheets, "CSV_LINES_PER_WRITE", 2)
+    for _ in range(6):
+        OpportunityFactory(team=team)
+    response = desk_api.get("/api/opportunities/?format=csv")
+    pieces = iter(response.streaming_content)
+    next(pieces), next(pieces)  # the header and first rows, then the reader goes away
+    response.close()
+    assert Opportunity.objects.filter(team=team).count() == 6

@@ -6,7 +6,7 @@ import pytest
 
 from opportunities.models import FollowUp, Note, Opportunity, Suggestion
 
-from ..factories import FollowUpFactory, NoteFactory, SuggestionFactory
+from ..factories import FollowUpFactory, NoteFactory, OpportunityFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,11 @@ def test_analyst_may_not_accept(client_for, analyst, team):
     suggestion = SuggestionFactory()
     response = client_for(analyst).post(f"/api/suggestions/{suggestion.pk}/accept/", {})
     assert response.status_code == 403
+
+
+def test_another_teams_rows_stay_out_of_the_count_and_the_page(desk_api, team, other_team, japan):
+    OpportunityFactory(team=team, title="ours", countries=[japan])
+    OpportunityFactory(team=other_team, title="theirs", countries=[japan])
+    page = desk_api.get("/api/opportunities/").json()
+    assert [row["title"] for row in page["results"]] == ["ours"]
+    assert page["count"] == 1
