@@ -43,9 +43,9 @@ from django.http import JsonResponse  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from lib.api.related import parse_pairs  # noqa: E402
 from opportunities.api.views import opportunities_with_names  # noqa: E402
 from opportunities.models import FollowUp, Opportunity, Team  # noqa: E402
-from partners.api_support.related import parse_pairs  # noqa: E402
 from partners.models import Country, Firm, InvestmentArea  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 from tracker.models import ApiToken  # noqa: E402

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
 
-from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
+from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 
 from . import services
 from .admin_filters import NextFollowUpRangeFilter, StaleFilter

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.html import format_html
 
-from partners.admin_base import TrackerModelAdmin
-from statements.fetch import FetchError, check_url
+from lib.http import FetchError, check_url
+from lib.sheets.admin import TrackerModelAdmin
 
 from .admin import TeamScopedAdminMixin
 from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_url

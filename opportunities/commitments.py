@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lib.rows import rows_insert
 from statements.commitments import find_commitments
 from statements.models import Statement
-from statements.rows import rows_insert
 
 from .models import CommitmentCandidate, FollowUp, Opportunity, Suggestion
 from .suggestions import opportunity_visible

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from lib.rows import links_replace
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Mention, Statement
-from statements.rows import links_replace
 
 from .models import Opportunity, Suggestion
 from .suggestions import suggestion_key, suggestion_summary, suggestion_title

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from import_export import fields, widgets
 
-from partners.spreadsheets import SafeModelResource
+from lib.sheets.safety import SafeModelResource
 
 from .models import FollowUp, Opportunity
 

@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import get_m2m_field_name
 
+from lib.rows import rows_update
 from partners.models import Country, Firm, InvestmentArea
-from statements.rows import rows_update
 
 from .models import SEE_ALL_PERMISSION, Opportunity, Team
 from .upsert_cells import Lookups, RowInvalid, clean_row

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from statements.fetch import BlockedURL, FetchError, post
+from lib.http import BlockedURL, FetchError, post
 
 from .models import FollowUp, Opportunity, Suggestion, WebhookDelivery, WebhookEndpoint
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 
-from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
+from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 
 from . import tasks
 from .manual import manual_source, statement_paste

@@ -210,20 +210,20 @@ REST_FRAMEWORK = {
         "tracker.authentication.QueryKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["partners.api_support.permissions.StaffModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["lib.api.permissions.StaffModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "partners.api_support.pagination.StableOrderingFilter",
+        "lib.api.pagination.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "partners.api_support.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.PageNumberPagination",
     # JSON bodies only; the bulk upload takes multipart files on its own route.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "partners.api_support.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lib.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "partners.api_support.errors.exception_handler",
+    "EXCEPTION_HANDLER": "lib.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -240,7 +240,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partners.api_support.schema.add_record_links",
+        "lib.api.schema.add_record_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OpportunityStageEnum": "opportunities.models.Opportunity.Stage",

@@ -9,8 +9,8 @@ from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partners.api_support.errors import ErrorSerializer
-from partners.sheet_read import SheetError, read_json, read_upload
+from lib.api.errors import ErrorSerializer
+from lib.sheets.read import SheetError, read_json, read_upload
 
 from ..upsert import opportunities_upsert
 from ..upsert_follow_ups import follow_ups_upsert

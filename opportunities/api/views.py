@@ -14,10 +14,10 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partners.api_support.errors import ErrorSerializer
-from partners.api_support.related import pairs
-from partners.api_support.sheets import Labels, Soonest, columns
-from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
+from lib.api.errors import ErrorSerializer
+from lib.api.related import pairs
+from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
+from lib.sheets.export import Labels, Soonest, columns
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..suggestions import suggestion_accept, suggestion_dismiss

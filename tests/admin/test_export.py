@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from partners.spreadsheets import FORMULA_TRIGGERS
+from lib.sheets.safety import FORMULA_TRIGGERS
 from tests.admin.html_forms import form_data
 from tests.factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
 

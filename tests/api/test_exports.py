@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from lib.sheets import export as sheets
+from lib.sheets.export import cell, csv_lines
+from lib.sheets.safety import FORMULA_TRIGGERS
+from lib.sheets.xlsx import xlsx_file
 from opportunities.models import Opportunity
-from partners.api_support import sheets
-from partners.api_support.sheets import cell, csv_lines
-from partners.api_support.xlsx import xlsx_file
-from partners.spreadsheets import FORMULA_TRIGGERS
 
 from ..factories import (
     CountryFactory,
@@ -201,7 +201,7 @@ def test_no_exported_opportunity_cell_is_a_formula(desk_api, team, title):
 
 
 def test_related_columns_line_up_with_their_rows_across_chunks(desk_api, team, japan, monkeypatch):
-    monkeypatch.setattr("partners.api_support.sheets.CHUNK_SIZE", 3)
+    monkeypatch.setattr("lib.sheets.export.CHUNK_SIZE", 3)
     france = CountryFactory(code="FR", name="France")
     firm = FirmFactory(name="=Evil KK", country=japan)
     for index in range(8):

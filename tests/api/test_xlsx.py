@@ -9,7 +9,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from partners.api_support.xlsx import CELL_LIMIT, column_letters, sheet_title, xlsx_file
+from lib.sheets.xlsx import CELL_LIMIT, column_letters, sheet_title, xlsx_file
 
 
 def read_back(rows, title="export"):

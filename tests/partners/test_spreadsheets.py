@@ -8,7 +8,7 @@ import tablib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partners.spreadsheets import FORMULA_TRIGGERS, neutralise
+from lib.sheets.safety import FORMULA_TRIGGERS, neutralise
 
 ACTIVE = ("=", "+", "-", "@", "\t", "\r", "\0")
 

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pytest_django.fixtures import Settings as DjangoSettings
 
-from statements.fetch import BlockedURL, FetchError, check_url, fetch
+from lib.http import BlockedURL, FetchError, check_url, fetch
 from tests.statements.httpserver import LocalServer, http_server, https_server  # noqa: F401
 
 MB = 1024 * 1024

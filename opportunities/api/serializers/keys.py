@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from partners.api_support.fields import KeyRelatedField
+from lib.api.fields import KeyRelatedField
 
 from ...models import SEE_ALL_PERMISSION, Team
 

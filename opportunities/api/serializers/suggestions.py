@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
-from partners.api_support.serializers import ReadModelSerializer
+from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from lib.api.serializers import ReadModelSerializer
 from partners.models import Country, Firm, InvestmentArea
 
 from ...models import Suggestion, Team

@@ -7,8 +7,9 @@ from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.resources import modelresource_factory
 
-from .history import BulkDiffHistoryAdmin
-from .spreadsheets import SafeModelResource
+from lib.history import BulkDiffHistoryAdmin
+
+from .safety import SafeModelResource
 
 
 class SafeExportMixin(ExportActionMixin):

@@ -3,13 +3,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 
+from lib.sheets.export import XLSX_TYPE
+
 from .errors import ErrorSerializer
-from .sheets import XLSX_TYPE
 from .viewsets import FORMAT_PARAMETER, KEY_PARAMETER
 
 
@@ -61,32 +61,6 @@ class AutoSchema(BaseAutoSchema):
             if not code.startswith("2") and "application/json" in body.get("content", {}):
                 body["content"] = {"application/json": body["content"]["application/json"]}
         return bodies
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.authentication.TokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token <key>`; keys are issued and revoked in the admin.",
-        }
-
-
-class QueryKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.authentication.QueryKeyAuthentication"
-    name = "queryKey"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "query",
-            "name": "key",
-            "description": "A read-only token in the URL, for GET only.",
-        }
 
 
 DETAIL_PATH = re.compile(r"^(?P<collection>.*/)\{(?P<key>[^{}/]+)\}/$")

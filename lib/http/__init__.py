@@ -11,7 +11,7 @@ slow-drip response costs little.
 from __future__ import annotations
 
 from .addresses import check_url
+from .client import FetchResult, PostResult, fetch, post
 from .errors import BlockedURL, FetchError
-from .http import FetchResult, PostResult, fetch, post
 
 __all__ = ["BlockedURL", "FetchError", "FetchResult", "PostResult", "check_url", "fetch", "post"]

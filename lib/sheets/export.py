@@ -2,7 +2,7 @@
 
 An export reads `values_list()` tuples, never model instances, one chunk at a time; columns of
 many-to-many labels (and other per-row figures) are loaded with one query per chunk. Every
-text cell goes through `partners.spreadsheets.neutralise`, so nothing exported ever runs as a
+text cell goes through `lib.sheets.safety.neutralise`, so nothing exported ever runs as a
 formula; numbers and dates reach the writers as they are.
 """
 
@@ -15,13 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Expression, Min, QuerySet
+from django.db.models import Expression, F, Min, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import renderers
 
-from ..spreadsheets import FORMULA_TRIGGERS, neutralise
-from .related import named_labels
+from .safety import FORMULA_TRIGGERS, neutralise
 from .xlsx import xlsx_file
 
 CHUNK_SIZE = 2000
@@ -53,6 +52,15 @@ def columns(*specs: str | tuple) -> list[Column]:
         else:
             made.append(Column(spec[0], per_chunk=spec[1], part=(spec[2:] or (None,))[0]))
     return made
+
+
+def named_labels(prefix: str, labels) -> dict[str, Expression]:
+    """Each label (a field name or an expression of the related model) as `<prefix>0`,
+    `<prefix>1`..."""
+    return {
+        f"{prefix}{n}": F(label) if isinstance(label, str) else label
+        for n, label in enumerate(labels)
+    }
 
 
 class Labels:

@@ -72,15 +72,6 @@ def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
     return Subquery(rows, output_field=TextField())
 
 
-def named_labels(prefix: str, labels) -> dict[str, Expression]:
-    """Each label (a field name or an expression of the related model) as `<prefix>0`,
-    `<prefix>1`..."""
-    return {
-        f"{prefix}{n}": F(label) if isinstance(label, str) else label
-        for n, label in enumerate(labels)
-    }
-
-
 def parse_pairs(raw: Any) -> list[tuple]:
     """[(id, label, ...)] sorted by the first label, from what `pairs()` put on the row (None:
     no rows); the other labels stay beside theirs."""

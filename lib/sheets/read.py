@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 
-from .spreadsheets import FORMULA_TRIGGERS
+from .safety import FORMULA_TRIGGERS
 
 MAX_ROWS = 200_000
 MAX_CELL = 100_000

@@ -6,8 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, generics, permissions, renderers, viewsets
 
+from lib.sheets.export import Column, CSVRenderer, XLSXRenderer, sheet_response
+
 from .errors import PreconditionFailed, stale_message
-from .sheets import Column, CSVRenderer, XLSXRenderer, sheet_response
 
 SHEET_FORMATS = ("csv", "xlsx")
 
