@@ -199,6 +199,10 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2 + 60}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When the broker goes away, a running task carries on (every task is idempotent); its ack is
+# lost, so the message comes back after the visibility timeout and finds its work done.
+# Said explicitly because Celery 6 changes the default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # django-import-export: admin exports go through our own formula-safe resource.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

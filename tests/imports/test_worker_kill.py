@@ -20,7 +20,7 @@ from statements.imports import STORE_BATCH
 from statements.models import ImportRun, RawItem, Source, Statement
 from statements.tasks import import_source
 from tests.statements.httpserver import LocalServer
-from tests.workers import start_worker, stop_worker
+from tests.workers import start_worker, stop_worker, worker_database_url
 from tracker.celery import app
 
 # New pages before each kill: one store batch and a hundred more, so that once the first batch
@@ -42,15 +42,9 @@ pytestmark = [
 ]
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _worker(name: str):
     return start_worker(
-        name, DATABASE_URL=_test_database_url(), STATEMENTS_FETCH_ALLOWED_HOSTS="127.0.0.1"
+        name, DATABASE_URL=worker_database_url(), STATEMENTS_FETCH_ALLOWED_HOSTS="127.0.0.1"
     )
 
 
