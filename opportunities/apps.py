@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from functools import partial
-
 from django.apps import AppConfig
-from django.db import transaction
+
+from lib.tasks import enqueue_after_commit
 
 
 def queue_suggestions(sender, *, statement_ids: list[int], **kwargs) -> None:
@@ -11,7 +10,7 @@ def queue_suggestions(sender, *, statement_ids: list[int], **kwargs) -> None:
     enqueued once committed."""
     from .tasks import propose_suggestions  # imports models, so not before apps are ready
 
-    transaction.on_commit(partial(propose_suggestions.delay, statement_ids))
+    enqueue_after_commit(propose_suggestions, statement_ids)
 
 
 class OpportunitiesConfig(AppConfig):

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from partners.models import TimeStamped
 from statements.models import Statement
@@ -187,6 +188,10 @@ class WebhookDelivery(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # When a pending delivery's task should run: now when recorded, later after a failed try.
+    # A pending delivery well past it has no task coming (the broker was down when it was
+    # queued or retried), and the sweeper queues it again.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
 
     objects = WebhookDeliveryQuerySet.as_manager()
 
@@ -194,7 +199,10 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "webhook delivery"
         verbose_name_plural = "webhook deliveries"
-        indexes = [models.Index(fields=["status", "-created_at"], name="webhook_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="webhook_status_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["endpoint", "key"], name="webhook_delivery_once"),
         ]

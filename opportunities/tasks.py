@@ -11,7 +11,7 @@ from .commitments import commitments_propose
 from .digests import digests_send
 from .models import WebhookDelivery
 from .proposals import suggestions_propose
-from .webhooks import overdue_emit, retry_delay, webhook_attempt
+from .webhooks import overdue_emit, retry_delay, webhook_attempt, webhooks_requeue_stalled
 
 
 @shared_task(
@@ -66,3 +66,9 @@ def deliver_webhook(self, delivery_id: int) -> dict:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
 def emit_overdue_webhooks(day: str | None = None) -> dict:
     return {"queued": overdue_emit(today=datetime.date.fromisoformat(day) if day else None)}
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
+def requeue_stalled_webhooks() -> dict:
+    """Beat runs this every 5 minutes: deliveries left pending by a broker outage go out."""
+    return {"requeued": len(webhooks_requeue_stalled())}

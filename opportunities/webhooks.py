@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from lib.http import BlockedURL, FetchError, post
+from lib.tasks import enqueue_each_after_commit
 
 from .models import FollowUp, Opportunity, Suggestion, WebhookDelivery, WebhookEndpoint
 
@@ -48,11 +49,7 @@ def _queue(delivery_ids: list[int]) -> None:
         return
     from .tasks import deliver_webhook  # tasks imports this module
 
-    def send() -> None:
-        for delivery_id in delivery_ids:
-            deliver_webhook.delay(delivery_id)
-
-    transaction.on_commit(send)
+    enqueue_each_after_commit(deliver_webhook, ([delivery_id] for delivery_id in delivery_ids))
 
 
 def webhooks_emit(
@@ -247,15 +244,17 @@ def webhook_attempt(*, delivery_id: int) -> str:
     delivered = status is not None and 200 <= status < 300
     out_of_attempts = attempts > settings.WEBHOOKS_MAX_RETRIES
     outcome = "delivered" if delivered else "failed" if give_up or out_of_attempts else "retry"
+    now = timezone.now()
     WebhookDelivery.objects.filter(pk=delivery_id).update(
         response_status=status,
         last_error=error,
+        next_attempt_at=now + datetime.timedelta(seconds=retry_delay(attempts)),
         status={
             "delivered": WebhookDelivery.Status.DELIVERED,
             "failed": WebhookDelivery.Status.FAILED,
             "retry": WebhookDelivery.Status.PENDING,
         }[outcome],
-        delivered_at=timezone.now() if delivered else None,
+        delivered_at=now if delivered else None,
     )
     return outcome
 
@@ -272,7 +271,27 @@ def webhooks_retry(*, deliveries) -> int:
             deliveries.filter(status=WebhookDelivery.Status.FAILED).values_list("pk", flat=True)
         )
         WebhookDelivery.objects.filter(pk__in=ids).update(
-            status=WebhookDelivery.Status.PENDING, attempts=0
+            status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
     _queue(ids)
     return len(ids)
+
+
+def webhooks_requeue_stalled(*, limit: int = 1000) -> list[int]:
+    """Queue again the pending deliveries whose next attempt is more than
+    WEBHOOKS_STALLED_AFTER seconds overdue: no task is coming for them (the broker was down
+    when they were queued or retried). Each is claimed by moving its next attempt to now, so
+    two sweeps never queue it twice, and a queued task that runs late finds it still pending
+    and simply delivers it."""
+    now = timezone.now()
+    stalled_before = now - datetime.timedelta(seconds=settings.WEBHOOKS_STALLED_AFTER)
+    with transaction.atomic():
+        ids = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=stalled_before)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    _queue(ids)
+    return ids

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from functools import partial
-
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 
 from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
+from lib.tasks import enqueue_each_after_commit
 
-from . import tasks
+from . import imports, tasks
 from .manual import manual_source, statement_paste
 from .models import ImportRun, Mention, RawItem, Source, Statement
 from .parse import ParseError, parse_any
@@ -57,9 +55,10 @@ class SourceAdmin(HistoryModelAdmin):
 
     @admin.action(description="Import selected sources now", permissions=["change"])
     def import_now(self, request, queryset) -> None:
-        sources = list(queryset.exclude(kind=Source.Kind.MANUAL).values_list("pk", flat=True))
-        for source_id in sources:
-            transaction.on_commit(partial(tasks.import_source.delay, source_id))
+        # Claimed like a due source, so that if the broker is down the claim runs out and the
+        # next beat tick queues them instead.
+        sources = imports.sources_claim(queryset.exclude(kind=Source.Kind.MANUAL))
+        enqueue_each_after_commit(tasks.import_source, ([source_id] for source_id in sources))
         self.message_user(request, f"Queued {len(sources)} imports; see Import runs.")
 
 
@@ -133,8 +132,8 @@ class StatementAdmin(TrackerModelAdmin):
 
     @admin.action(description="Parse again from the kept bytes, then re-extract")
     def reprocess(self, request, queryset) -> None:
-        for statement_id in queryset.values_list("pk", flat=True):
-            transaction.on_commit(partial(tasks.reprocess_statement.delay, statement_id))
+        ids = queryset.values_list("pk", flat=True)
+        enqueue_each_after_commit(tasks.reprocess_statement, ([pk] for pk in ids))
         self.message_user(request, "Queued; refresh to see the results.")
 
 

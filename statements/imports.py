@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from lib.http import FetchError
@@ -205,6 +205,16 @@ def statements_unextracted(*, limit: int = 5000) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def sources_claim(sources: QuerySet[Source]) -> list[int]:
+    """Claim `sources` to import now ("Import now" in the admin), leased like due ones: if the
+    task never runs (the broker was down), the lease runs out and beat claims them again."""
+    lease = timezone.now() + datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    with transaction.atomic():
+        ids = list(sources.values_list("pk", flat=True))
+        Source.objects.filter(pk__in=ids).update(next_run_at=lease)
+    return ids
 
 
 def sources_claim_due() -> list[int]:

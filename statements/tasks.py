@@ -5,10 +5,9 @@ Each is idempotent: a redelivered or retried task finds its work done and change
 
 from __future__ import annotations
 
-from functools import partial
-
 from celery import shared_task
-from django.db import transaction
+
+from lib.tasks import enqueue_after_commit, enqueue_each_after_commit
 
 from . import extract, imports
 from .models import Statement
@@ -31,11 +30,12 @@ EXTRACT_BATCH = 500
 def queue_extraction(statement_ids: list[int]) -> None:
     """Enqueue, once the transaction commits, one task for a single statement or one per batch."""
     if len(statement_ids) == 1:
-        transaction.on_commit(partial(extract_statement.delay, statement_ids[0]))
+        enqueue_after_commit(extract_statement, statement_ids[0])
         return
-    for first in range(0, len(statement_ids), EXTRACT_BATCH):
-        batch = statement_ids[first : first + EXTRACT_BATCH]
-        transaction.on_commit(partial(extract_statements.delay, batch))
+    batches = range(0, len(statement_ids), EXTRACT_BATCH)
+    enqueue_each_after_commit(
+        extract_statements, ([statement_ids[first : first + EXTRACT_BATCH]] for first in batches)
+    )
 
 
 @shared_task(bind=True, **RETRY_POLICY)
@@ -74,8 +74,7 @@ def import_due_sources(self) -> list[int]:
     imports.import_runs_close_stale()
     queue_extraction(imports.statements_unextracted())
     claimed = imports.sources_claim_due()
-    for source_id in claimed:
-        transaction.on_commit(partial(import_source.delay, source_id))
+    enqueue_each_after_commit(import_source, ([source_id] for source_id in claimed))
     return claimed
 
 

@@ -118,3 +118,25 @@ def private_redis():
     redis.start()
     yield redis
     redis.stop()
+
+
+@pytest.fixture
+def broker_down():
+    """Tasks are sent to a Redis address where nothing listens, as during a broker outage
+    (connection refused, at once); the app's pooled connections are dropped on the way in and
+    out so that the address change takes effect."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    conf = app.conf
+    saved = conf.broker_url, conf.task_always_eager
+    conf.broker_url, conf.task_always_eager = f"redis://127.0.0.1:{port}/0", False
+    _drop_connections()
+    yield
+    conf.broker_url, conf.task_always_eager = saved
+    _drop_connections()
+
+
+def _drop_connections() -> None:
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -178,6 +178,9 @@ REMINDERS_LEAD_OVERDUE_DAYS = env.int("REMINDERS_LEAD_OVERDUE_DAYS", default=3)
 WEBHOOKS_MAX_RETRIES = env.int("WEBHOOKS_MAX_RETRIES", default=5)
 WEBHOOKS_RETRY_BACKOFF = env.int("WEBHOOKS_RETRY_BACKOFF", default=60)
 WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
+# A pending delivery this many seconds past its next attempt has no task coming: queue it again.
+# Longer than a queued task may wait behind others in the notifications queue.
+WEBHOOKS_STALLED_AFTER = env.int("WEBHOOKS_STALLED_AFTER", default=900)
 
 # Celery: with no broker URL, tasks run in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

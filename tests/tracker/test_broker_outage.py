@@ -16,11 +16,10 @@ from django.conf import settings
 from django.db import connection
 
 from statements.models import ImportRun, Source, Statement
-from tests.statements.httpserver import LocalServer, http_server  # noqa: F401 - a fixture
+from tests.statements.httpserver import LocalServer
 from tests.workers import (
     PrivateRedis,
     answers,
-    private_redis,  # noqa: F401 - a fixture
     start_worker,
     stop_worker,
     worker_database_url,
@@ -73,7 +72,7 @@ def _wait_for(condition, seconds: float, failure: str) -> None:
         time.sleep(0.1)
 
 
-def test_worker_survives_the_broker_going_away_mid_import(private_redis, http_server):  # noqa: F811
+def test_worker_survives_the_broker_going_away_mid_import(private_redis, http_server):
     control = _control(private_redis)
     first = Source.objects.create(
         name="Before the outage",
