@@ -109,11 +109,17 @@ class _Batch:
                 raw_item.status, raw_item.error = RawItem.Status.FAILED, str(error)
                 failed.append(raw_item)
                 self.fail(item.url or item.name, error)
-        RawItem.objects.bulk_update(failed, ["status", "error"])
-        for _, (statement, new) in zip(parsed, statements_store(parsed=parsed), strict=True):
-            self.counts["new" if new else "duplicate"] += 1
-            if new:
-                self.run.new_statement_ids.append(statement.pk)
+        # The run's counts commit with the statements they count, so a run cut short (a killed
+        # worker, a time limit) still says what it stored, not new=0.
+        with transaction.atomic():
+            RawItem.objects.bulk_update(failed, ["status", "error"])
+            for _, (statement, new) in zip(parsed, statements_store(parsed=parsed), strict=True):
+                self.counts["new" if new else "duplicate"] += 1
+                if new:
+                    self.run.new_statement_ids.append(statement.pk)
+            ImportRun.objects.filter(pk=self.run.pk).update(
+                fetched=self.run.fetched, errors=self.errors, **self.counts
+            )
         self.items = []
 
 

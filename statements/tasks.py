@@ -6,6 +6,7 @@ Each is idempotent: a redelivered or retried task finds its work done and change
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from lib.tasks import enqueue_after_commit, enqueue_each_after_commit
 
@@ -17,7 +18,8 @@ RETRY_POLICY = {
     "acks_late": True,
     "max_retries": 5,
     "retry_backoff": 30,
-    "retry_backoff_max": 1800,
+    # Longer countdowns would be redelivered by Redis before they are due (see settings).
+    "retry_backoff_max": settings.CELERY_MAX_COUNTDOWN,
     "retry_jitter": True,
 }
 

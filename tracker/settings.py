@@ -179,8 +179,9 @@ WEBHOOKS_MAX_RETRIES = env.int("WEBHOOKS_MAX_RETRIES", default=5)
 WEBHOOKS_RETRY_BACKOFF = env.int("WEBHOOKS_RETRY_BACKOFF", default=60)
 WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
 # A pending delivery this many seconds past its next attempt has no task coming: queue it again.
-# Longer than a queued task may wait behind others in the notifications queue.
-WEBHOOKS_STALLED_AFTER = env.int("WEBHOOKS_STALLED_AFTER", default=900)
+# Longer than a task waits in the notifications queue; retries longer than CELERY_MAX_COUNTDOWN
+# are left to this sweep too, so they go out up to this much late.
+WEBHOOKS_STALLED_AFTER = env.int("WEBHOOKS_STALLED_AFTER", default=300)
 
 # Celery: with no broker URL, tasks run in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -197,9 +198,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
-CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
-# A redelivery must not start while the first delivery may still be running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2 + 60}
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT + 60)
+# Redis redelivers a message unacknowledged for the visibility timeout: that is how the tasks
+# of a killed worker come back, and it also redelivers a retry waiting out its countdown. So a
+# countdown is at most CELERY_MAX_COUNTDOWN (longer waits are left to the beat sweepers), and
+# the timeout covers a countdown plus a whole run: a redelivery never starts while the first
+# delivery may still be running. A killed worker's tasks come back after the timeout plus at
+# most one restore interval: 600 + 10 s by default (docs/operations.md).
+CELERY_MAX_COUNTDOWN = env.int("CELERY_MAX_COUNTDOWN", default=240)
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + CELERY_MAX_COUNTDOWN
+)
+if CELERY_VISIBILITY_TIMEOUT < CELERY_TASK_TIME_LIMIT + CELERY_MAX_COUNTDOWN:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be at least CELERY_TASK_TIME_LIMIT + CELERY_MAX_COUNTDOWN"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for abandoned messages every interval (kombu scans only every 10th by default,
+    # which would add up to 100 s to the recovery of a killed worker's tasks).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When the broker goes away, a running task carries on (every task is idempotent); its ack is
