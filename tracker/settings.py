@@ -97,6 +97,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling, a server-side cursor (QuerySet.iterator(), used
+    # by exports and digests) may meet a different server connection at its next fetch; Django
+    # then reads with client-side cursors instead. Prepared statements stay off (Django's
+    # default for psycopg 3), which transaction pooling also needs. See docs/operations.md.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "PGBOUNCER_TRANSACTION_POOLING", default=False
+    )
 
 AUTHENTICATION_BACKENDS = ["tracker.backends.ModelBackend"]
 
@@ -221,6 +228,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A queue per workload, so a long import never delays a digest or a webhook: run workers per
+# queue (`celery -A tracker worker -Q imports`; docs/operations.md). A worker given no -Q
+# serves them all, as in development.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = {name: {} for name in ("default", "imports", "extraction", "notifications")}
+CELERY_TASK_ROUTES = {
+    "statements.tasks.import_source": {"queue": "imports"},
+    "statements.tasks.import_due_sources": {"queue": "imports"},
+    "statements.tasks.reprocess_statement": {"queue": "extraction"},
+    "statements.tasks.extract_statement": {"queue": "extraction"},
+    "statements.tasks.extract_statements": {"queue": "extraction"},
+    "opportunities.tasks.propose_suggestions": {"queue": "extraction"},
+    "opportunities.tasks.deliver_webhook": {"queue": "notifications"},
+    "opportunities.tasks.send_daily_digests": {"queue": "notifications"},
+    "opportunities.tasks.emit_overdue_webhooks": {"queue": "notifications"},
+    "opportunities.tasks.requeue_stalled_webhooks": {"queue": "notifications"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When the broker goes away, a running task carries on (every task is idempotent); its ack is
 # lost, so the message comes back after the visibility timeout and finds its work done.
