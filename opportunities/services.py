@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import FollowUp, Opportunity
-from .webhooks import stage_changed_emit
+from .reminders.webhooks import stage_changed_emit
 
 
 class StaleVersion(Exception):

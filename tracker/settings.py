@@ -1,7 +1,8 @@
 """Settings for the tracker, read from the environment (see README for every variable).
 
-The embedded default is SQLite in the project folder and Celery tasks run in-process.
-Production sets DEBUG off, SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL and ALLOWED_HOSTS.
+The embedded default is SQLite in the project folder and Celery tasks run in-process (DEBUG on,
+or TRACKER_EMBEDDED=1). Production sets DEBUG off, SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL
+and ALLOWED_HOSTS, and refuses to start without the database or the broker.
 """
 
 from __future__ import annotations
@@ -26,6 +27,18 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for development."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+# Production (DEBUG off) runs on PostgreSQL with a broker; the embedded default (SQLite, tasks
+# in-process) there only when asked for by name, never because a variable was forgotten.
+EMBEDDED = env.bool("TRACKER_EMBEDDED", default=False)
+if not (DEBUG or TESTING or EMBEDDED):
+    _missing = [name for name in ("DATABASE_URL", "CELERY_BROKER_URL") if not env.str(name, "")]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} not set. With DEBUG off the tracker needs PostgreSQL "
+            "(DATABASE_URL) and a broker (CELERY_BROKER_URL); set TRACKER_EMBEDDED=1 to run on "
+            "the embedded default (SQLite, tasks in-process) on purpose."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -20,7 +20,7 @@ from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixi
 from lib.sheets.export import Labels, Soonest, columns
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
-from ..suggestions import suggestion_accept, suggestion_dismiss
+from ..suggestions.triage import suggestion_accept, suggestion_dismiss
 from .bulk import BulkUpsertMixin, FollowUpBulkMixin
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
 from .serializers import (

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
-from opportunities.tasks import requeue_stalled_webhooks
+from opportunities.reminders.tasks import requeue_stalled_webhooks
 from statements.manual import manual_source
 from statements.models import Source, Statement
 from statements.tasks import import_due_sources

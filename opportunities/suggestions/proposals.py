@@ -15,9 +15,9 @@ from lib.rows import links_replace
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Mention, Statement
 
-from .models import Opportunity, Suggestion
-from .suggestions import suggestion_key, suggestion_summary, suggestion_title
-from .webhooks import suggestions_created_emit
+from ..models import Opportunity, Suggestion
+from ..reminders.webhooks import suggestions_created_emit
+from .triage import suggestion_key, suggestion_summary, suggestion_title
 
 
 @dataclass

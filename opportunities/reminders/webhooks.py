@@ -3,30 +3,26 @@
 An event becomes one WebhookDelivery row per subscribed endpoint (once per event key, under a
 unique constraint) inside the caller's transaction; each row is posted by its own task after
 commit, so a slow or dead endpoint delays nothing but its own deliveries. URLs obey the same
-rules as statement fetching (statements/fetch.py): public addresses only, unless named in
-STATEMENTS_FETCH_ALLOWED_HOSTS, checked again at every delivery.
+rules as statement fetching (lib/http): public addresses only, unless named in
+STATEMENTS_FETCH_ALLOWED_HOSTS, checked again at every delivery (`delivery.py`).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import json
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from lib.http import BlockedURL, FetchError, post
 from lib.tasks import enqueue_each_after_commit
 
-from .models import FollowUp, Opportunity, Suggestion, WebhookDelivery, WebhookEndpoint
+from ..models import FollowUp, Opportunity, Suggestion, WebhookDelivery, WebhookEndpoint
+from .delivery import deliver_webhook
 
 Event = WebhookDelivery.Event
 SUBSCRIPTION = {
@@ -34,20 +30,11 @@ SUBSCRIPTION = {
     Event.STAGE_CHANGED: "on_stage_changed",
     Event.FOLLOW_UP_OVERDUE: "on_follow_up_overdue",
 }
-SIGNATURE_HEADER = "X-Tracker-Signature"
-TIMESTAMP_HEADER = "X-Tracker-Timestamp"
-
-
-def signature(*, secret: str, timestamp: str, body: bytes) -> str:
-    """HMAC-SHA256 over "<timestamp>.<body>", hex: what receivers recompute to verify."""
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
 
 
 def _queue(delivery_ids: list[int]) -> None:
     if not delivery_ids:
         return
-    from .tasks import deliver_webhook  # tasks imports this module
 
     enqueue_each_after_commit(deliver_webhook, ([delivery_id] for delivery_id in delivery_ids))
 
@@ -185,83 +172,6 @@ def overdue_emit(*, today: datetime.date | None = None) -> int:
         for endpoint_id in endpoints[team_id]
     ]
     return len(_record(Event.FOLLOW_UP_OVERDUE, deliveries))
-
-
-def webhook_body(delivery: WebhookDelivery) -> bytes:
-    envelope = {
-        "id": delivery.pk,
-        "event": delivery.event,
-        "key": delivery.key,
-        "created_at": delivery.created_at,
-        "data": delivery.payload,
-    }
-    return json.dumps(envelope, cls=DjangoJSONEncoder, sort_keys=True).encode()
-
-
-def webhook_attempt(*, delivery_id: int) -> str:
-    """Post one delivery once. Returns "delivered", "retry" (try again later), "failed" (given
-    up: out of attempts, or the URL is refused) or the status it already had."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(of=("self",))
-            .select_related("endpoint")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            return "gone"
-        if delivery.status != WebhookDelivery.Status.PENDING:
-            return delivery.status
-        WebhookDelivery.objects.filter(pk=delivery_id).update(attempts=F("attempts") + 1)
-    endpoint = delivery.endpoint
-    attempts = delivery.attempts + 1
-    body = webhook_body(delivery)
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Tracker-Event": delivery.event,
-        "X-Tracker-Delivery": str(delivery.pk),
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: signature(secret=endpoint.secret, timestamp=timestamp, body=body),
-    }
-    status, error, give_up = None, "", not endpoint.is_active
-    if give_up:
-        error = "The endpoint was switched off."
-    else:
-        try:
-            result = post(
-                endpoint.url, body=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT
-            )
-        except BlockedURL as exc:
-            error, give_up = str(exc), True
-        except FetchError as exc:
-            error = str(exc)
-        else:
-            status = result.status
-            if not 200 <= status < 300:
-                answer = result.body.decode("utf-8", "replace")[:500]
-                error = f"HTTP {status}" + (f": {answer}" if answer else "")
-    delivered = status is not None and 200 <= status < 300
-    out_of_attempts = attempts > settings.WEBHOOKS_MAX_RETRIES
-    outcome = "delivered" if delivered else "failed" if give_up or out_of_attempts else "retry"
-    now = timezone.now()
-    WebhookDelivery.objects.filter(pk=delivery_id).update(
-        response_status=status,
-        last_error=error,
-        next_attempt_at=now + datetime.timedelta(seconds=retry_delay(attempts)),
-        status={
-            "delivered": WebhookDelivery.Status.DELIVERED,
-            "failed": WebhookDelivery.Status.FAILED,
-            "retry": WebhookDelivery.Status.PENDING,
-        }[outcome],
-        delivered_at=now if delivered else None,
-    )
-    return outcome
-
-
-def retry_delay(attempts: int) -> int:
-    """Seconds before attempt `attempts + 1`: doubling from the configured base, at most 6 h."""
-    return min(settings.WEBHOOKS_RETRY_BACKOFF * 2 ** max(0, attempts - 1), 6 * 3600)
 
 
 def webhooks_retry(*, deliveries) -> int:

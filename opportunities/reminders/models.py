@@ -1,6 +1,7 @@
-"""Models of the reminders: digest log, calendar feeds, commitment candidates, webhooks.
+"""Models of the reminders: digest log, calendar feeds, webhooks.
 
-Imported at the end of models.py, so Django registers them with the app.
+`opportunities.models` imports them, so Django registers them with the app; they name the
+pipeline's models by string, so this module never imports that one.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partners.models import TimeStamped
-from statements.models import Statement
 
-from .models import FollowUp, Opportunity, Suggestion, Team, TeamScopedQuerySet
+from ..visibility import TeamScopedQuerySet
 
 
 def new_key() -> str:
@@ -79,69 +79,12 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.user} ({state})"
 
 
-class CommitmentCandidate(models.Model):
-    """A sentence of a statement that commits someone to act, proposed as a follow-up."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACCEPTED = "accepted", "Accepted"
-        DISMISSED = "dismissed", "Dismissed"
-
-    statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, related_name="commitment_candidates"
-    )
-    suggestion = models.ForeignKey(
-        Suggestion,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="commitment_candidates",
-    )
-    opportunity = models.ForeignKey(
-        Opportunity,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="commitment_candidates",
-    )
-    phrase = models.CharField(max_length=60, help_text="The words that make it a commitment")
-    sentence = models.TextField()
-    start = models.PositiveIntegerField(help_text="Where the sentence starts in the statement")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    follow_up = models.OneToOneField(
-        FollowUp,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="commitment",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["statement_id", "start"]
-        verbose_name = "commitment"
-        indexes = [models.Index(fields=["status", "statement"], name="commitment_status_idx")]
-        constraints = [
-            models.UniqueConstraint(fields=["statement", "start"], name="commitment_unique_start"),
-            models.CheckConstraint(
-                condition=Q(suggestion__isnull=False) | Q(opportunity__isnull=False),
-                name="commitment_has_target",
-                violation_error_message="A commitment belongs to a suggestion or an opportunity.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.sentence if len(self.sentence) <= 80 else self.sentence[:79] + "…"
-
-
 class WebhookEndpoint(TimeStamped):
     """A team's URL that receives signed JSON events."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    team = models.ForeignKey(
+        "opportunities.Team", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
     url = models.URLField(max_length=1000, help_text="Receives a POST of JSON for each event")
     secret = models.CharField(
         max_length=64, default=new_key, help_text="Key of the HMAC-SHA256 signature"

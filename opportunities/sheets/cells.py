@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .models import CURRENCY_CODES, SEE_ALL_PERMISSION, Opportunity
+from ..models import CURRENCY_CODES, SEE_ALL_PERMISSION, Opportunity
 
 SPLIT = re.compile(r"\s*[;\n]\s*")
 STAGES = {value: value for value in Opportunity.Stage.values} | {

@@ -4,7 +4,7 @@ from import_export import fields, widgets
 
 from lib.sheets.safety import SafeModelResource
 
-from .models import FollowUp, Opportunity
+from ..models import FollowUp, Opportunity
 
 
 class OpportunityResource(SafeModelResource):

@@ -13,10 +13,8 @@ from django.utils.html import format_html
 from lib.http import FetchError, check_url
 from lib.sheets.admin import TrackerModelAdmin
 
-from .admin import TeamScopedAdminMixin
-from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_url
-from .commitments import commitment_accept, commitment_dismiss
-from .models import (
+from ..admin_scoping import TeamScopedAdminMixin
+from ..models import (
     CalendarFeed,
     CommitmentCandidate,
     DigestLog,
@@ -24,6 +22,8 @@ from .models import (
     WebhookEndpoint,
     visible_team_ids,
 )
+from ..suggestions.commitments import commitment_accept, commitment_dismiss
+from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_url
 from .webhooks import webhooks_retry
 
 

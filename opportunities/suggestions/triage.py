@@ -12,7 +12,7 @@ from django.utils import timezone
 from partners.models import Country, InvestmentArea
 from statements.models import Statement
 
-from .models import Opportunity, Suggestion, Team, visible_team_ids
+from ..models import Opportunity, Suggestion, Team, visible_team_ids
 
 TITLE_LIMIT = 250
 KEY_LIMIT = 100

@@ -13,8 +13,8 @@ from lib.rows import rows_insert
 from statements.commitments import find_commitments
 from statements.models import Statement
 
-from .models import CommitmentCandidate, FollowUp, Opportunity, Suggestion
-from .suggestions import opportunity_visible
+from ..models import CommitmentCandidate, FollowUp, Opportunity, Suggestion
+from .triage import opportunity_visible
 
 DEFAULT_DUE_DAYS = 14
 # The columns of a new candidate, in the order commitments_propose builds its rows.

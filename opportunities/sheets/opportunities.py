@@ -22,8 +22,8 @@ from simple_history.utils import get_m2m_field_name
 from lib.rows import rows_update
 from partners.models import Country, Firm, InvestmentArea
 
-from .models import SEE_ALL_PERMISSION, Opportunity, Team
-from .upsert_cells import Lookups, RowInvalid, clean_row
+from ..models import SEE_ALL_PERMISSION, Opportunity, Team
+from .cells import Lookups, RowInvalid, clean_row
 
 CHUNK = 2000
 MANY = ("countries", "areas", "firms")

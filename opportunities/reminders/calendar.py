@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .models import CalendarFeed, FollowUp
+from ..models import CalendarFeed, FollowUp
 
 # Done and cancelled follow-ups older than this drop out of the feed.
 HISTORY_DAYS = 90

@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import DigestLog, FollowUp, Opportunity, Team
+from ..models import DigestLog, FollowUp, Opportunity, Team
 
 log = logging.getLogger(__name__)
 

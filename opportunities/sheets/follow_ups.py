@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import FollowUp, Opportunity
-from .upsert import Row, UpsertReport
+from ..models import FollowUp, Opportunity
+from .opportunities import Row, UpsertReport
 
 FIELDS = ("title", "due_date", "kind", "status", "notes", "owner_id")
 
