@@ -281,7 +281,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.PageNumberPagination",
     # JSON bodies only; the bulk upload takes multipart files on its own route.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lib.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "lib.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -17,4 +17,7 @@ urlpatterns = [
     path("", include("tracker.dashboards.urls")),
 ]
 
+handler400 = "tracker.api.bad_request"
+handler403 = "tracker.api.permission_denied"
 handler404 = "tracker.api.not_found"
+handler500 = "tracker.api.server_error"

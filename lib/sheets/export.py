@@ -20,7 +20,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import renderers
 
-from .safety import FORMULA_TRIGGERS, neutralise
+from .safety import needs_neutralising, neutralise
 from .xlsx import xlsx_file
 
 CHUNK_SIZE = 2000
@@ -131,7 +131,7 @@ class Soonest:
 
 def _text(value: str) -> str:
     # Most cells are plain printable text: skip the regular expressions for them.
-    if value and (value[0] in FORMULA_TRIGGERS or not value.isprintable()):
+    if needs_neutralising(value):
         return neutralise(value)
     return value
 
@@ -206,13 +206,7 @@ def _flat(values, zone):
     if kinds <= _AS_WRITTEN_OR_NONE:
         return values
     if kinds <= _TEXT_OR_NONE:
-        triggers = FORMULA_TRIGGERS
-        return [
-            value
-            if not value or (value[0] not in triggers and value.isprintable())
-            else neutralise(value)
-            for value in values
-        ]
+        return [neutralise(value) if needs_neutralising(value) else value for value in values]
     return [cell(value, zone) for value in values]
 
 

@@ -16,20 +16,17 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 
-from .safety import FORMULA_TRIGGERS
+from .archive import MAX_COLUMNS, MAX_XLSX_ROWS, xlsx_check
+from .errors import SheetError, SheetTooLarge
+from .safety import unneutralise
+
+__all__ = ["SheetError", "SheetTooLarge", "read_csv", "read_json", "read_upload", "read_xlsx"]
 
 MAX_ROWS = 200_000
 MAX_CELL = 100_000
-
-
-class SheetError(ValueError):
-    """The file as a whole cannot be read."""
-
-
-def unneutralise(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
+# A 100,000-row CSV export is about 20 MB and takes ~15 s to upsert; a 60 MB one ran past
+# gunicorn's 30 s timeout, so bigger files are refused before anything is read.
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 
 
 def _bounded(text: str) -> str:
@@ -57,6 +54,8 @@ def _text(value: Any) -> str | None:
 
 
 def _header(cells: list[Any]) -> list[str]:
+    if len(cells) > MAX_COLUMNS:
+        raise SheetTooLarge(f"At most {MAX_COLUMNS} columns per upload.")
     names = [str(cell or "").strip().lower().replace(" ", "_") for cell in cells]
     if not any(names):
         raise SheetError("The first row must name the columns.")
@@ -65,10 +64,12 @@ def _header(cells: list[Any]) -> list[str]:
     return names
 
 
-def _rows(header: list[str], body: Iterator[tuple[int, list[Any]]]):
+def _rows(header: list[str], body: Iterator[tuple[int, list[Any]]], max_rows: int = MAX_ROWS):
     for count, (number, cells) in enumerate(body, start=1):
-        if count > MAX_ROWS:
-            raise SheetError(f"At most {MAX_ROWS} rows per upload.")
+        if count > max_rows:
+            raise SheetTooLarge(f"At most {max_rows} rows per upload.")
+        if len(cells) > MAX_COLUMNS:
+            raise SheetTooLarge(f"At most {MAX_COLUMNS} columns per upload.")
         if all(cell in (None, "") for cell in cells):
             continue
         yield (
@@ -107,6 +108,7 @@ def read_csv(data: bytes) -> Iterator[tuple[int, dict[str, str | None]]]:
 
 
 def read_xlsx(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str | None]]]:
+    xlsx_check(stream)
     try:
         # data_only: a formula cell gives its cached value; nothing is ever evaluated.
         workbook = load_workbook(stream, read_only=True, data_only=True)
@@ -118,7 +120,8 @@ def read_xlsx(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str | None]]]:
         header = _header(list(next(rows)))
     except StopIteration as error:
         raise SheetError("The sheet is empty.") from error
-    return _rows(header, ((number, list(cells)) for number, cells in enumerate(rows, start=2)))
+    body = ((number, list(cells)) for number, cells in enumerate(rows, start=2))
+    return _rows(header, body, MAX_XLSX_ROWS)
 
 
 def read_json(data: Any) -> Iterator[tuple[int, dict[str, str | None]]]:
@@ -126,7 +129,7 @@ def read_json(data: Any) -> Iterator[tuple[int, dict[str, str | None]]]:
     if not isinstance(rows, list):
         raise SheetError('Send a list of rows, or {"rows": [...]}.')
     if len(rows) > MAX_ROWS:
-        raise SheetError(f"At most {MAX_ROWS} rows per upload.")
+        raise SheetTooLarge(f"At most {MAX_ROWS} rows per upload.")
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise SheetError(f"Row {number} is not an object.")
@@ -141,6 +144,9 @@ def read_json(data: Any) -> Iterator[tuple[int, dict[str, str | None]]]:
 
 def read_upload(name: str, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str | None]]]:
     """Rows of an uploaded file, by its extension (or its first bytes)."""
+    if stream.seek(0, io.SEEK_END) > MAX_UPLOAD_BYTES:
+        raise SheetTooLarge(f"At most {MAX_UPLOAD_BYTES // 2**20} MB per upload.")
+    stream.seek(0)
     head = stream.read(4)
     stream.seek(0)
     lowered = name.lower()

@@ -10,7 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
-from lib.sheets.read import SheetError, read_json, read_upload
+from lib.api.parsers import JSONParser
+from lib.sheets.read import SheetError, SheetTooLarge, read_json, read_upload
 
 from ..sheets.follow_ups import follow_ups_upsert
 from ..sheets.opportunities import opportunities_upsert
@@ -61,6 +62,8 @@ def bulk_response(request, upsert) -> Response:
         else:
             raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
         report = upsert(rows=rows, user=request.user, **options.validated_data)
+    except SheetTooLarge as error:
+        return Response({"file": [str(error)]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     except SheetError as error:
         raise serializers.ValidationError({"file": [str(error)]}) from error
     refused = report.atomic and bool(report.errors)
@@ -91,12 +94,16 @@ def bulk_schema(description: str):
                 UpsertReportSerializer, description="atomic: rows were bad, nothing was written"
             ),
             400: OpenApiResponse(ErrorSerializer, description="The file cannot be read at all"),
+            413: OpenApiResponse(
+                ErrorSerializer,
+                description="Over a cap: bytes, unpacked XLSX size or ratio, rows or columns",
+            ),
         },
         description=description,
     )
 
 
-BULK_PARSERS = [parsers.MultiPartParser, parsers.JSONParser]
+BULK_PARSERS = [parsers.MultiPartParser, JSONParser]
 
 
 class BulkUpsertMixin:
