@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import ApiToken
@@ -20,6 +21,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="revoked")
     def revoked(self, token: ApiToken) -> bool:
         return token.revoked_at is not None
+
+    def get_queryset(self, request):
+        # Others' tokens are no business of anyone but a superuser: not to see, nor to revoke.
+        tokens = super().get_queryset(request)
+        return tokens if request.user.is_superuser else tokens.filter(user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only a superuser issues a token for someone else: with another's token, a user with
+        # add_apitoken could act as them (a superuser's, say). The choice is validated against
+        # this queryset, so a posted id of another user is refused, whatever the widget shows.
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = get_user_model().objects.filter(pk=request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # A token's owner and scope are fixed once issued: revoke it and issue another.
