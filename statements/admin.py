@@ -53,6 +53,11 @@ class SourceAdmin(HistoryModelAdmin):
     readonly_fields = ["etag", "last_modified", "last_run_at", "failure_count", "last_error"]
     actions = ["import_now"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A folder source reads files on the worker's host: only a superuser says which.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "path"]
+
     @admin.action(description="Import selected sources now", permissions=["change"])
     def import_now(self, request, queryset) -> None:
         # Claimed like a due source, so that if the broker is down the claim runs out and the

@@ -48,6 +48,14 @@ class SourceSerializer(ModelSerializer):
         ]
         read_only_fields = ["last_run_at", "next_run_at", "failure_count", "last_error"]
 
+    def validate_path(self, value: str) -> str:
+        # A folder source reads files on the worker's host: only a superuser says which.
+        current = self.instance.path if self.instance is not None else ""
+        user = self.context["request"].user
+        if value != current and not user.is_superuser:
+            raise serializers.ValidationError("Only a superuser may set a folder path.")
+        return value
+
 
 class SourceViewSet(ModelViewSet):
     queryset = Source.objects.select_related("country")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lib.http import FetchError, FetchResult, fetch
 
+from .folders import FolderRefused, folder_files, folder_resolve
 from .models import ImportRun, RawItem, Source
 from .parse import ParseError, index_links, parse_feed
 from .services import Incoming, canonical_url
@@ -59,12 +59,13 @@ HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _folder_candidates(source: Source) -> Iterator[Candidate]:
-    folder = Path(source.path)
-    if not folder.is_dir():
-        raise SourceFailed(f"Folder {folder} does not exist.", transient=False)
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() in FOLDER_SUFFIXES:
-            yield Candidate(name=path.name, body=path.read_bytes())
+    # Checked again at every run: the roots, or what a path resolves to, may have changed.
+    try:
+        folder = folder_resolve(source.path)
+    except FolderRefused as error:
+        raise SourceFailed(str(error), transient=False) from error
+    for path in folder_files(folder, FOLDER_SUFFIXES):
+        yield Candidate(name=path.name, body=path.read_bytes())
 
 
 def source_candidates(source: Source, run: ImportRun) -> Iterator[Candidate]:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
+
+from .folders import FolderRefused, folder_resolve
 
 
 class Source(TimeStamped):
@@ -55,6 +58,14 @@ class Source(TimeStamped):
                 violation_error_message="Folder sources need a path.",
             ),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.FOLDER and self.path:
+            try:
+                folder_resolve(self.path)
+            except FolderRefused as error:
+                raise ValidationError({"path": str(error)}) from error
 
     def __str__(self) -> str:
         return self.name

@@ -61,3 +61,11 @@ def tasks_in_process():
 def reference() -> None:
     """The reference data `load_reference` loads: countries, investment areas and their terms."""
     reference_load()
+
+
+@pytest.fixture(autouse=True)
+def folder_roots_include_pytest_temp(settings, tmp_path_factory):
+    """Folder sources may read only under STATEMENTS_FOLDER_ROOTS; tests make their folders
+    under pytest's temporary directory (tests/imports/test_folder_roots.py sets its own)."""
+    base = str(tmp_path_factory.getbasetemp())
+    settings.STATEMENTS_FOLDER_ROOTS = [*settings.STATEMENTS_FOLDER_ROOTS, base]
