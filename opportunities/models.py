@@ -260,6 +260,14 @@ class Note(TimeStamped):
         return self.body[:60]
 
 
+class SuggestionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SuggestionQuerySet:
+        """An unmatched suggestion is everyone's to triage; one matched to an opportunity is
+        seen only by those who may see that opportunity (the admin and the API alike)."""
+        visible = Opportunity.objects.visible_to(user)
+        return self.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
+
+
 class Suggestion(TimeStamped):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -289,6 +297,8 @@ class Suggestion(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -238,8 +238,7 @@ class SuggestionViewSet(ReadOnlyViewSet):
             firm_pairs=pairs(Suggestion, "firms", FIRM_LABEL),
             area_pairs=pairs(Suggestion, "areas", "slug", "name"),
         )
-        visible = Opportunity.objects.visible_to(self.request.user)
-        return queryset.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
+        return queryset.visible_to(self.request.user)
 
     def _decided(self, suggestion_id: int) -> Response:
         suggestion = self.get_queryset().get(pk=suggestion_id)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from lib.sheets.admin import TrackerModelAdmin
 
@@ -40,6 +41,16 @@ class SuggestionAdmin(TrackerModelAdmin):
     readonly_fields = ["key", "status", "decided_by", "decided_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     actions = ["accept", "dismiss"]
+
+    def get_queryset(self, request):
+        # The API's rule: one matched to another team's opportunity is not yours to see.
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        suggestion = super().get_object(request, object_id, from_field)
+        if suggestion is None:
+            raise Http404("No such suggestion among your teams' work.")
+        return suggestion
 
     @admin.action(
         description="Accept: add to the matched opportunity or create one", permissions=["change"]
