@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from django.conf import settings
 from django.db import connection
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
@@ -60,6 +61,24 @@ def answers(control: Celery, name: str) -> bool:
         return bool(control.control.ping(destination=[name], timeout=0.5))
     except (OSError, RedisError, OperationalError):
         return False
+
+
+def point_at(conf, url: str) -> None:
+    """Send and read through the broker at `url`. Celery's `broker_url` prefers the
+    CELERY_BROKER_URL environment variable to the configuration (as CI sets it), so the read
+    and write URLs, which Celery consults first, are the ones to set."""
+    conf.broker_url = conf.broker_read_url = conf.broker_write_url = url
+
+
+def control_app(url: str) -> Celery:
+    """This project's Celery configuration (routes, serialisers), on the broker at `url`, to
+    send tasks to and ping the workers a test started there."""
+    # Not the current app: shared tasks (`import_source.delay`) must stay on the project's.
+    control = Celery("test-control", set_as_current=False)
+    control.config_from_object("django.conf:settings", namespace="CELERY")
+    point_at(control.conf, url)
+    control.conf.task_always_eager = False
+    return control
 
 
 def stop_worker(process: subprocess.Popen) -> None:
@@ -129,11 +148,13 @@ def broker_down():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     conf = app.conf
-    saved = conf.broker_url, conf.task_always_eager
-    conf.broker_url, conf.task_always_eager = f"redis://127.0.0.1:{port}/0", False
+    saved = conf.get("broker_read_url"), conf.get("broker_write_url"), conf.task_always_eager
+    point_at(conf, f"redis://127.0.0.1:{port}/0")
+    conf.task_always_eager = False
     _drop_connections()
     yield
-    conf.broker_url, conf.task_always_eager = saved
+    conf.broker_read_url, conf.broker_write_url, conf.task_always_eager = saved
+    conf.broker_url = settings.CELERY_BROKER_URL
     _drop_connections()
 
 

@@ -11,12 +11,10 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.db import connection
 
 from statements.models import ImportRun, Source, Statement
-from tests.workers import start_worker, stop_worker, worker_database_url
+from tests.workers import control_app, start_worker, stop_worker, worker_database_url
 
 PAGES = 30
 VISIBILITY = 12  # seconds, for this test's workers
@@ -53,9 +51,7 @@ def test_killed_workers_import_comes_back_after_the_visibility_timeout(
     source = Source.objects.create(
         name="Recovered", kind=Source.Kind.INDEX, url=http_server.url("/r/"), max_items=PAGES
     )
-    control = Celery("recovery-test")
-    control.config_from_object(settings, namespace="CELERY")
-    control.conf.broker_url, control.conf.task_always_eager = private_redis.url, False
+    control = control_app(private_redis.url)
     env = {
         "CELERY_BROKER_URL": private_redis.url,
         "DATABASE_URL": worker_database_url(),

@@ -11,15 +11,13 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.db import connection
 
 from statements.models import ImportRun, Source, Statement
 from tests.statements.httpserver import LocalServer
 from tests.workers import (
-    PrivateRedis,
     answers,
+    control_app,
     start_worker,
     stop_worker,
     worker_database_url,
@@ -56,15 +54,6 @@ def _slow_index(server: LocalServer, prefix: str) -> str:
     return server.url(f"/{prefix}/")
 
 
-def _control(redis: PrivateRedis) -> Celery:
-    """This project's Celery configuration (routes, serialisers), pointed at the private Redis."""
-    control = Celery("broker-outage-test")
-    control.config_from_object(settings, namespace="CELERY")
-    control.conf.broker_url = redis.url
-    control.conf.task_always_eager = False
-    return control
-
-
 def _wait_for(condition, seconds: float, failure: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -73,7 +62,7 @@ def _wait_for(condition, seconds: float, failure: str) -> None:
 
 
 def test_worker_survives_the_broker_going_away_mid_import(private_redis, http_server):
-    control = _control(private_redis)
+    control = control_app(private_redis.url)
     first = Source.objects.create(
         name="Before the outage",
         kind=Source.Kind.INDEX,

@@ -7,14 +7,12 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.db import connection
 
 from opportunities.models import WebhookDelivery, WebhookEndpoint
 from statements.models import ImportRun, Source
 from tests.factories import TeamFactory
-from tests.workers import start_worker, stop_worker, worker_database_url
+from tests.workers import control_app, start_worker, stop_worker, worker_database_url
 from tracker.celery import app
 
 QUEUES = {"default", "imports", "extraction", "notifications"}
@@ -59,9 +57,7 @@ def test_a_long_import_does_not_delay_a_webhook(private_redis, http_server):
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event=WebhookDelivery.Event.STAGE_CHANGED, key="k", payload={}
     )
-    control = Celery("queues-test")
-    control.config_from_object(settings, namespace="CELERY")
-    control.conf.broker_url, control.conf.task_always_eager = private_redis.url, False
+    control = control_app(private_redis.url)
     env = {
         "CELERY_BROKER_URL": private_redis.url,
         "DATABASE_URL": worker_database_url(),
