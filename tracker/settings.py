@@ -173,6 +173,10 @@ STATEMENTS_FETCH_TIMEOUT = env.float("STATEMENTS_FETCH_TIMEOUT", default=15.0)
 STATEMENTS_FETCH_MAX_BYTES = env.int("STATEMENTS_FETCH_MAX_BYTES", default=10 * 1024 * 1024)
 # Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
 STATEMENTS_FETCH_ALLOWED_HOSTS = env.list("STATEMENTS_FETCH_ALLOWED_HOSTS", default=[])
+# Directories folder sources may read (resolved; nothing outside them, by `..` or symlink).
+STATEMENTS_FOLDER_ROOTS = env.list(
+    "STATEMENTS_FOLDER_ROOTS", default=[str(BASE_DIR / "statements" / "samples")]
+)
 STATEMENTS_USER_AGENT = env.str(
     "STATEMENTS_USER_AGENT", default="PartnershipTracker/1.0 (+statement importer)"
 )
