@@ -21,6 +21,7 @@ from lib.sheets.export import Labels, Soonest, columns
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..suggestions.triage import suggestion_accept, suggestion_dismiss
+from ..visibility import visible_teams
 from .bulk import BulkUpsertMixin, FollowUpBulkMixin
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
 from .serializers import (
@@ -30,7 +31,6 @@ from .serializers import (
     SuggestionAcceptSerializer,
     SuggestionSerializer,
     TeamSerializer,
-    visible_teams,
 )
 
 # A firm's label, "Name (JP)", as an expression of the firm.

@@ -22,7 +22,11 @@ from simple_history.utils import get_m2m_field_name
 from lib.rows import rows_update
 from partners.models import Country, Firm, InvestmentArea
 
-from ..models import SEE_ALL_PERMISSION, Opportunity, Team
+from ..assignment import may_assign_others
+from ..models import Opportunity, Team
+from ..reminders.webhooks import stage_changes_emit
+from ..services import stage_stamp
+from ..visibility import visible_teams
 from .cells import Lookups, RowInvalid, clean_row
 
 CHUNK = 2000
@@ -55,8 +59,7 @@ class UpsertReport:
 
 def _lookups(user) -> Lookups:
     User = get_user_model()
-    see_all = user.is_superuser or user.has_perm(SEE_ALL_PERMISSION)
-    teams = Team.objects.all() if see_all else Team.objects.filter(members=user)
+    teams = visible_teams(user)
     members: dict[int, set[int]] = {}
     for team_id, user_id in Team.members.through.objects.values_list("team_id", "user_id"):
         members.setdefault(user_id, set()).add(team_id)
@@ -76,7 +79,7 @@ def _lookups(user) -> Lookups:
             for pk, name, code in Firm.objects.values_list("pk", "name", "country__code")
         },
         user=user,
-        may_assign=user.has_perm("opportunities.assign_opportunity"),
+        may_assign=may_assign_others(user),
     )
 
 
@@ -170,6 +173,7 @@ def opportunities_upsert(
                         },
                     )
                     continue
+                current._stage_before = current.stage
                 for name in changed:
                     if name in values:
                         setattr(current, name, values[name])
@@ -203,14 +207,21 @@ def _write(creates, updates, user) -> None:
         fields = {"version", "updated_at"}
         for opportunity, _, changed in updates:
             if "stage" in changed:
-                opportunity.stage_changed_at = now
-                opportunity.closed_at = now if opportunity.is_closed else None
+                stage_stamp(opportunity, now=now)
                 fields |= {"stage_changed_at", "closed_at"}
             opportunity.version += 1
             opportunity.updated_at = now
             fields |= {name for name in changed if name not in MANY}
         changed_rows = [opportunity for opportunity, _, _ in updates]
         _update(changed_rows, sorted(fields))
+        # The same webhook a stage change over the API or in the admin sends.
+        stage_changes_emit(
+            changes=[
+                (opportunity, opportunity._stage_before)
+                for opportunity, _, changed in updates
+                if "stage" in changed
+            ]
+        )
         _replace_many([(opportunity, many) for opportunity, many, _ in updates])
         records += (
             history.bulk_history_create(
