@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 
-from lib.sheets.admin import HistoryModelAdmin
+from lib.sheets.admin import HistoryModelAdmin, columns_resource
 
 from . import services
 from .admin_filters import (
@@ -29,7 +29,7 @@ from .models import FollowUp, Note, Opportunity, Team
 
 # The suggestions' and reminders' admin classes register themselves on import.
 from .reminders import admin as reminders_admin  # noqa: F401
-from .sheets.resources import FollowUpResource, OpportunityResource
+from .sheets.columns import FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
 from .suggestions import admin as suggestions_admin  # noqa: F401
 
 
@@ -89,7 +89,7 @@ class TeamAdmin(HistoryModelAdmin):
 @admin.register(Opportunity)
 class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     form = OpportunityForm
-    resource_classes = [OpportunityResource]
+    resource_classes = [columns_resource(Opportunity, OPPORTUNITY_COLUMNS)]
     action_form = OpportunityActionForm
     list_display = [
         "title",
@@ -263,7 +263,7 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     form = FollowUpForm
-    resource_classes = [FollowUpResource]
+    resource_classes = [columns_resource(FollowUp, FOLLOW_UP_COLUMNS)]
     list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]
     list_filter = [MineFilter, DueFilter, "status", "kind"]
     list_select_related = ["opportunity", "owner"]
