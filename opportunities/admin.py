@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 
-from lib.sheets.admin import HistoryModelAdmin
+from lib.sheets.admin import HistoryModelAdmin, columns_resource
 
 from . import services
 from .admin_filters import (
@@ -24,21 +24,13 @@ from .admin_filters import (
 )
 from .admin_forms import FollowUpForm, FollowUpInlineForm, FollowUpInlineFormSet, OpportunityForm
 from .admin_scoping import TeamScopedAdminMixin, admin_message
-from .models import FollowUp, Note, Opportunity, Team, visible_team_ids
+from .assignment import assignable_owners, may_assign_others
+from .models import FollowUp, Note, Opportunity, Team
 
 # The suggestions' and reminders' admin classes register themselves on import.
 from .reminders import admin as reminders_admin  # noqa: F401
-from .sheets.resources import FollowUpResource, OpportunityResource
+from .sheets.columns import FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
 from .suggestions import admin as suggestions_admin  # noqa: F401
-
-
-def assignable_owners(user):
-    """Active members of the teams `user` works in: whom an assignment may name."""
-    users = get_user_model().objects.filter(is_active=True)
-    teams = visible_team_ids(user)
-    if teams is not None:
-        users = users.filter(teams__in=teams).distinct()
-    return users.order_by("username")
 
 
 class OpportunityActionForm(ActionForm):
@@ -97,7 +89,7 @@ class TeamAdmin(HistoryModelAdmin):
 @admin.register(Opportunity)
 class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     form = OpportunityForm
-    resource_classes = [OpportunityResource]
+    resource_classes = [columns_resource(Opportunity, OPPORTUNITY_COLUMNS)]
     action_form = OpportunityActionForm
     list_display = [
         "title",
@@ -159,7 +151,7 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("opportunities.assign_opportunity"):
+        if not may_assign_others(request.user):
             fields.append("owner")
         return fields
 
@@ -245,7 +237,7 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         self.message_user(request, f"Assigned {count} opportunities to {owner}.")
 
     def has_assign_permission(self, request) -> bool:
-        return request.user.has_perm("opportunities.assign_opportunity")
+        return may_assign_others(request.user)
 
     @admin.action(description="Move selected to the chosen stage", permissions=["change"])
     def move_stage(self, request, queryset) -> None:
@@ -271,7 +263,7 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     form = FollowUpForm
-    resource_classes = [FollowUpResource]
+    resource_classes = [columns_resource(FollowUp, FOLLOW_UP_COLUMNS)]
     list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]
     list_filter = [MineFilter, DueFilter, "status", "kind"]
     list_select_related = ["opportunity", "owner"]

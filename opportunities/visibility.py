@@ -16,11 +16,23 @@ def _teams_of(user) -> QuerySet:
     return apps.get_model("opportunities", "Team").objects.filter(members=user)
 
 
+def sees_every_team(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm(SEE_ALL_PERMISSION))
+
+
+def visible_teams(user) -> QuerySet:
+    """The teams `user` may see and work in, as a lazy queryset (no query until it is used)."""
+    Team = apps.get_model("opportunities", "Team")
+    if not user.is_active:
+        return Team.objects.none()
+    return Team.objects.all() if sees_every_team(user) else _teams_of(user)
+
+
 def visible_team_ids(user) -> set[int] | None:
     """The teams whose work `user` may see; None means every team."""
     if not user.is_active:
         return set()
-    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
+    if sees_every_team(user):
         return None
     return set(_teams_of(user).values_list("pk", flat=True))
 
@@ -33,6 +45,6 @@ class TeamScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> TeamScopedQuerySet:
         if not user.is_active:
             return self.none()
-        if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
+        if sees_every_team(user):
             return self
         return self.filter(**{f"{self.team_path}__in": _teams_of(user)})

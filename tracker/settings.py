@@ -1,4 +1,4 @@
-"""Settings for the tracker, read from the environment (see README for every variable).
+"""Settings for the tracker, read from the environment (docs/configuration.md lists every variable).
 
 The embedded default is SQLite in the project folder and Celery tasks run in-process (DEBUG on,
 or TRACKER_EMBEDDED=1). Production sets DEBUG off, SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL
@@ -168,7 +168,7 @@ if not DEBUG:
 # The organisation running the tracker; countries named beside it are partners.
 TRACKER_HOME_COUNTRY = env.str("TRACKER_HOME_COUNTRY", default="IN").upper()
 
-# Statement fetching: every request goes through statements/fetch.py with these limits.
+# Statement fetching: every request goes through lib/http with these limits.
 STATEMENTS_FETCH_TIMEOUT = env.float("STATEMENTS_FETCH_TIMEOUT", default=15.0)
 STATEMENTS_FETCH_MAX_BYTES = env.int("STATEMENTS_FETCH_MAX_BYTES", default=10 * 1024 * 1024)
 # Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
@@ -181,7 +181,7 @@ STATEMENTS_USER_AGENT = env.str(
     "STATEMENTS_USER_AGENT", default="PartnershipTracker/1.0 (+statement importer)"
 )
 
-# Reminders: digests, stale work, calendar feeds and webhooks (opportunities/digests.py etc.).
+# Reminders: digests, stale work, calendar feeds and webhooks (opportunities/reminders/).
 # Where links in mails and calendar events point: the address staff open the admin at.
 TRACKER_SITE_URL = env.str("TRACKER_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Days without a note, follow-up or stage change after which an open opportunity is stale, per
@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["lib.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "lib.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "lib.api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "lib.api.errors.exception_handler",

@@ -66,23 +66,47 @@ def _jsonable(data: dict) -> dict:
 
 
 def stage_changed_emit(*, opportunity: Opportunity, previous: str) -> list[int]:
-    return webhooks_emit(
-        event=Event.STAGE_CHANGED,
-        key=f"stage:{opportunity.pk}:{opportunity.version}",
-        team_ids=[opportunity.team_id],
-        data={
-            "opportunity": {
-                "id": opportunity.pk,
-                "title": opportunity.title,
-                "team_id": opportunity.team_id,
-                "owner_id": opportunity.owner_id,
-                "stage": opportunity.stage,
-                "previous_stage": previous,
-                "version": opportunity.version,
-            },
-            "changed_at": opportunity.stage_changed_at,
+    return stage_changes_emit(changes=[(opportunity, previous)])
+
+
+def stage_changes_emit(*, changes: list[tuple[Opportunity, str]]) -> list[int]:
+    """Announce each (opportunity, previous stage) to its team's subscribed endpoints, once per
+    version: a fixed number of queries however many opportunities moved (a sheet moves many)."""
+    if not changes:
+        return []
+    endpoints: dict[int, list[int]] = defaultdict(list)
+    for endpoint_id, team_id in WebhookEndpoint.objects.filter(
+        is_active=True,
+        team__in={opportunity.team_id for opportunity, _ in changes},
+        **{SUBSCRIPTION[Event.STAGE_CHANGED]: True},
+    ).values_list("pk", "team_id"):
+        endpoints[team_id].append(endpoint_id)
+    rows = [
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event=Event.STAGE_CHANGED,
+            key=f"stage:{opportunity.pk}:{opportunity.version}",
+            payload=_jsonable(_stage_change(opportunity, previous)),
+        )
+        for opportunity, previous in changes
+        for endpoint_id in endpoints[opportunity.team_id]
+    ]
+    return _record(Event.STAGE_CHANGED, rows) if rows else []
+
+
+def _stage_change(opportunity: Opportunity, previous: str) -> dict:
+    return {
+        "opportunity": {
+            "id": opportunity.pk,
+            "title": opportunity.title,
+            "team_id": opportunity.team_id,
+            "owner_id": opportunity.owner_id,
+            "stage": opportunity.stage,
+            "previous_stage": previous,
+            "version": opportunity.version,
         },
-    )
+        "changed_at": opportunity.stage_changed_at,
+    }
 
 
 def suggestions_created_emit(*, suggestions: list[Suggestion]) -> int:

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..models import CURRENCY_CODES, SEE_ALL_PERMISSION, Opportunity
+from ..assignment import assignment_refusal
+from ..models import CURRENCY_CODES, Opportunity
+from ..visibility import sees_every_team
 
 SPLIT = re.compile(r"\s*[;\n]\s*")
 STAGES = {value: value for value in Opportunity.Stage.values} | {
@@ -38,7 +40,7 @@ class Lookups:
     may_assign: bool
 
     def see_all(self, user) -> bool:
-        return user.is_superuser or user.has_perm(SEE_ALL_PERMISSION)
+        return sees_every_team(user)
 
 
 def _text(name: str, raw: str | None, errors: dict) -> str:
@@ -170,7 +172,13 @@ def _check_whole(values: dict, current: Opportunity | None, lookups: Lookups, er
     owner_id, team_id = final("owner_id"), final("team_id")
     owner_changed = owner_id is not None and owner_id != getattr(current, "owner_id", None)
     if "owner_id" in values and owner_changed:
-        if owner_id != lookups.user.pk and not lookups.may_assign:
-            errors.setdefault("owner", ["Only team leads may assign others."])
-        elif team_id is not None and team_id not in lookups.memberships.get(owner_id, set()):
-            errors.setdefault("owner", ["Not a member of the opportunity's team."])
+        refusal = assignment_refusal(
+            by_id=lookups.user.pk,
+            may_assign=lookups.may_assign,
+            owner_id=owner_id,
+            owner_name="",
+            owner_team_ids=lookups.memberships.get(owner_id, set()),
+            team_id=team_id,
+        )
+        if refusal:
+            errors.setdefault("owner", [refusal])

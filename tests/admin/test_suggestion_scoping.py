@@ -25,24 +25,24 @@ def unmatched(team) -> Suggestion:
 
 
 def test_another_teams_match_is_not_listed_but_an_unmatched_one_is(
-    client_for, outsider, matched, unmatched
+    session_for, outsider, matched, unmatched
 ):
-    page = client_for(outsider).get(reverse(CHANGELIST))
+    page = session_for(outsider).get(reverse(CHANGELIST))
     assert page.status_code == 200
     assert {row.pk for row in page.context["cl"].result_list} == {unmatched.pk}
     assert matched.opportunity.title not in page.content.decode()
 
 
-def test_another_teams_match_is_a_404(client_for, outsider, matched):
+def test_another_teams_match_is_a_404(session_for, outsider, matched):
     url = reverse("admin:opportunities_suggestion_change", args=[matched.pk])
-    response = client_for(outsider).get(url)
+    response = session_for(outsider).get(url)
     assert response.status_code == 404
     assert matched.opportunity.title not in response.content.decode()
 
 
-def test_another_teams_match_cannot_be_accepted(client_for, outsider, matched):
+def test_another_teams_match_cannot_be_accepted(session_for, outsider, matched):
     team = matched.opportunity.team
-    client_for(outsider).post(
+    session_for(outsider).post(
         reverse(CHANGELIST), {"action": "accept", "_selected_action": [matched.pk]}
     )
     matched.refresh_from_db()
@@ -50,8 +50,8 @@ def test_another_teams_match_cannot_be_accepted(client_for, outsider, matched):
     assert matched.opportunity.team == team
 
 
-def test_the_team_sees_and_accepts_its_own_match(client_for, desk_staff, matched):
-    client = client_for(desk_staff)
+def test_the_team_sees_and_accepts_its_own_match(session_for, desk_staff, matched):
+    client = session_for(desk_staff)
     assert (
         client.get(reverse("admin:opportunities_suggestion_change", args=[matched.pk])).status_code
         == 200

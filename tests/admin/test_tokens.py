@@ -26,17 +26,17 @@ def issuer(desk_staff):
     return desk_staff
 
 
-def test_a_token_for_someone_else_is_refused_to_a_non_superuser(client_for, issuer, superuser):
-    response = client_for(issuer).post(ADD, {"user": superuser.pk, "name": "Escalate"})
+def test_a_token_for_someone_else_is_refused_to_a_non_superuser(session_for, issuer, superuser):
+    response = session_for(issuer).post(ADD, {"user": superuser.pk, "name": "Escalate"})
 
     assert response.status_code == 200  # the form again, with its error
     assert "user" in response.context["adminform"].form.errors
     assert not ApiToken.objects.exists()
 
 
-def test_a_non_superuser_issues_their_own_and_sees_only_theirs(client_for, issuer, superuser):
+def test_a_non_superuser_issues_their_own_and_sees_only_theirs(session_for, issuer, superuser):
     ApiToken.issue(user=superuser, name="Boss's", read_only=False)
-    client = client_for(issuer)
+    client = session_for(issuer)
 
     response = client.post(ADD, {"user": issuer.pk, "name": "Mine", "read_only": "on"})
 
@@ -46,8 +46,8 @@ def test_a_non_superuser_issues_their_own_and_sees_only_theirs(client_for, issue
     assert "Mine" in listed and "Boss" not in listed
 
 
-def test_a_superuser_issues_a_token_for_anyone(client_for, superuser, desk_staff):
-    response = client_for(superuser).post(ADD, {"user": desk_staff.pk, "name": "For desk"})
+def test_a_superuser_issues_a_token_for_anyone(session_for, superuser, desk_staff):
+    response = session_for(superuser).post(ADD, {"user": desk_staff.pk, "name": "For desk"})
     assert response.status_code == 302
     assert ApiToken.objects.filter(user=desk_staff).exists()
 

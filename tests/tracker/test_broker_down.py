@@ -44,7 +44,7 @@ def _sweep(task):
 
 def test_stage_change_answers_200_and_its_webhook_goes_out_after_the_outage(
     broker_down,
-    client_for,
+    session_for,
     desk_staff,
     team,
     http_server,
@@ -64,7 +64,7 @@ def test_stage_change_answers_200_and_its_webhook_goes_out_after_the_outage(
     opportunity = OpportunityFactory(team=team, owner=desk_staff)
 
     with caplog.at_level(logging.WARNING, logger="lib.tasks"):
-        response = client_for(desk_staff).patch(
+        response = session_for(desk_staff).patch(
             f"/api/opportunities/{opportunity.pk}/",
             json.dumps({"stage": "engaged"}),
             content_type="application/json",
@@ -87,11 +87,11 @@ def test_stage_change_answers_200_and_its_webhook_goes_out_after_the_outage(
 
 def test_admin_paste_is_stored_and_extracted_after_the_outage(
     broker_down,
-    client_for,
+    session_for,
     desk_staff,
     caplog,
 ):
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     text = "Joint statement\n\nIndia and Japan agreed on co-innovation. " + "More. " * 30
 
     with caplog.at_level(logging.WARNING, logger="lib.tasks"):
@@ -113,14 +113,14 @@ def test_admin_paste_is_stored_and_extracted_after_the_outage(
 
 def test_import_now_answers_and_beat_claims_the_source_once_the_claim_runs_out(
     broker_down,
-    client_for,
+    session_for,
     desk_staff,
     caplog,
 ):
     desk_staff.is_superuser = True  # the action needs change permission on sources
     desk_staff.save()
     source = SourceFactory(kind=Source.Kind.FEED, next_run_at=timezone.now() + _day())
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
 
     with caplog.at_level(logging.WARNING, logger="lib.tasks"):
         response = client.post(

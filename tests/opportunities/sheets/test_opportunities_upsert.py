@@ -10,9 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from opportunities.models import Opportunity
-
-from ..factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
+from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
+from tests.factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,10 +299,10 @@ def test_another_teams_external_id_is_not_written(desk_api, other_team):
     assert theirs.title == "Theirs"
 
 
-def test_read_only_token_and_analyst_may_not_upload(client_for, analyst, desk_staff, team):
+def test_read_only_token_and_analyst_may_not_upload(token_for, analyst, desk_staff, team):
     data = to_csv([["external_id", "title"], ["X", "Y"]])
-    assert upload(client_for(analyst), "o.csv", data).status_code == 403
-    assert upload(client_for(desk_staff, read_only=True), "o.csv", data).status_code == 403
+    assert upload(token_for(analyst), "o.csv", data).status_code == 403
+    assert upload(token_for(desk_staff, read_only=True), "o.csv", data).status_code == 403
     assert not Opportunity.objects.exists()
 
 
@@ -354,3 +353,17 @@ def test_follow_up_sheet_round_trip_and_resend(desk_api, opportunity, desk_staff
     done = opportunity.follow_ups.get(title="Call the attaché")
     assert done.status == "done" and done.completed_at is not None
     assert done.owner == desk_staff
+
+
+def test_a_stage_changed_from_a_sheet_sends_the_webhook_the_api_sends(desk_api, stock, team):
+    endpoint = WebhookEndpoint.objects.create(team=team, url="https://hooks.example/tracker")
+    rows = [{"external_id": "E-1", "stage": "engaged"}, {"external_id": "E-2", "title": "New"}]
+    response = desk_api.post("/api/opportunities/bulk/", rows, format="json")
+    assert response.status_code == 200, response.json()
+    moved = Opportunity.objects.get(external_id="E-1")
+    (delivery,) = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert delivery.event == WebhookDelivery.Event.STAGE_CHANGED
+    assert delivery.key == f"stage:{moved.pk}:{moved.version}"
+    assert delivery.payload["opportunity"]["stage"] == "engaged"
+    assert delivery.payload["opportunity"]["previous_stage"] == "identified"
+    assert moved.stage_changed_at is not None
