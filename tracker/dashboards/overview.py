@@ -20,7 +20,7 @@ from .links import follow_up_link, opportunity_link
 def overview_context(
     *, scope: Scope, today: datetime.date, now: datetime.datetime
 ) -> dict[str, object]:
-    suggestion_count, suggestions = selectors.open_suggestions()
+    suggestion_count, suggestions = selectors.open_suggestions(user=scope.user)
     return {
         "scope": scope,
         "today": today,

@@ -248,8 +248,9 @@ def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
     return qs.annotate(mention_count=Coalesce(Subquery(mentions), 0))[:limit]
 
 
-def open_suggestions(*, limit: int = 8) -> tuple[int, list[Suggestion]]:
-    qs = Suggestion.objects.filter(status=Suggestion.Status.OPEN)
+def open_suggestions(*, user, limit: int = 8) -> tuple[int, list[Suggestion]]:
+    # The admin's and the API's rule: one matched to another team's opportunity is not theirs.
+    qs = Suggestion.objects.visible_to(user).filter(status=Suggestion.Status.OPEN)
     return qs.count(), list(qs.select_related("statement").order_by("-created_at")[:limit])
 
 
