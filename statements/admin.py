@@ -15,7 +15,7 @@ from .parse import ParseError, parse_any
 
 
 class PasteStatementForm(forms.ModelForm):
-    """Add a statement by pasting its text or uploading a .txt or .html file."""
+    """Add a statement by pasting its text or uploading a .txt, .html or .pdf file."""
 
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 18}),
@@ -23,7 +23,7 @@ class PasteStatementForm(forms.ModelForm):
         help_text="Title on the first line, then optional lines Date: YYYY-MM-DD and Speaker:, "
         "then the text. Or upload a file instead.",
     )
-    upload = forms.FileField(required=False, help_text=".txt or .html, up to 10 MB")
+    upload = forms.FileField(required=False, help_text=".txt, .html or .pdf, up to 10 MB")
 
     class Meta:
         model = Statement

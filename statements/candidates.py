@@ -11,12 +11,12 @@ from pathlib import Path
 
 from lib.http import FetchError, FetchResult, fetch
 
-from .feed import parse_feed
 from .models import ImportRun, RawItem, Source
 from .parse import ParseError, index_links
+from .parse.feed import parse_feed
 from .services import Incoming, canonical_url
 
-FOLDER_SUFFIXES = (".txt", ".html", ".htm")
+FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 
 class SourceFailed(Exception):

@@ -75,6 +75,7 @@ def statement_reprocess(*, statement_id: int) -> Statement:
     statement.title, statement.text, statement.content_hash = parsed.title, parsed.text, digest
     statement.published_on = parsed.published_on or statement.published_on
     statement.speaker = parsed.speaker or statement.speaker
+    statement.language, statement.pages = parsed.language, parsed.pages
     statement.save()
     return statement
 

@@ -105,6 +105,8 @@ def statement_store(*, raw_item: RawItem, parsed: ParsedStatement) -> tuple[Stat
                         published_on=parsed.published_on,
                         speaker=parsed.speaker,
                         text=parsed.text,
+                        language=parsed.language,
+                        pages=parsed.pages,
                         content_hash=digest,
                         fetched_at=raw_item.fetched_at or timezone.now(),
                     )
@@ -232,6 +234,8 @@ def statements_store(
                     published_on=statement.published_on,
                     speaker=statement.speaker,
                     text=statement.text,
+                    language=statement.language,
+                    pages=statement.pages,
                     content_hash=digest,
                     fetched_at=raw.fetched_at or timezone.now(),
                 )

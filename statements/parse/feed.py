@@ -19,11 +19,12 @@ import feedparser
 import lxml.html
 from feedparser.encodings import convert_to_utf8
 
-from .parse import ParseError
+from .text import ParseError
+
+PDF_TYPES = ("application/pdf", "application/x-pdf")
 
 # Case-insensitive although XML is not: a parser in loose mode might accept the odd spelling.
 ENTITY_DECLARATION = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
-PDF_TYPES = ("application/pdf", "application/x-pdf")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Turn fetched bytes into a clean statement: title, date, speaker and plain text."""
+"""Plain-text and HTML statements, the charset rules they share, and index pages' links."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ class ParsedStatement:
     text: str
     published_on: datetime.date | None = None
     speaker: str = ""
+    pages: int | None = None  # for a PDF
+    language: str = ""  # ISO 639-1, detected from the text
 
 
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -51,7 +53,7 @@ def decode(raw: bytes, declared: str | None = None) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _clean_lines(text: str) -> str:
+def clean_lines(text: str) -> str:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     kept = [line for line in lines if line.strip().lower() not in FURNITURE]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
@@ -99,7 +101,7 @@ def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatem
 
     Page furniture such as "top of page" is dropped wherever it stands on a line of its own.
     """
-    lines = _clean_lines(decode(raw, declared_encoding)).split("\n")
+    lines = clean_lines(decode(raw, declared_encoding)).split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
@@ -138,7 +140,7 @@ def parse_html(raw: bytes, declared_encoding: str | None = None, url: str = "") 
     if document is None or not (document.text or "").strip():
         raise ParseError("No statement text found on the page.")
     title = (document.title or "").strip()
-    text = _clean_lines(document.text)
+    text = clean_lines(document.text)
     first_line, _, rest = text.partition("\n")
     if title and first_line.strip() == title and rest.strip():
         text = rest.strip()
@@ -152,7 +154,8 @@ def parse_html(raw: bytes, declared_encoding: str | None = None, url: str = "") 
     )
 
 
-ASSET = re.compile(r"\.(css|js|png|jpe?g|gif|svg|ico|pdf|zip|xml|rss)$", re.I)
+# PDFs are statements too (notices, press notes): an index page's links to them are followed.
+ASSET = re.compile(r"\.(css|js|png|jpe?g|gif|svg|ico|zip|xml|rss)$", re.I)
 
 
 def index_links(raw: bytes, base_url: str, limit: int, declared_encoding: str | None = None):
@@ -180,15 +183,3 @@ def index_links(raw: bytes, base_url: str, limit: int, declared_encoding: str | 
         if len(links) >= limit:
             break
     return links
-
-
-def parse_any(raw: bytes, content_type: str, declared_encoding: str | None, url: str, name: str):
-    """A statement from a page or a file, chosen by media type or file name."""
-    looks_html = content_type in ("text/html", "application/xhtml+xml") or name.lower().endswith(
-        (".html", ".htm")
-    )
-    if looks_html or (
-        not content_type and raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-    ):
-        return parse_html(raw, declared_encoding, url)
-    return parse_text(raw, declared_encoding)
