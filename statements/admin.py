@@ -45,6 +45,22 @@ class PasteStatementForm(forms.ModelForm):
         return cleaned
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages statements are actually in, not every language the detector knows."""
+
+    title = "language"
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        codes = Statement.objects.order_by("language").values_list("language", flat=True)
+        return [(code or "unknown", code or "unknown") for code in codes.distinct()]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(language="" if self.value() == "unknown" else self.value())
+
+
 @admin.register(Source)
 class SourceAdmin(HistoryModelAdmin):
     list_display = ["name", "kind", "url", "is_active", "last_run_at", "failure_count"]
@@ -76,8 +92,12 @@ class MentionInline(admin.TabularInline):
 
 @admin.register(Statement)
 class StatementAdmin(TrackerModelAdmin):
-    list_display = ["title", "source", "published_on", "speaker", "extracted_at"]
-    list_filter = [("source", admin.RelatedOnlyFieldListFilter), "published_on"]
+    list_display = ["title", "source", "published_on", "language", "speaker", "extracted_at"]
+    list_filter = [
+        ("source", admin.RelatedOnlyFieldListFilter),
+        LanguageFilter,
+        "published_on",
+    ]
     list_select_related = ["source"]
     search_fields = ["title", "speaker", "text", "url"]
     autocomplete_fields = ["source", "countries", "firms", "contacts", "areas", "policy_openings"]
@@ -89,6 +109,8 @@ class StatementAdmin(TrackerModelAdmin):
         "extracted_at",
         "source",
         "url",
+        "language",
+        "pages",
     ]
     date_hierarchy = "published_on"
     inlines = [MentionInline]
