@@ -30,6 +30,8 @@ sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory
 os.environ["ALLOWED_HOSTS"] = "testserver"
+# Tasks in-process on purpose: with DEBUG off, a missing broker is otherwise refused.
+os.environ.setdefault("TRACKER_EMBEDDED", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
 import django  # noqa: E402

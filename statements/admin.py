@@ -148,9 +148,7 @@ class StatementAdmin(TrackerModelAdmin):
             source=obj.source,
         )
         obj.pk, obj.title = statement.pk, statement.title
-        if created:
-            tasks.queue_extraction([statement.pk])
-        else:
+        if not created:
             self.message_user(request, "This statement was already stored.", messages.WARNING)
 
     @admin.action(description="Parse again from the kept bytes, then re-extract")

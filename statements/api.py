@@ -188,7 +188,7 @@ class StatementPasteSerializer(serializers.Serializer):
     name = serializers.CharField(
         max_length=300, required=False, default="", help_text="File name; .html is parsed as HTML"
     )
-    url = serializers.URLField(max_length=1000, required=False, default="")
+    url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 def statements_with_names():

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
+from partners.reference import reference_load
 from tracker.celery import app as celery_app
 
 from .factories import TeamFactory, UserFactory
@@ -54,3 +55,9 @@ def tasks_in_process():
     conf.task_always_eager = conf.task_eager_propagates = True
     yield
     conf.task_always_eager, conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def reference() -> None:
+    """The reference data `load_reference` loads: countries, investment areas and their terms."""
+    reference_load()

@@ -4,11 +4,12 @@ import django_filters
 from django.db import connections, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, generics, permissions, renderers, viewsets
+from rest_framework import exceptions, generics, permissions, viewsets
 
 from lib.sheets.export import Column, CSVRenderer, XLSXRenderer, sheet_response
 
 from .errors import PreconditionFailed, stale_message
+from .renderers import FastJSONRenderer
 
 SHEET_FORMATS = ("csv", "xlsx")
 
@@ -119,7 +120,7 @@ class ApiViewSetMixin:
         accepted = getattr(self.request, "accepted_renderer", None)
         if accepted is not None and accepted.format in SHEET_FORMATS:
             # The error is told in JSON, never as an empty spreadsheet.
-            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_renderer = FastJSONRenderer()
             self.request.accepted_media_type = "application/json"
         if self.request.method not in permissions.SAFE_METHODS:
             return super().handle_exception(exc)

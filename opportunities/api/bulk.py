@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from lib.api.errors import ErrorSerializer
 from lib.sheets.read import SheetError, read_json, read_upload
 
-from ..upsert import opportunities_upsert
-from ..upsert_follow_ups import follow_ups_upsert
+from ..sheets.follow_ups import follow_ups_upsert
+from ..sheets.opportunities import opportunities_upsert
 
 
 class BulkUploadSerializer(serializers.Serializer):

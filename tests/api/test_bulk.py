@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
 
 from ..factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
 
@@ -354,3 +354,17 @@ def test_follow_up_sheet_round_trip_and_resend(desk_api, opportunity, desk_staff
     done = opportunity.follow_ups.get(title="Call the attaché")
     assert done.status == "done" and done.completed_at is not None
     assert done.owner == desk_staff
+
+
+def test_a_stage_changed_from_a_sheet_sends_the_webhook_the_api_sends(desk_api, stock, team):
+    endpoint = WebhookEndpoint.objects.create(team=team, url="https://hooks.example/tracker")
+    rows = [{"external_id": "E-1", "stage": "engaged"}, {"external_id": "E-2", "title": "New"}]
+    response = desk_api.post("/api/opportunities/bulk/", rows, format="json")
+    assert response.status_code == 200, response.json()
+    moved = Opportunity.objects.get(external_id="E-1")
+    (delivery,) = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert delivery.event == WebhookDelivery.Event.STAGE_CHANGED
+    assert delivery.key == f"stage:{moved.pk}:{moved.version}"
+    assert delivery.payload["opportunity"]["stage"] == "engaged"
+    assert delivery.payload["opportunity"]["previous_stage"] == "identified"
+    assert moved.stage_changed_at is not None

@@ -138,6 +138,19 @@ def test_statement_paste(desk_api):
     assert desk_api.post("/api/statements/", {"text": ""}, format="json").status_code == 400
 
 
+def test_a_statement_pasted_over_the_api_is_extracted(
+    desk_api, reference, tasks_in_process, django_capture_on_commit_callbacks
+):
+    text = "Joint statement\n\n" + "India and Japan agreed to deepen co-innovation. " * 5
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk_api.post("/api/statements/", {"text": text, "url": ""}, format="json")
+    assert response.status_code == 201, response.json()
+    statement = Statement.objects.get(pk=response.json()["id"])
+    assert statement.url == ""
+    assert statement.extracted_at is not None
+    assert set(statement.countries.values_list("code", flat=True)) >= {"IN", "JP"}
+
+
 def test_sources_and_import_runs(lead_api, desk_api):
     response = lead_api.post(
         "/api/sources/",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from opportunities.models import Opportunity, Suggestion
-from opportunities.proposals import suggestion_propose
-from opportunities.suggestions import (
+from opportunities.suggestions.proposals import suggestion_propose
+from opportunities.suggestions.triage import (
     TITLE_LIMIT,
     suggestion_key,
     suggestion_title,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from opportunities.models import Opportunity, Suggestion
-from opportunities.suggestions import suggestion_accept, suggestion_dismiss
+from opportunities.suggestions.triage import suggestion_accept, suggestion_dismiss
 from partners.models import InvestmentArea
 
 from ..factories import (

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from opportunities.calendar import calendar_feed_create, calendar_feed_url, follow_up_uid
 from opportunities.models import CalendarFeed, FollowUp
+from opportunities.reminders.calendar import calendar_feed_create, calendar_feed_url, follow_up_uid
 from tests.factories import FollowUpFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db

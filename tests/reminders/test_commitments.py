@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 import statements
-from opportunities.commitments import commitment_accept, commitments_propose
 from opportunities.models import CommitmentCandidate, FollowUp
-from opportunities.suggestions import suggestion_accept
+from opportunities.suggestions.commitments import commitment_accept, commitments_propose
+from opportunities.suggestions.triage import suggestion_accept
 from opportunities.tasks import propose_suggestions
 from statements.commitments import find_commitments
 from statements.parse import parse_text

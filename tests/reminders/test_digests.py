@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities.digests import digests_collect, digests_deliver
 from opportunities.models import DigestLog, FollowUp, Opportunity
-from opportunities.tasks import send_daily_digests
+from opportunities.reminders.digests import digests_collect, digests_deliver
+from opportunities.reminders.tasks import send_daily_digests
 from tests.factories import FollowUpFactory, OpportunityFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
-from opportunities.proposals import suggestion_propose
+from opportunities.reminders.delivery import retry_delay, signature
+from opportunities.reminders.tasks import emit_overdue_webhooks
 from opportunities.services import opportunity_move
-from opportunities.tasks import emit_overdue_webhooks
-from opportunities.webhooks import retry_delay, signature
+from opportunities.suggestions.proposals import suggestion_propose
 from partners.models import InvestmentArea
 from statements.models import Mention
 from tests.factories import (

@@ -9,7 +9,8 @@ from lib.api.serializers import ReadModelSerializer
 from partners.models import Country, Firm, InvestmentArea
 
 from ...models import Suggestion, Team
-from .keys import team_key, visible_teams
+from ...visibility import visible_teams
+from .keys import team_key
 
 
 class SuggestionSerializer(ReadModelSerializer):
