@@ -8,7 +8,7 @@ from django.db import transaction
 
 from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 
-from . import tasks
+from . import imports, tasks
 from .manual import manual_source, statement_paste
 from .models import ImportRun, Mention, RawItem, Source, Statement
 from .parse import ParseError, parse_any
@@ -208,6 +208,15 @@ class RawItemAdmin(TrackerModelAdmin):
         "statement",
     ]
     exclude = ["body"]
+    actions = ["parse_again"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Parse failed items again from the kept bytes")
+    def parse_again(self, request, queryset) -> None:
+        new = imports.raw_items_parse_again(
+            raw_item_ids=list(queryset.values_list("pk", flat=True))
+        )
+        tasks.queue_extraction(new)
+        self.message_user(request, f"{len(new)} new statement(s) stored; refresh to see the rest.")

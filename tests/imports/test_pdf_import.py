@@ -165,3 +165,29 @@ def test_a_scan_uploaded_in_the_admin_is_refused_with_the_reason(client, desk_st
     assert response.status_code == 200
     assert "no text layer" in response.content.decode()
     assert not Statement.objects.exists()
+
+
+def test_failed_files_can_be_parsed_again_from_the_admin(
+    pdf_folder, settings, client, desk_staff, tasks_in_process, django_capture_on_commit_callbacks
+):
+    source = Source.objects.create(name="PDFs", kind=Source.Kind.FOLDER, path=str(pdf_folder))
+    settings.STATEMENTS_PDF_MAX_PAGES = 2
+    imports.source_import(source_id=source.pk)
+    assert not Statement.objects.exists()
+    settings.STATEMENTS_PDF_MAX_PAGES = 300  # the cap raised: the kept bytes can now be read
+    client.force_login(desk_staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:statements_rawitem_changelist"),
+            {
+                "action": "parse_again",
+                "_selected_action": list(RawItem.objects.values_list("pk", flat=True)),
+            },
+        )
+
+    assert response.status_code == 302
+    statement = Statement.objects.get()
+    assert statement.pages == 3 and statement.extracted_at is not None
+    assert RawItem.objects.get(name="notice.pdf").status == RawItem.Status.PARSED
+    assert RawItem.objects.filter(status=RawItem.Status.FAILED).count() == 4
