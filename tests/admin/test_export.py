@@ -77,10 +77,10 @@ def formula_opportunities(team):
 
 
 def test_csv_export_prefixes_every_formula_cell_with_an_apostrophe(
-    formula_opportunities, desk_staff, client_for
+    formula_opportunities, desk_staff, session_for
 ) -> None:
     response = _export(
-        client_for(desk_staff), "opportunities_opportunity", formula_opportunities, "csv"
+        session_for(desk_staff), "opportunities_opportunity", formula_opportunities, "csv"
     )
 
     header, *rows = _csv_rows(response)
@@ -95,9 +95,9 @@ def test_csv_export_prefixes_every_formula_cell_with_an_apostrophe(
     assert not [cell for cell in cells if cell.startswith(FORMULA_TRIGGERS)]
 
 
-def test_xlsx_export_holds_no_formula_cells(formula_opportunities, desk_staff, client_for) -> None:
+def test_xlsx_export_holds_no_formula_cells(formula_opportunities, desk_staff, session_for) -> None:
     response = _export(
-        client_for(desk_staff), "opportunities_opportunity", formula_opportunities, "xlsx"
+        session_for(desk_staff), "opportunities_opportunity", formula_opportunities, "xlsx"
     )
 
     cells = _xlsx_cells(response)
@@ -107,10 +107,10 @@ def test_xlsx_export_holds_no_formula_cells(formula_opportunities, desk_staff, c
     assert "'" + FORMULA_TITLES[0] in texts
 
 
-def test_firm_export_neutralises_a_formula_in_the_firm_name(roles, desk_staff, client_for) -> None:
+def test_firm_export_neutralises_a_formula_in_the_firm_name(roles, desk_staff, session_for) -> None:
     firm = FirmFactory(name='=cmd|" /C calc"!A0')
     firm.areas.add(InvestmentAreaFactory(name="+area", slug="plus-area"))
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
 
     header, row = _csv_rows(_export(client, "partners_firm", [firm], "csv"))
     assert row[header.index("name")] == "'" + firm.name
@@ -122,9 +122,9 @@ def test_firm_export_neutralises_a_formula_in_the_firm_name(roles, desk_staff, c
 
 
 def test_export_never_contains_another_teams_opportunities(
-    team_opportunity, other_team_opportunity, outsider, client_for
+    team_opportunity, other_team_opportunity, outsider, session_for
 ) -> None:
-    client = client_for(outsider)
+    client = session_for(outsider)
     export_url = reverse("admin:opportunities_opportunity_export")
     page = client.post(
         reverse("admin:opportunities_opportunity_changelist"),
@@ -145,10 +145,10 @@ def test_export_never_contains_another_teams_opportunities(
 
 
 def test_follow_up_export_carries_the_version_beside_the_id(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     follow_up = team_opportunity.follow_ups.get()
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     change = reverse("admin:opportunities_followup_change", args=[follow_up.pk])
     data = form_data(client.get(change), id="followup_form")
     data["title"] = "Call the MoD again"
@@ -167,7 +167,7 @@ def test_follow_up_export_carries_the_version_beside_the_id(
 
 
 def test_an_admin_export_is_the_api_export_and_goes_back_through_bulk_unchanged(
-    formula_opportunities, desk_staff, client_for
+    formula_opportunities, desk_staff, session_for
 ) -> None:
     # Titles that start with a tab or CR are stripped by the upsert, so they would come back
     # changed; those are the upsert's own concern (tests/api/test_bulk.py).
@@ -175,7 +175,7 @@ def test_an_admin_export_is_the_api_export_and_goes_back_through_bulk_unchanged(
     Opportunity.objects.exclude(pk__in=[o.pk for o in chosen]).delete()
     for index, opportunity in enumerate(chosen):
         Opportunity.objects.filter(pk=opportunity.pk).update(external_id=f"X-{index}")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     admin_file = _export(client, "opportunities_opportunity", chosen, "csv")
     api_file = client.get("/api/opportunities/?format=csv&ordering=id")
     admin_rows = _csv_rows(admin_file)

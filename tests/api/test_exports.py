@@ -105,7 +105,7 @@ def test_export_accepts_the_accept_header(desk_api, hostile):
     assert response["Content-Type"].startswith("text/csv")
 
 
-def test_errors_in_export_format_are_json(desk_api, client_for):
+def test_errors_in_export_format_are_json(desk_api, token_for):
     response = desk_api.get("/api/opportunities/?format=csv&stage=nonsense")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"

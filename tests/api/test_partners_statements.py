@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_api(client_for, superuser):
-    return client_for(superuser)
+def admin_api(token_for, superuser):
+    return token_for(superuser)
 
 
 def test_country_crud_and_filters(admin_api, japan):

@@ -9,8 +9,7 @@ from django.urls import reverse
 from opportunities.models import Opportunity, Suggestion
 from opportunities.suggestions.triage import suggestion_accept, suggestion_dismiss
 from partners.models import InvestmentArea
-
-from ..factories import (
+from tests.factories import (
     CountryFactory,
     OpportunityFactory,
     StatementFactory,

@@ -17,9 +17,8 @@ from partners.models import Country, InvestmentArea, PolicyOpening
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Statement
-
-from ..factories import InvestmentAreaFactory, OpportunityFactory, SourceFactory
-from . import SAMPLES, SEED, statement_from_file, statement_from_text
+from tests.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
+from tests.factories import InvestmentAreaFactory, OpportunityFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

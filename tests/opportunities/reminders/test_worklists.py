@@ -127,8 +127,8 @@ def test_stale_query_is_one_query_however_many(team, django_assert_num_queries) 
 
 
 @pytest.fixture
-def changelist(client_for, superuser):
-    client = client_for(superuser)
+def changelist(session_for, superuser):
+    client = session_for(superuser)
 
     def get(**params):
         return client.get(reverse("admin:opportunities_opportunity_changelist"), params)
@@ -165,10 +165,10 @@ def test_admin_flags_and_filters_stale_work(team, changelist) -> None:
     assert listed(changelist(stale="no")) == {"busy one"}
 
 
-def test_admin_stale_filter_is_scoped_to_the_users_teams(team, client_for, outsider) -> None:
+def test_admin_stale_filter_is_scoped_to_the_users_teams(team, session_for, outsider) -> None:
     stale = OpportunityFactory(title="Japan quiet", team=team, stage="proposal")
     quiet_since(stale, 45)
-    response = client_for(outsider).get(
+    response = session_for(outsider).get(
         reverse("admin:opportunities_opportunity_changelist"), {"stale": "yes"}
     )
     assert listed(response) == set()

@@ -206,10 +206,10 @@ def test_backoff_doubles_and_is_capped(settings) -> None:
 
 
 def test_admin_refuses_internal_urls_and_shows_the_log(
-    team, team_lead, client_for, settings, server
+    team, team_lead, session_for, settings, server
 ) -> None:
     settings.STATEMENTS_FETCH_ALLOWED_HOSTS = []
-    admin = client_for(team_lead)
+    admin = session_for(team_lead)
     add = reverse("admin:opportunities_webhookendpoint_add")
     form = {
         "team": team.pk,
@@ -237,21 +237,21 @@ def test_admin_refuses_internal_urls_and_shows_the_log(
     assert "HTTP 500: boom" in log.content.decode()
 
 
-def test_only_those_who_may_edit_an_endpoint_see_its_secret(team, team_lead, analyst, client_for):
+def test_only_those_who_may_edit_an_endpoint_see_its_secret(team, team_lead, analyst, session_for):
     endpoint = endpoint_for(team, "https://hooks.example.org/in")
     page = reverse("admin:opportunities_webhookendpoint_change", args=[endpoint.pk])
 
-    assert endpoint.secret in client_for(team_lead).get(page).content.decode()
-    response = client_for(analyst).get(page)
+    assert endpoint.secret in session_for(team_lead).get(page).content.decode()
+    response = session_for(analyst).get(page)
     assert response.status_code == 200 and endpoint.secret not in response.content.decode()
 
 
-def test_another_teams_endpoints_and_deliveries_are_hidden(team, outsider, client_for) -> None:
+def test_another_teams_endpoints_and_deliveries_are_hidden(team, outsider, session_for) -> None:
     endpoint = endpoint_for(team, "https://hooks.example.org/in")
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event="follow_up.overdue", key="k", payload={}
     )
-    client = client_for(outsider)
+    client = session_for(outsider)
     endpoint_page = reverse("admin:opportunities_webhookendpoint_change", args=[endpoint.pk])
     delivery_page = reverse("admin:opportunities_webhookdelivery_change", args=[delivery.pk])
     assert client.get(endpoint_page).status_code == 404

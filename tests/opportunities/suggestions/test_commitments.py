@@ -182,11 +182,11 @@ def test_another_teams_commitment_cannot_be_accepted(team, outsider) -> None:
 
 @pytest.mark.django_db
 def test_admin_accepts_with_owner_and_due_date_and_dismisses(
-    forum, desk_staff, team, client_for, django_assert_max_num_queries
+    forum, desk_staff, team, session_for, django_assert_max_num_queries
 ) -> None:
     commitments_propose(statement_ids=[forum.statement_id])
     suggestion_accept(suggestion_id=forum.pk, by=desk_staff)
-    admin = client_for(desk_staff)
+    admin = session_for(desk_staff)
     changelist = reverse("admin:opportunities_commitmentcandidate_changelist")
     with django_assert_max_num_queries(12):
         page = admin.get(changelist)

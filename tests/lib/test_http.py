@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from pytest_django.fixtures import Settings as DjangoSettings
 
 from lib.http import BlockedURL, FetchError, check_url, fetch
-from tests.statements.httpserver import LocalServer, http_server, https_server  # noqa: F401
+from tests.statements.httpserver import LocalServer
 
 MB = 1024 * 1024
 
 
 @pytest.fixture
-def local(settings: DjangoSettings, http_server: LocalServer) -> LocalServer:  # noqa: F811
+def local(settings: DjangoSettings, http_server: LocalServer) -> LocalServer:
     """The test server, reachable because 127.0.0.1 is on the allow-list."""
     settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.STATEMENTS_FETCH_TIMEOUT = 5
@@ -289,7 +289,7 @@ def test_cap_applies_to_the_decoded_body(local: LocalServer, settings: DjangoSet
 
 def test_untrusted_certificate_is_refused(
     settings: DjangoSettings,
-    https_server: LocalServer,  # noqa: F811
+    https_server: LocalServer,
 ) -> None:
     settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
     https_server.route("/", 200, {}, b"secret")

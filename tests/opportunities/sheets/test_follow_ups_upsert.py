@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opportunities.models import FollowUp
 from opportunities.services import follow_up_save
+from tests.factories import FollowUpFactory
 
-from ..factories import FollowUpFactory
-from .test_bulk import to_csv
+from .test_opportunities_upsert import to_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -232,10 +232,10 @@ def test_team_without_a_lead_role_gets_no_team_section(data_set, roles) -> None:
     assert "overdue by more than" not in mail_to("desk@example.org").body
 
 
-def test_staff_see_only_their_own_digest_log(data_set, desk_staff, client_for, superuser) -> None:
+def test_staff_see_only_their_own_digest_log(data_set, desk_staff, session_for, superuser) -> None:
     send_daily_digests.delay()
     changelist = reverse("admin:opportunities_digestlog_changelist")
 
-    mine = client_for(desk_staff).get(changelist)
+    mine = session_for(desk_staff).get(changelist)
     assert [log.user for log in mine.context["cl"].result_list] == [desk_staff]
-    assert client_for(superuser).get(changelist).context["cl"].result_count == 4
+    assert session_for(superuser).get(changelist).context["cl"].result_count == 4

@@ -69,11 +69,11 @@ def test_feed_parses_and_round_trips_uids(client, work, desk_staff, settings) ->
     assert calendar_feed_url(feed).startswith("https://tracker.example.org/calendar/")
 
 
-def test_changes_bump_sequence_and_cancelling_cancels(client, work, desk_staff, client_for):
+def test_changes_bump_sequence_and_cancelling_cancels(client, work, desk_staff, session_for):
     feed = calendar_feed_create(user=desk_staff)
     mine = work["mine"]
     uid = follow_up_uid(mine.pk)
-    admin = client_for(desk_staff)
+    admin = session_for(desk_staff)
     change = reverse("admin:opportunities_followup_change", args=[mine.pk])
     form = {
         "opportunity": mine.opportunity_id,
@@ -164,17 +164,17 @@ def test_feed_query_count_does_not_grow(
         assert len(events(client, feed)) == count + 1
 
 
-def test_admin_makes_and_revokes_your_own_feed(client_for, desk_staff, outsider) -> None:
-    admin = client_for(desk_staff)
+def test_admin_makes_and_revokes_your_own_feed(session_for, desk_staff, outsider) -> None:
+    admin = session_for(desk_staff)
     add = reverse("admin:opportunities_calendarfeed_add")
     assert admin.post(add, {}).status_code == 302
     feed = CalendarFeed.objects.get(user=desk_staff, revoked_at__isnull=True)
     changelist = reverse("admin:opportunities_calendarfeed_changelist")
     assert feed.key in admin.get(changelist).content.decode()
     # The outsider sees none of it and cannot open it.
-    assert feed.key not in client_for(outsider).get(changelist).content.decode()
+    assert feed.key not in session_for(outsider).get(changelist).content.decode()
     change = reverse("admin:opportunities_calendarfeed_change", args=[feed.pk])
-    assert client_for(outsider).get(change).status_code in (302, 403, 404)
+    assert session_for(outsider).get(change).status_code in (302, 403, 404)
 
     admin.post(changelist, {"action": "revoke", "_selected_action": [feed.pk]})
     feed.refresh_from_db()

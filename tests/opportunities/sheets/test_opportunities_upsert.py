@@ -11,8 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
-
-from ..factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
+from tests.factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,10 +299,10 @@ def test_another_teams_external_id_is_not_written(desk_api, other_team):
     assert theirs.title == "Theirs"
 
 
-def test_read_only_token_and_analyst_may_not_upload(client_for, analyst, desk_staff, team):
+def test_read_only_token_and_analyst_may_not_upload(token_for, analyst, desk_staff, team):
     data = to_csv([["external_id", "title"], ["X", "Y"]])
-    assert upload(client_for(analyst), "o.csv", data).status_code == 403
-    assert upload(client_for(desk_staff, read_only=True), "o.csv", data).status_code == 403
+    assert upload(token_for(analyst), "o.csv", data).status_code == 403
+    assert upload(token_for(desk_staff, read_only=True), "o.csv", data).status_code == 403
     assert not Opportunity.objects.exists()
 
 
