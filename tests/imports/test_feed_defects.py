@@ -13,10 +13,17 @@ from partners.reference import reference_load
 from statements import imports
 from statements.extract import statement_extract
 from statements.models import ImportRun, RawItem, Source, Statement
-from tests.imports.test_http_import import HTML, local_fetching, page, source_for  # noqa: F401
+from tests.imports.test_http_import import HTML, page, source_for
 from tests.statements.httpserver import LocalServer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def local_fetching(settings) -> None:
+    settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.STATEMENTS_FETCH_TIMEOUT = 1.0
+
 
 JA_TITLE = "日本とインドの共同声明"
 JA_TEXT = "日本とインドは防衛装備品の共同開発と技術協力を深めることで合意した。" * 3

@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 
 from statements import imports
 from statements.models import Source, Statement
-from tracker.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +59,8 @@ def test_each_statement_gets_its_language_and_a_scrap_gets_none(imported):
     }
 
 
-def test_the_api_lists_and_filters_statements_by_language(imported, desk_staff):
-    _, key = ApiToken.issue(user=desk_staff, name="test")
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+def test_the_api_lists_and_filters_statements_by_language(imported, token_for, desk_staff):
+    api = token_for(desk_staff)
 
     def titles(query: str) -> set[str]:
         response = api.get(f"/api/statements/?{query}")
@@ -85,8 +82,8 @@ def test_the_api_lists_and_filters_statements_by_language(imported, desk_staff):
     assert APIClient().get("/api/statements/?language=ja").status_code in (401, 403)
 
 
-def test_the_admin_lists_and_filters_statements_by_language(imported, client, desk_staff):
-    client.force_login(desk_staff)
+def test_the_admin_lists_and_filters_statements_by_language(imported, session_for, desk_staff):
+    client = session_for(desk_staff)
     changelist = reverse("admin:statements_statement_changelist")
 
     page = client.get(changelist).content.decode()

@@ -14,10 +14,17 @@ from django.urls import reverse
 from statements import imports
 from statements.manual import manual_source
 from statements.models import ImportRun, RawItem, Source, Statement
-from tests.imports.test_http_import import HTML, local_fetching, source_for  # noqa: F401
+from tests.imports.test_http_import import HTML, source_for
 from tests.statements.pdfs import pdf_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def local_fetching(settings) -> None:
+    settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.STATEMENTS_FETCH_TIMEOUT = 1.0
+
 
 PDF = {"Content-Type": "application/pdf"}
 PAGES = [
