@@ -142,3 +142,26 @@ def test_exported_sheet_round_trips_and_guards_against_later_edits(desk_api, fol
     assert report["updated"] == 0
     assert [error["row"] for error in report["errors"]] == [2]
     assert FollowUp.objects.get(pk=follow_ups[0].pk).title == "Call the attaché again"
+
+
+def test_follow_up_upsert_queries_do_not_grow_with_rows(
+    desk_api, opportunity, django_assert_max_num_queries
+):
+    # Per upload: the token, the user's teams and permissions, the active users; per chunk:
+    # the opportunities named, their follow-ups (locked), then one insert and one update of
+    # follow-ups and one insert of history records each. 30 rows of each kind cost what one
+    # row would: a per-row query would show here 30 times over.
+    stored = [
+        FollowUpFactory(opportunity=opportunity, title=f"Call {n}", due_date="2026-12-01")
+        for n in range(30)
+    ]
+    header = ["id", "opportunity", "title", "due_date", "status"]
+    rows = [[f.pk, "OPP-1", f.title, "2026-12-02", "open"] for f in stored]
+    rows += [["", "OPP-1", f"Visit {n}", "2026-12-03", "open"] for n in range(30)]
+    with django_assert_max_num_queries(14):
+        body = upload(desk_api, rows, header=header).json()
+    assert (body["updated"], body["created"], body["errors"]) == (30, 30, [])
+    changed = FollowUp.objects.get(pk=stored[-1].pk)
+    assert changed.due_date == datetime.date(2026, 12, 2) and changed.version == 2
+    assert changed.history.count() == 2
+    assert FollowUp.objects.get(title="Visit 29").history.count() == 1
