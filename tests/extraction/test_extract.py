@@ -188,7 +188,8 @@ def test_mentions_store_the_span_and_the_sentence_around_it(seed: Statement) -> 
     statement_extract(statement_id=seed.pk)
 
     for mention in seed.mentions.all():
-        assert seed.text[mention.start : mention.end] == mention.term
+        source = seed.title if mention.in_title else seed.text
+        assert source[mention.start : mention.end] == mention.term
         assert len(mention.snippet) <= SNIPPET_LIMIT + 2  # two ellipses at most
         assert mention.term in mention.snippet
     open_in_india = seed.mentions.get(kind=Mention.Kind.POLICY, term="completely open")
@@ -478,7 +479,7 @@ def test_the_gazetteer_is_read_in_a_fixed_number_of_queries(
     for index in range(5):
         Firm.objects.create(name=f"Firm {index}", aliases=[f"F{index}"], country=country("FR"))
 
-    with django_assert_num_queries(4):  # countries, firms, contacts, areas
+    with django_assert_num_queries(5):  # countries, firms, contacts, areas, terms
         gazetteer_build()
     gazetteer_get()
     with django_assert_num_queries(1):  # the version check when nothing changed

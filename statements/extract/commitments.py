@@ -1,0 +1,110 @@
+"""Sentences of a statement that commit its parties to act ("agreed to", "pledged to", "it was
+agreed", "will seek"...), from the commitment phrases of the vocabulary (partners.Term).
+
+A sentence counts when it is on topic: it names an investment area, a policy phrase, a firm or
+a defence word itself, or the statement does and the sentence has no off-topic word ("agreed to
+promote tourism"). A restatement of a sentence already kept (a quote, a summary line that
+repeats the text) is kept once. Each is tied to the parties of its sentence, or to the
+statement's parties when the sentence names none ("The two sides agreed to...").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from partners.models import Term
+
+from .gazetteer import Gazetteer, Kind
+from .matching import Cue, Found
+from .sentences import sentence_spans
+
+SENTENCE_LIMIT = 2000
+TOPICAL = frozenset({Kind.AREA, Kind.POLICY, Kind.FIRM})
+SAME_SENTENCE = 90  # rapidfuzz ratio from which two sentences say the same
+NOT_WORDS = re.compile(r"[^\w\s]+")
+
+
+@dataclass(frozen=True)
+class FoundCommitment:
+    sentence: str
+    phrase: str  # as the vocabulary spells it, lower case
+    start: int  # offsets of the sentence in the text
+    end: int
+    countries: tuple[str, ...] = ()  # ISO codes of its parties
+
+
+def _normal(sentence: str) -> str:
+    return " ".join(NOT_WORDS.sub(" ", sentence.casefold()).split())
+
+
+def _repeats(sentence: str, kept: list[str]) -> bool:
+    for other in kept:
+        shorter, longer = sorted((sentence, other), key=len)
+        if shorter in longer or fuzz.ratio(sentence, other) >= SAME_SENTENCE:
+            return True
+    return False
+
+
+def find_commitments(
+    text: str,
+    found: list[Found],
+    cues: Iterable[Cue],
+    gazetteer: Gazetteer,
+    *,
+    parties: Iterable[int] = (),
+) -> list[FoundCommitment]:
+    """Each on-topic sentence of `text` with a commitment phrase, once, in text order."""
+    cues = list(cues)
+    phrases = [cue for cue in cues if cue.kind == Term.Kind.COMMITMENT]
+    if not phrases:
+        return []
+    spans = sentence_spans(text)
+    starts = [start for start, _ in spans]
+
+    def index(position: int) -> int:
+        return bisect_right(starts, position) - 1
+
+    strongest: dict[int, Cue] = {}  # sentence index -> its longest phrase
+    for cue in phrases:
+        at = index(cue.start)
+        if at < 0 or cue.end > spans[at][1]:
+            continue  # in the space between two sentences
+        if at not in strongest or len(cue.phrase) > len(strongest[at].phrase):
+            strongest[at] = cue
+    topical = {item.sentence for item in found if item.kind in TOPICAL}
+    topical |= {index(cue.start) for cue in cues if cue.kind == Term.Kind.CONTEXT}
+    off_topic = {index(cue.start) for cue in cues if cue.kind == Term.Kind.OFF_TOPIC}
+    parties = set(parties)
+    codes = gazetteer.country_codes
+    all_parties = tuple(sorted(codes[pk] for pk in parties if pk in codes))
+    kept: list[str] = []
+    result = []
+    for at in sorted(strongest):
+        if at not in topical and (not topical or at in off_topic):
+            continue
+        start, end = spans[at]
+        sentence = " ".join(text[start:end].split())[:SENTENCE_LIMIT]
+        normal = _normal(sentence)
+        if _repeats(normal, kept):
+            continue
+        kept.append(normal)
+        named = {
+            codes[item.entity_id]
+            for item in found
+            if item.kind == Kind.COUNTRY and item.sentence == at and item.entity_id in parties
+        }
+        result.append(
+            FoundCommitment(
+                sentence=sentence,
+                phrase=strongest[at].phrase.lower(),
+                start=start,
+                end=end,
+                countries=tuple(sorted(named)) or all_parties,
+            )
+        )
+    return result

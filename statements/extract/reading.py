@@ -1,0 +1,106 @@
+"""Reading one statement: everything extraction concludes from its title and text, before
+anything is stored. Pure: the gazetteer in, plain values out."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from partners.models import Term
+
+from .commitments import FoundCommitment, find_commitments
+from .gazetteer import Gazetteer, Kind, fold
+from .matching import BY_POSITION, Cue, Found, find_all
+from .names import NameFound, names_find
+from .policy import Proposal, percent_mentions, policy_candidates
+from .roles import party_ids, roles_assign
+from .sentences import sentence_spans
+
+TITLE_PREFIX = 300  # how far into the text a title may be repeated as its first sentence
+
+
+@dataclass
+class Reading:
+    found: list[Found]  # in the text
+    title_found: list[Found] = field(default_factory=list)  # in the title (offsets in it)
+    parties: set[int] = field(default_factory=set)
+    commitments: list[FoundCommitment] = field(default_factory=list)
+    names: list[NameFound] = field(default_factory=list)
+    openings: dict[tuple[int, str], Proposal] = field(default_factory=dict)
+
+
+def _words(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def title_repeats(title: str, text: str) -> bool:
+    """A title made from the text's first sentence says nothing the text does not."""
+    return _words(text[: len(title) + TITLE_PREFIX]).startswith(_words(title))
+
+
+def areas_gate(text: str, found: list[Found], cues: list[Cue], gazetteer: Gazetteer) -> list[Found]:
+    """Drop an area matched by a single common word ("training", "exports") unless its
+    sentence is about defence: "training of nurses" is no military training."""
+    context: set[int] | None = None
+    kept = []
+    for item in found:
+        if item.kind == Kind.AREA and fold(item.term) in gazetteer.generic:
+            if context is None:
+                starts = [low for low, _ in sentence_spans(text)]
+                context = {
+                    bisect_right(starts, cue.start) - 1
+                    for cue in cues
+                    if cue.kind == Term.Kind.CONTEXT
+                }
+            if item.sentence not in context:
+                continue
+        kept.append(item)
+    return kept
+
+
+def _fallback_owner(source_country: int | None, parties: set[int], home: int | None) -> int | None:
+    """Who owns a policy its sentence gives no country: the source's government, else the home
+    country where it takes part (or nobody does), else the one party there is."""
+    if source_country:
+        return source_country
+    if home in parties or not parties:
+        return home
+    return next(iter(parties)) if len(parties) == 1 else None
+
+
+def statement_read(
+    *,
+    title: str,
+    text: str,
+    gazetteer: Gazetteer,
+    source_country: int | None,
+    home_code: str,
+) -> Reading:
+    found, cues = find_all(text, gazetteer)
+    title_found, title_cues = ([], [])
+    if title and not title_repeats(title, text):
+        title_found, title_cues = find_all(title, gazetteer)
+    names, contacts = names_find(text, found, gazetteer, fallback_country=source_country)
+    if contacts:
+        found = sorted([*found, *contacts], key=BY_POSITION)
+    always = [source_country] if source_country else []
+    found = roles_assign(text, areas_gate(text, found, cues, gazetteer), party_ids=always)
+    title_found = roles_assign(
+        title,
+        areas_gate(title, title_found, title_cues, gazetteer),
+        in_title=True,
+        party_ids=always,
+    )
+    parties = party_ids(found) | party_ids(title_found)
+    found = sorted([*found, *percent_mentions(text, found, gazetteer)], key=BY_POSITION)
+    fallback = _fallback_owner(source_country, parties, gazetteer.country_ids.get(home_code))
+    openings = policy_candidates(title, title_found, gazetteer, home_code, fallback)
+    openings.update(policy_candidates(text, found, gazetteer, home_code, fallback))
+    return Reading(
+        found=found,
+        title_found=title_found,
+        parties=parties,
+        commitments=find_commitments(text, found, cues, gazetteer, parties=parties),
+        names=names,
+        openings=openings,
+    )
