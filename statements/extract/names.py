@@ -42,8 +42,16 @@ SUFFIX = (
     r"Systems|Technologies|Dynamics|Electronics|Shipbuilders|Shipyards?|Dockyards?|Group|"
     r"Organi[sz]ation|Agency|Ministry|Laboratories|Institute)"
 )
-ORG_WORD = r"(?:[A-Z][\w.]*|&|and|of|for)"
-ORGANISATION = re.compile(rf"\b(?P<name>(?:[A-Z][\w.]*\s+)(?:{ORG_WORD}\s+){{0,5}}{SUFFIX})\b")
+ORG_WORD = r"(?:[A-Z][\w&-]*|&|and|of|for)"
+ORGANISATION = re.compile(rf"\b(?P<name>(?:[A-Z][\w&-]*\s+)(?:{ORG_WORD}\s+){{0,5}}{SUFFIX})(?!\w)")
+SUFFIX_WORD = re.compile(
+    r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
+    r"GmbH|Aerospace|Aeronautics|Systems|Technologies|Dynamics|Electronics|"
+    r"Shipbuilders|Shipyards?|Dockyards?|Group|Organi[sz]ation|Agency|"
+    r"Ministry|Laboratories|Institute"
+)
+# An honorific inside a run of capitalised words starts a person, not an organisation.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "smt", "shri", "sri", "prof", "he"})
 # Capitalised words that are no part of a name: the start of a sentence, offices, bodies.
 _NOT_NAMES = (
     "the a an and of in on at for to with by from as both two this that these its their our "
@@ -56,6 +64,8 @@ _NOT_NAMES = (
     "thursday friday saturday sunday"
 )
 NOT_NAMES = frozenset(_NOT_NAMES.split())
+# Words that start a sentence or a phrase before an organisation's name.
+LEADING = frozenset(_NOT_NAMES.split()[:32])
 # Words that say what kind of body, not which one: "Joint Working Group" is no organisation.
 _GENERIC = (
     "joint working expert steering high level defence defense industrial industry technical "
@@ -82,10 +92,10 @@ class NameFound:
     similar_contact: int | None = None
 
 
-def _trim(words: list[str]) -> list[str]:
-    while words and (words[0].lower() in NOT_NAMES or words[0] == "&"):
+def _trim(words: list[str], stop: frozenset[str] = NOT_NAMES) -> list[str]:
+    while words and (words[0].lower() in stop or words[0] == "&"):
         words = words[1:]
-    while words and words[-1].lower() in NOT_NAMES:
+    while words and words[-1].lower() in stop:
         words = words[:-1]
     return words
 
@@ -119,12 +129,20 @@ class _Reader:
 
     def __init__(self, text: str, found: list[Found], gazetteer: Gazetteer) -> None:
         self.text, self.found, self.gazetteer = text, found, gazetteer
-        self.taken = [(f.start, f.end) for f in found if f.kind in (Kind.FIRM, Kind.CONTACT)]
+        # A person's name overlaps no term at all ("Open General Export Licence" is a policy
+        # phrase); an organisation's may hold a country or a keyword ("Korea Aerospace
+        # Industries", "Defence Research and Development Organisation").
+        self.taken = {
+            "person": [(f.start, f.end) for f in found],
+            "organisation": [
+                (f.start, f.end) for f in found if f.kind in (Kind.FIRM, Kind.CONTACT)
+            ],
+        }
         self.spans = sentence_spans(text)
         self.starts = [low for low, _ in self.spans]
 
-    def free(self, start: int, end: int) -> bool:
-        return not any(low < end and start < high for low, high in self.taken)
+    def free(self, kind: str, start: int, end: int) -> bool:
+        return not any(low < end and start < high for low, high in self.taken[kind])
 
     def sentence(self, position: int) -> int:
         return max(bisect_right(self.starts, position) - 1, 0)
@@ -162,7 +180,7 @@ def names_find(
     candidates: dict[tuple[str, str], NameFound] = {}
     contacts: list[Found] = []
     for kind, name, title, start, end, title_start in _names(text, gazetteer.country_terms):
-        if fold(name) in gazetteer.known_names or not reader.free(start, end):
+        if fold(name) in gazetteer.known_names or not reader.free(kind, title_start, end):
             continue
         sentence = reader.sentence(start)
         if kind == "person":
@@ -201,9 +219,27 @@ def _names(text: str, countries: frozenset[str]) -> Iterator[tuple[str, str, str
         start = match.start("name") + match.group("name").find(name)
         yield "person", name, match.group("title"), start, start + len(name), match.start()
     for match in ORGANISATION.finditer(text):
-        words = _trim(match.group("name").split())
-        if not _organisation_ok(words, countries):
+        whole = match.group("name")
+        for part in _organisation_parts(whole.split()):
+            words = _trim(part, LEADING)
+            if not _organisation_ok(words, countries):
+                continue
+            name = " ".join(words)
+            start = match.start("name") + whole.find(name)
+            yield "organisation", name, "", start, start + len(name), start
+
+
+def _organisation_parts(words: list[str]) -> list[list[str]]:
+    """ "Hanwha Aerospace and Bharat Electronics Limited" is two organisations: a run is cut
+    after an honorific ("Mr") and at an "and" that follows a word only names end with."""
+    breaks = [i for i, w in enumerate(words) if fold(w).replace(".", "") in HONORIFICS]
+    if breaks:
+        words = words[breaks[-1] + 1 :]
+    parts, current = [], []
+    for word in words:
+        if word in ("and", "&") and current and SUFFIX_WORD.fullmatch(current[-1]):
+            parts.append(current)
+            current = []
             continue
-        name = " ".join(words)
-        start = match.start("name") + match.group("name").find(name)
-        yield "organisation", name, "", start, start + len(name), start
+        current.append(word)
+    return [*parts, current]

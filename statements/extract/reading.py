@@ -58,6 +58,20 @@ def areas_gate(text: str, found: list[Found], cues: list[Cue], gazetteer: Gazett
     return kept
 
 
+def _inside_names(found: list[Found], names: list[NameFound]) -> list[Found]:
+    """A country inside an organisation's name ("Bharat Electronics Limited signed") is no
+    party to the statement: the firm acts, not its country."""
+    spans = [(name.start, name.end) for name in names if name.kind == "organisation"]
+    if not spans:
+        return found
+    return [
+        item._replace(role="other")
+        if item.kind == Kind.COUNTRY and any(low <= item.start < high for low, high in spans)
+        else item
+        for item in found
+    ]
+
+
 def _fallback_owner(source_country: int | None, parties: set[int], home: int | None) -> int | None:
     """Who owns a policy its sentence gives no country: the source's government, else the home
     country where it takes part (or nobody does), else the one party there is."""
@@ -91,6 +105,7 @@ def statement_read(
         in_title=True,
         party_ids=always,
     )
+    found = _inside_names(found, names)
     parties = party_ids(found) | party_ids(title_found)
     found = sorted([*found, *percent_mentions(text, found, gazetteer)], key=BY_POSITION)
     fallback = _fallback_owner(source_country, parties, gazetteer.country_ids.get(home_code))

@@ -19,7 +19,7 @@ from .matching import Found
 PARTY, PLACE, OTHER = "party", "place", "other"
 WINDOW = 120  # characters read on either side of a chain
 JOIN = re.compile(r"(?:\s|,|&|/|-|\u2013|\u2014|\band\b|\bthe\b)*", re.IGNORECASE)
-HYPHEN = re.compile(r"^\s*[-\u2010\u2011\u2013\u2014/]\s*$")
+HYPHEN = re.compile(r"\s*[-\u2010\u2011\u2013\u2014/]\s*")
 # A topic, not an actor: "the situation in Ukraine", "the war against X", "attacks on X".
 TOPIC_BEFORE = re.compile(
     r"\b(?:situation|war|conflict|crisis|attacks?|developments|tensions|events|hostilities|"
@@ -143,7 +143,7 @@ def _chain_role(chain: list[Found], text: str, in_title: bool, spans) -> str:
     low, high = first.sentence_span
     before = text[max(low, first.start - WINDOW) : first.start]
     after = _masked_after(text, last.end, min(high, last.end + WINDOW), spans)
-    compound = any(HYPHEN.match(text, a.end, b.start) for a, b in itertools.pairwise(chain))
+    compound = any(HYPHEN.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(chain))
     if TOPIC_BEFORE.search(before) or (compound and TOPIC_AFTER.match(after)):
         return OTHER
     if BENEFICIARY.match(after):
