@@ -44,9 +44,7 @@ def roles(statement: Statement) -> dict[str, set[str]]:
 
 
 def parties(statement: Statement) -> set[str]:
-    return set(
-        statement.mentions.parties().values_list("country__code", flat=True).distinct()
-    )
+    return set(statement.mentions.parties().values_list("country__code", flat=True).distinct())
 
 
 def test_a_topic_country_is_no_partner(extract) -> None:
@@ -180,7 +178,7 @@ def test_a_place_inside_which_a_country_name_sits_names_no_country(text: str) ->
         ("India and the ROK signed a shipbuilding pact.", {"IN", "KR"}),
         ("India and the UAE signed a pact on drones.", {"IN", "AE"}),
         ("The India-France co-production of engines was agreed.", {"IN", "FR"}),
-        ("The India–Japan (en dash) co-design agreement was signed.", {"IN", "JP"}),
+        ("The India\u2013Japan (en dash) co-design agreement was signed.", {"IN", "JP"}),
     ],
 )
 def test_aliases_name_the_parties(extract, text: str, expected: set[str]) -> None:
