@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models.functions import Lower
 
 from ..models import Commitment, NameCandidate
 from ..rows import rows_insert
@@ -52,6 +53,13 @@ def name_candidates_replace(*, readings: dict[int, Reading]) -> None:
         (candidate.statement_id, candidate.kind, fold(candidate.name)): candidate
         for candidate in NameCandidate.objects.filter(statement_id__in=list(readings))
     }
+    # A name staff dismissed in one statement is not proposed from another.
+    dismissed = set(
+        NameCandidate.objects.filter(status=NameCandidate.Status.DISMISSED)
+        .annotate(lowered=Lower("name"))
+        .filter(lowered__in={name.name.lower() for name in wanted.values()})
+        .values_list("kind", "lowered")
+    )
     NameCandidate.objects.filter(
         pk__in=[
             candidate.pk
@@ -70,6 +78,8 @@ def name_candidates_replace(*, readings: dict[int, Reading]) -> None:
             "similar_contact_id": name.similar_contact,
         }
         current = existing.get(key)
+        if current is None and (name.kind, name.name.lower()) in dismissed:
+            continue
         if current is None:
             new.append(NameCandidate(statement_id=key[0], kind=name.kind, name=name.name, **values))
         elif current.status == NameCandidate.Status.OPEN and any(
