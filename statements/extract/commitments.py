@@ -25,8 +25,15 @@ from .sentences import sentence_spans
 
 SENTENCE_LIMIT = 2000
 TOPICAL = frozenset({Kind.AREA, Kind.POLICY, Kind.FIRM})
-SAME_SENTENCE = 90  # rapidfuzz ratio from which two sentences say the same
+# rapidfuzz ratio from which two sentences say the same: high, as "co-develop drones" and
+# "co-develop submarines" are two commitments at 91.
+SAME_SENTENCE = 95
 NOT_WORDS = re.compile(r"[^\w\s]+")
+# "Officials said that ...", "..., the minister said": the words around a restatement.
+REPORTED = re.compile(
+    r"^.{0,80}?\b(?:said|says|stated|noted|repeated|added|recalled|reiterated|confirmed)\s+"
+    r"that\s+|\s+(?:the\s+)?[\w\s]{0,60}?\b(?:said|says|stated|added)$"
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,8 @@ class FoundCommitment:
 
 
 def _normal(sentence: str) -> str:
-    return " ".join(NOT_WORDS.sub(" ", sentence.casefold()).split())
+    words = " ".join(NOT_WORDS.sub(" ", sentence.casefold()).split())
+    return REPORTED.sub("", words)
 
 
 def _repeats(sentence: str, kept: list[str]) -> bool:

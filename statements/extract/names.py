@@ -112,6 +112,17 @@ def _organisation_ok(words: list[str], countries: frozenset[str]) -> bool:
     return suffix in PUBLIC_BODIES and len(plain) >= 3
 
 
+LEGAL_FORM = re.compile(
+    r"\b(?:limited|ltd|co|corp|corporation|company|inc|incorporated|plc|llc|gmbh|pvt|private)\b"
+    r"|[^\w\s]"
+)
+
+
+def _core(name: str) -> str:
+    """The name without its legal form: "Hanwha Aerospace Co. Ltd" is "hanwha aerospace"."""
+    return " ".join(LEGAL_FORM.sub(" ", fold(name)).split())
+
+
 def _similar(name: str, index: dict[str, dict[int, str]]) -> int | None:
     # Only known names that share the first word are compared: a 20,000-firm gazetteer stays
     # cheap, and a name whose first word differs is seldom the same body.
@@ -119,7 +130,7 @@ def _similar(name: str, index: dict[str, dict[int, str]]) -> int | None:
     if not choices:
         return None
     best = process.extractOne(
-        name, choices, scorer=fuzz.WRatio, processor=fold, score_cutoff=SIMILAR
+        name, choices, scorer=fuzz.WRatio, processor=_core, score_cutoff=SIMILAR
     )
     return best[2] if best else None
 
