@@ -8,9 +8,9 @@ import pytest
 from partners.models import Country, InvestmentArea, PolicyOpening, Term
 from partners.reference import reference_load
 from statements.extract import statement_extract
+from statements.imports import source_import
 from statements.models import Mention, Source, Statement
 from statements.parse import parse_text
-from statements.imports import source_import
 
 from . import statement_from_text
 
