@@ -75,6 +75,8 @@ _GENERIC = (
 )
 GENERIC = frozenset(_GENERIC.split())
 PUBLIC_BODIES = frozenset({"organisation", "organization", "agency", "ministry", "institute"})
+ADJACENT = 25  # characters between a name and a country that says whose it is
+INDIAN_HONORIFICS = frozenset({"shri", "smt", "kumari"})
 SIMILAR = 88  # rapidfuzz WRatio from which a known name is offered as "the same as"
 
 
@@ -164,11 +166,27 @@ class _Reader:
         low, high = self.spans[index]
         return " ".join(self.text[low:high].split())
 
-    def country(self, sentence: int, start: int, fallback: int | None) -> int | None:
+    def country(
+        self, sentence: int, start: int, end: int, title: str, fallback: int | None
+    ) -> int | None:
+        """The country a name belongs to, by the nearest sign: a country right beside it
+        ("Japanese firm X", "X of Australia"), an Indian honorific (Shri, Smt.), the party of
+        its sentence nearest to it, the source's country. Topics ("the situation in Ukraine")
+        and places are no sign."""
         near = [f for f in self.found if f.kind == Kind.COUNTRY and f.sentence == sentence]
-        if not near:
-            return fallback
-        return min(near, key=lambda f: abs(f.start - start)).entity_id
+        beside = [
+            f
+            for f in near
+            if -ADJACENT <= f.start - end <= ADJACENT or -ADJACENT <= start - f.end <= ADJACENT
+        ]
+        if beside:
+            return min(beside, key=lambda f: min(abs(f.start - end), abs(start - f.end))).entity_id
+        if fold(title.split()[0]).rstrip(".") in INDIAN_HONORIFICS if title else False:
+            return self.gazetteer.country_ids.get("IN", fallback)
+        parties = [f for f in near if f.role == "party"]
+        if parties:
+            return min(parties, key=lambda f: abs(f.start - start)).entity_id
+        return fallback
 
     def contact(self, contact_id: int, start: int, end: int) -> Found:
         index = self.sentence(start)
@@ -210,7 +228,7 @@ def names_find(
             end=end,
             sentence=sentence,
             sentence_text=reader.sentence_text(sentence),
-            country_id=reader.country(sentence, start, fallback_country),
+            country_id=reader.country(sentence, start, end, title, fallback_country),
             similar_firm=_similar(name, gazetteer.firms_by_word) if kind != "person" else None,
             similar_contact=_similar(name, gazetteer.contacts_by_word)
             if kind == "person"

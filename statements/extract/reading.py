@@ -94,11 +94,12 @@ def statement_read(
     title_found, title_cues = ([], [])
     if title and not title_repeats(title, text):
         title_found, title_cues = find_all(title, gazetteer)
+    always = [source_country] if source_country else []
+    found = roles_assign(text, areas_gate(text, found, cues, gazetteer), party_ids=always)
+    # After roles, so that a name's country is guessed from parties, not from topics.
     names, contacts = names_find(text, found, gazetteer, fallback_country=source_country)
     if contacts:
         found = sorted([*found, *contacts], key=BY_POSITION)
-    always = [source_country] if source_country else []
-    found = roles_assign(text, areas_gate(text, found, cues, gazetteer), party_ids=always)
     title_found = roles_assign(
         title,
         areas_gate(title, title_found, title_cues, gazetteer),
