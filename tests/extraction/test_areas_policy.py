@@ -41,6 +41,7 @@ def slugs(text: str, title: str = "Statement") -> set[str]:
         ("Both sides expanded cooperation on space situational awareness.", "space"),
         ("A cyber security dialogue will meet in May.", "cyber"),
         ("They will deepen maritime domain awareness.", "maritime-domain-awareness"),
+        ("They agreed to share white shipping information.", "maritime-domain-awareness"),
         ("They reviewed defence industrial cooperation.", "industrial-cooperation"),
         ("They reviewed military cooperation and military-to-military ties.", "military"),
         ("The two sides agreed to hold joint exercise Dharma next year.", "training-exercises"),
