@@ -38,8 +38,46 @@ OPENING_CUE = re.compile(
     r"positive\s+indigeni[sz]ation\s+list|general\s+export\s+licen[cs]e)\b",
     re.IGNORECASE,
 )
-# "74%", "74 %", "74 per cent", "74 percent", "74 pc".
-PERCENT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b|pc\b)", re.I)
+# "74%", "74 %", "74 per cent", "74 percent", "74 pc", "seventy-four per cent".
+UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS = {
+    **{word: n for n, word in enumerate(UNITS, 1)},
+    **{word: n for n, word in enumerate(TEENS, 10)},
+    **{word: n * 10 for n, word in enumerate(TENS, 2)},
+    "hundred": 100,
+    "one hundred": 100,
+}
+SPELLED = (
+    r"(?:one\s+hundred|hundred|(?:" + "|".join(TENS) + r")(?:[\s-](?:" + "|".join(UNITS) + r"))?"
+    r"|" + "|".join(TEENS + UNITS) + r")"
+)
+PERCENT = re.compile(
+    r"(?<![\d.\w-])(\d{1,3}(?:\.\d+)?|" + SPELLED + r")\s?(?:%|per\s?cent\b|percent\b|pc\b)",
+    re.IGNORECASE,
+)
+
+
+def percent_value(words: str) -> str:
+    """ "74" from "74" or "seventy-four"."""
+    if words[:1].isdigit():
+        return words
+    parts = re.split(r"[\s-]+", words.lower())
+    return str(NUMBER_WORDS.get(" ".join(parts)) or sum(NUMBER_WORDS.get(p, 0) for p in parts))
+
+
 ROUTE = re.compile(r"\b(automatic|government|approval)\s+route\b", re.IGNORECASE)
 INSTRUMENT = re.compile(
     r"\b(?:Press\s+Note\s+(?:No\.?\s*)?\d+(?:\s*\(\s*\d{4}(?:\s+Series)?\s*\))?|"
@@ -73,7 +111,7 @@ def _cap(sentence: str, kind: str) -> str:
     route = ROUTE.search(sentence)
     parts = []
     if percent and kind == OpeningKind.FDI:
-        parts.append(f"{percent.group(1)}%")
+        parts.append(f"{percent_value(percent.group(1))}%")
     if route and kind == OpeningKind.FDI:
         parts.append(f"{route.group(1).lower()} route")
     return " ".join(parts)[:CAP_LIMIT]

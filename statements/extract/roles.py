@@ -17,11 +17,13 @@ from .gazetteer import Kind
 from .matching import Found
 
 PARTY, PLACE, OTHER = "party", "place", "other"
+TOPIC = "topic"  # stored as "other"; unlike a plain "other", the source's own country stays so
 WINDOW = 120  # characters read on either side of a chain
 JOIN = re.compile(r"(?:\s|,|&|/|-|\u2013|\u2014|\band\b|\bthe\b)*", re.IGNORECASE)
 HYPHEN = re.compile(r"\s*[-\u2010\u2011\u2013\u2014/]\s*")
 # A topic, not an actor: "the situation in Ukraine", "the war against X", "attacks on X".
 TOPIC_BEFORE = re.compile(
+    r"\b(?:condemned|condemn|condemns|denounced|deplored|criticised|criticized)\s+(?:the\s+)?$|"
     r"\b(?:situation|war|conflict|crisis|attacks?|developments|tensions|events|hostilities|"
     r"invasion|aggression|fighting|violence|terrorism|victims|disaster|earthquake|floods?|"
     r"sanctions|elections?|occupation)\s+(?:in|on|against|of|with|by|across|involving)\s+"
@@ -33,10 +35,10 @@ TOPIC_AFTER = re.compile(
     r"hostilities|skirmish|clashes)\b",
     re.IGNORECASE,
 )
+# "in Ukraine", "off Indonesia", and "at Laikipia, Kenya": a town, then the country it is in.
 LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|off|near|across|around|throughout|within|inside|over|off the coast of)\s+"
-    r"(?:the\s+)?$",
-    re.IGNORECASE,
+    r"\b(?i:in|at|off|near|across|around|throughout|within|inside|over|off the coast of)\s+"
+    r"(?:(?i:the)\s+)?(?:(?:[A-Z][\w'\u2019.-]*\s+){0,2}[A-Z][\w'\u2019.-]*,\s*)?$"
 )
 # The country's own office-holders and bodies: "Japan's Ministry of Defence", "the Indian
 # side", "French Defence Minister", "the Australian Government".
@@ -79,7 +81,7 @@ PARTY_VERB = (
     r"committed|pledged|vowed|resolved|launched|launch|announced|conducted|conduct|concluded|"
     r"conclude|exchanged|noted|expressed|emphasi[sz]ed|underscored|underlined|highlighted|"
     r"stressed|recogni[sz]ed|acknowledged|appreciated|commended|looked\s+forward|"
-    r"look\s+forward|looks\s+forward|met|meet|meets|co-chaired|chaired|hosted|host|"
+    r"look\s+forward|looks\s+forward|met|meet|meets|co-chaired|chaired|"
     r"participated|took\s+part|seek|seeks|sought|explore|explored|establish|established|"
     r"renewed|deepen|deepened|strengthen|strengthened|enhance|enhanced|expand|expanded|"
     r"advance|advanced|promote|unveiled|inaugurated|urged|condemned|offered|proposed|"
@@ -98,6 +100,8 @@ CONNECTIVE = (
     r"will|would|shall|can|could|may|have|has|had|to|further)\b)|\b[A-Z][\w'\u2019.]*)*?"
 )
 SUBJECT_AFTER = re.compile(CONNECTIVE + r"\s*\b" + PARTY_VERB)
+# "North Korea's continued launches": a verb's form right after a possessive is an adjective.
+POSSESSIVE_VERB = re.compile(r"\s*['\u2019]s\s+" + PARTY_VERB)
 BENEFICIARY = re.compile(
     r"^\s+(?:industry|industries|firms?|compan(?:y|ies)|investors|manufacturers|OEMs|suppliers|"
     r"vendors|businesses|private\s+sector|start-?ups|entities|nationals|citizens|students|"
@@ -145,14 +149,14 @@ def _chain_role(chain: list[Found], text: str, in_title: bool, spans) -> str:
     after = _masked_after(text, last.end, min(high, last.end + WINDOW), spans)
     compound = any(HYPHEN.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(chain))
     if TOPIC_BEFORE.search(before) or (compound and TOPIC_AFTER.match(after)):
-        return OTHER
+        return TOPIC
     if BENEFICIARY.match(after):
-        return OTHER
+        return TOPIC
     if in_title:
         return PLACE if LOCATIVE_BEFORE.search(before) else PARTY
     if (
         ACTOR_AFTER.match(after)
-        or SUBJECT_AFTER.match(after)
+        or (SUBJECT_AFTER.match(after) and not POSSESSIVE_VERB.match(after))
         or ACTOR_BEFORE.search(before)
         or PARTNER_BEFORE.search(before)
         or VISIT_BEFORE.search(before)
@@ -185,9 +189,9 @@ def roles_assign(
     for item in found:
         if item.kind == Kind.COUNTRY:
             role = roles[item.start, item.entity_id]
-            if item.entity_id in always and role != OTHER:
+            if item.entity_id in always and role != TOPIC:
                 role = PARTY
-            item = item._replace(role=role)
+            item = item._replace(role=OTHER if role == TOPIC else role)
         result.append(item)
     return result
 

@@ -188,19 +188,28 @@ def _openings_propose(
         proposals = readings[statement.pk].openings
         wanted[statement.pk] = sorted(proposals)
         for key, proposal in sorted(proposals.items()):
-            first.setdefault(key, (statement, proposal))
+            # The first statement proposes it; a later one that names a cap or an instrument
+            # the first did not gives the opening its wording.
+            earlier = first.get(key)
+            if earlier is None or (
+                (proposal.cap or proposal.instrument)
+                and not (earlier[1].cap or earlier[1].instrument)
+            ):
+                first[key] = (statement, proposal)
     if not first:
         return {}
     titles = {title.lower(): kind for kind, title in OPENING_TITLES.items()}
-    existing = {
-        (opening.country_id, titles[opening.lowered]): opening.pk
+    found = {
+        (opening.country_id, titles[opening.lowered]): opening
         for opening in PolicyOpening.objects.annotate(lowered=Lower("title")).filter(
             country_id__in={country_id for country_id, _ in first}, lowered__in=list(titles)
         )
     }
+    existing = {key: opening.pk for key, opening in found.items()}
     for (country_id, kind), (statement, proposal) in first.items():
         if (country_id, kind) not in existing:
             existing[country_id, kind] = _opening_create(country_id, kind, statement, proposal)
+    _openings_complete(found, first)
     links = {pk: [existing[key] for key in keys] for pk, keys in wanted.items() if keys}
     # Added, never replaced: staff may link openings by hand, and extraction must not undo that.
     through = Statement.policy_openings.through
@@ -213,6 +222,24 @@ def _openings_propose(
         ignore_conflicts=True,
     )
     return links
+
+
+def _openings_complete(
+    found: dict[tuple[int, str], PolicyOpening], first: dict[tuple[int, str], tuple]
+) -> None:
+    """A candidate opening proposed before without a cap or instrument takes the one a later
+    statement names; a value already there (perhaps a desk's) is never replaced."""
+    changed = []
+    for key, opening in found.items():
+        proposal = first.get(key, (None, None))[1]
+        if opening.status != PolicyOpening.Status.CANDIDATE or proposal is None:
+            continue
+        cap, instrument = opening.cap or proposal.cap, opening.instrument or proposal.instrument
+        if (cap, instrument) != (opening.cap, opening.instrument):
+            opening.cap, opening.instrument = cap, instrument
+            changed.append(opening)
+    for opening in changed:  # save(): the change is kept in the opening's history
+        opening.save(update_fields=["cap", "instrument", "updated_at"])
 
 
 def _opening_create(country_id: int, kind: str, statement: Statement, proposal: Proposal) -> int:
