@@ -35,6 +35,7 @@ OPENING_CUE = re.compile(
     r"streamlin(?:e|ed|es|ing)|reform(?:s|ed|ing)?|revis(?:e|ed|ion)|amend(?:ed|ment|ments)?|"
     r"notif(?:y|ied|ies|ication)|introduc(?:e|ed|es|tion)|launch(?:ed|es)?|unveil(?:ed|s)?|"
     r"exempt(?:ed|s|ion)?|waive(?:d|s)?|up\s+to|no\s+longer|automatic\s+route|"
+    r"expedit(?:e|ed|es|ing)|speed(?:s|ing)?\s+up|fast-track(?:ed|s)?|accelerat(?:e|ed|es)|"
     r"positive\s+indigeni[sz]ation\s+list|general\s+export\s+licen[cs]e)\b",
     re.IGNORECASE,
 )
@@ -89,10 +90,12 @@ INSTRUMENT = re.compile(
 # "United States industry", "Japanese companies": the country benefits from the policy named in
 # the sentence, it does not own it.
 BENEFICIARY = re.compile(
-    r"\s+(industry|industries|firms?|compan(y|ies)|investors|manufacturers|OEMs|suppliers|vendors)"
-    r"\b",
+    r"\s+(?:[a-z-]+\s+){0,2}?(?:industry|industries|firms?|compan(?:y|ies)|investors|"
+    r"manufacturers|OEMs|suppliers|vendors|buyers|end\s+users|entities|exporters|importers)\b",
     re.IGNORECASE,
 )
+JOINED = re.compile(r"\s*(?:-|\u2013|/|,|&|and)?\s*")
+FLOW_BEFORE = re.compile(r"\b(?:to|for|towards|into|from)\s+(?:the\s+)?$", re.IGNORECASE)
 SENTENCE_LIMIT = 2000
 CAP_LIMIT = 120
 INSTRUMENT_LIMIT = 250
@@ -137,19 +140,52 @@ def percent_mentions(text: str, found: list[Found], gazetteer: Gazetteer) -> lis
     return extra
 
 
+@dataclass(frozen=True)
+class Owners:
+    """Who may own a policy a sentence opens without naming its owner."""
+
+    home: int | None
+    source: int | None = None  # the publishing government
+    parties: frozenset[int] = frozenset()
+
+    def fallback(self, excluded: set[int]) -> int | None:
+        """The source's government, else the home country where it takes part (or nobody
+        does), else the one party left; never a country the sentence opens the door *to*."""
+        if self.source and self.source not in excluded:
+            return self.source
+        if self.home not in excluded and (self.home in self.parties or not self.parties):
+            return self.home
+        others = self.parties - excluded
+        return next(iter(others)) if len(others) == 1 else None
+
+
 def _owner(
     items: list[Found], phrase: Found, text: str, home_code: str, gazetteer: Gazetteer
-) -> int | None:
-    countries = [
-        item
-        for item in items
-        if item.kind == Kind.COUNTRY and not BENEFICIARY.match(text, item.end)
-    ]
+) -> tuple[int | None, set[int]]:
+    """(owner named in the sentence, countries the sentence says cannot own it)."""
+    countries, excluded, previous = [], set(), None
+    for item in items:
+        if item.kind != Kind.COUNTRY:
+            continue
+        # "licences for India", "exports to India", "Japanese companies": the door opens to
+        # or for them; they do not own it. Nor does one joined to such a country ("for
+        # India-US investment").
+        before = text[max(0, item.start - 12) : item.start]
+        joined = previous is not None and JOINED.fullmatch(text, previous.end, item.start)
+        if (
+            BENEFICIARY.match(text, item.end)
+            or FLOW_BEFORE.search(before)
+            or (joined and previous.entity_id in excluded)
+        ):
+            excluded.add(item.entity_id)
+        else:
+            countries.append(item)
+        previous = item
     home = [c for c in countries if gazetteer.country_codes.get(c.entity_id) == home_code]
     owners = home or countries
     if not owners:
-        return None
-    return min(owners, key=lambda country: abs(country.start - phrase.start)).entity_id
+        return None, excluded
+    return min(owners, key=lambda country: abs(country.start - phrase.start)).entity_id, excluded
 
 
 def policy_candidates(
@@ -157,15 +193,15 @@ def policy_candidates(
     found: list[Found],
     gazetteer: Gazetteer,
     home_code: str,
-    fallback: int | None = None,
+    owners: Owners | None = None,
 ) -> dict[tuple[int, str], Proposal]:
     """(country id, opening kind) -> the proposal of the first sentence that makes it.
 
     A sentence proposes an opening when it has a policy phrase of some kind and an opening cue.
     The owner is the home country when the sentence names it ("completely open in India"), else
-    the named country nearest the phrase, else `fallback` (the source's country, then the home
-    country: see services). A country named only as a beneficiary ("United States firms",
-    "Japanese companies") or as a topic owns nothing.
+    the named country nearest the phrase, else `owners.fallback` (the source's country, then
+    the home country). A country named only as a beneficiary ("United States firms",
+    "Japanese companies") or a destination ("licences for India") owns nothing.
     """
     by_sentence: dict[int, list[Found]] = {}
     for item in found:
@@ -186,7 +222,9 @@ def policy_candidates(
         if not OPENING_CUE.search(sentence):
             continue
         phrase = next(item for phrase_kind, item in phrases if phrase_kind == kind)
-        owner = _owner(items, phrase, text, home_code, gazetteer) or fallback
+        owner, excluded = _owner(items, phrase, text, home_code, gazetteer)
+        if owner is None and owners is not None:
+            owner = owners.fallback(excluded)
         if owner is None or (owner, kind) in proposals:
             continue
         instrument = INSTRUMENT.search(sentence)

@@ -12,7 +12,7 @@ from .commitments import FoundCommitment, find_commitments
 from .gazetteer import Gazetteer, Kind, fold
 from .matching import BY_POSITION, Cue, Found, find_all
 from .names import NameFound, names_find
-from .policy import Proposal, percent_mentions, policy_candidates
+from .policy import Owners, Proposal, percent_mentions, policy_candidates
 from .roles import party_ids, roles_assign
 from .sentences import sentence_spans
 
@@ -72,16 +72,6 @@ def _inside_names(found: list[Found], names: list[NameFound]) -> list[Found]:
     ]
 
 
-def _fallback_owner(source_country: int | None, parties: set[int], home: int | None) -> int | None:
-    """Who owns a policy its sentence gives no country: the source's government, else the home
-    country where it takes part (or nobody does), else the one party there is."""
-    if source_country:
-        return source_country
-    if home in parties or not parties:
-        return home
-    return next(iter(parties)) if len(parties) == 1 else None
-
-
 def statement_read(
     *,
     title: str,
@@ -109,9 +99,13 @@ def statement_read(
     found = _inside_names(found, names)
     parties = party_ids(found) | party_ids(title_found)
     found = sorted([*found, *percent_mentions(text, found, gazetteer)], key=BY_POSITION)
-    fallback = _fallback_owner(source_country, parties, gazetteer.country_ids.get(home_code))
-    openings = policy_candidates(title, title_found, gazetteer, home_code, fallback)
-    openings.update(policy_candidates(text, found, gazetteer, home_code, fallback))
+    owners = Owners(
+        home=gazetteer.country_ids.get(home_code),
+        source=source_country,
+        parties=frozenset(parties),
+    )
+    openings = policy_candidates(title, title_found, gazetteer, home_code, owners)
+    openings.update(policy_candidates(text, found, gazetteer, home_code, owners))
     return Reading(
         found=found,
         title_found=title_found,

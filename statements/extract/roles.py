@@ -45,7 +45,7 @@ LOCATIVE_BEFORE = re.compile(
 ACTOR_NOUN = (
     r"(?:sides?|governments?|delegations?|ministry|ministries|ministers?|prime\s+ministers?|"
     r"presidents?|ambassadors?|embassy|high\s+commission|cabinet|leadership|leaders?|"
-    r"counterparts?|chancellor|secretary|secretaries|chiefs?\s+of)"
+    r"counterparts?|chancellor|secretary|secretaries|chiefs?\s+of|department|administration)"
 )
 ACTOR_AFTER = re.compile(
     r"^\s*(?:'s|\u2019s)?\s*(?:(?:defen[cs]e|foreign|external\s+affairs|prime|the|national|"
