@@ -38,9 +38,14 @@ def title_repeats(title: str, text: str) -> bool:
     return _words(text[: len(title) + TITLE_PREFIX]).startswith(_words(title))
 
 
-def areas_gate(text: str, found: list[Found], cues: list[Cue], gazetteer: Gazetteer) -> list[Found]:
-    """Drop an area matched by a single common word ("training", "exports") unless its
-    sentence is about defence: "training of nurses" is no military training."""
+def areas_gate(
+    text: str, found: list[Found], cues: list[Cue], gazetteer: Gazetteer, *, about_defence: bool
+) -> list[Found]:
+    """Drop every area of a statement that says nothing of defence ("joint training camps for
+    athletes", "joint research in agriculture"), and an area matched by a single common word
+    ("training", "exports") unless its own sentence is about defence."""
+    if not about_defence:
+        return [item for item in found if item.kind != Kind.AREA]
     context: set[int] | None = None
     kept = []
     for item in found:
@@ -85,14 +90,16 @@ def statement_read(
     if title and not title_repeats(title, text):
         title_found, title_cues = find_all(title, gazetteer)
     always = [source_country] if source_country else []
-    found = roles_assign(text, areas_gate(text, found, cues, gazetteer), party_ids=always)
+    about_defence = any(cue.kind == Term.Kind.CONTEXT for cue in (*cues, *title_cues))
+    found = areas_gate(text, found, cues, gazetteer, about_defence=about_defence)
+    found = roles_assign(text, found, party_ids=always)
     # After roles, so that a name's country is guessed from parties, not from topics.
     names, contacts = names_find(text, found, gazetteer, fallback_country=source_country)
     if contacts:
         found = sorted([*found, *contacts], key=BY_POSITION)
     title_found = roles_assign(
         title,
-        areas_gate(title, title_found, title_cues, gazetteer),
+        areas_gate(title, title_found, title_cues, gazetteer, about_defence=about_defence),
         in_title=True,
         party_ids=always,
     )

@@ -37,7 +37,7 @@ def country(code: str) -> Country:
 @pytest.mark.parametrize(
     ("sentence", "phrase"),
     [
-        ("India and France agreed that engine co-development would begin.", "agreed that"),
+        ("India and France agreed that defence engine co-development would begin.", "agreed that"),
         ("It was agreed to expand defence industrial cooperation.", "it was agreed"),
         ("Both navies pledged to deepen maritime domain awareness.", "pledged to"),
         ("The ministers vowed to strengthen military cooperation.", "vowed to"),

@@ -355,7 +355,7 @@ def test_a_term_shared_by_two_entities_links_both(reference) -> None:
     systems = Firm.objects.create(
         name="Tata Advanced Systems", aliases=["Tata"], country=country("IN")
     )
-    statement = statement_from_text("Tata will build parts under Make in India.")
+    statement = statement_from_text("Tata will build defence parts under Make in India.")
 
     result = statement_extract(statement_id=statement.pk)
 
@@ -455,7 +455,7 @@ def test_query_count_does_not_grow_with_the_mentions(
     reference, django_assert_max_num_queries
 ) -> None:
     firm = Firm.objects.create(name="Safran", country=country("FR"))
-    sentence = "India, France, Safran, Make in India, FDI and supply chains. "
+    sentence = "India, France, Safran, Make in India, FDI and defence supply chains. "
     few = statement_from_text(sentence, title="few")
     # Stays under SQLite's 99-row insert batch; PostgreSQL inserts any number in one batch.
     many = statement_from_text(sentence * 12, title="many")

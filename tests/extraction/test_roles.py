@@ -118,7 +118,7 @@ def test_a_demonym_that_stands_for_no_government_is_other(extract) -> None:
 def test_the_sources_own_government_is_a_party(extract) -> None:
     source = SourceFactory(country=Country.objects.get(code="IN"))
     statement = statement_from_text(
-        "The Ministry welcomed Japan's decision: Japan will join co-innovation open in India.",
+        "The Ministry welcomed Japan's decision: Japan will join defence co-innovation in India.",
         source=source,
     )
 
