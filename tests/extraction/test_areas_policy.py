@@ -39,7 +39,7 @@ def slugs(text: str, title: str = "Statement") -> set[str]:
         ("They welcomed technology-sharing in the defence programme.", "technology-transfer"),
         ("They welcomed technology sharing in the defence programme.", "technology-transfer"),
         ("Both militaries expanded cooperation on space situational awareness.", "space"),
-        ("A cyber security dialogue will meet in May.", "cyber"),
+        ("A defence cyber security dialogue will meet in May.", "cyber"),
         ("Their navies will deepen maritime domain awareness.", "maritime-domain-awareness"),
         ("The navies agreed to share white shipping information.", "maritime-domain-awareness"),
         ("They reviewed defence industrial cooperation.", "industrial-cooperation"),
