@@ -29,6 +29,27 @@ TOPICAL = frozenset({Kind.AREA, Kind.POLICY, Kind.FIRM})
 # "co-develop submarines" are two commitments at 91.
 SAME_SENTENCE = 95
 NOT_WORDS = re.compile(r"[^\w\s]+")
+# The word before "will" when it is someone: a body or person (capitalised), or one of these.
+SUBJECT = re.compile(
+    r"(?:\b[A-Z][\w&.-]*|\b(?i:sides?|leaders?|ministers?|officials?|governments?|ministry|"
+    r"ministries|nav(?:y|ies)|arm(?:y|ies)|forces?|delegations?|countries|nations|partners|"
+    r"it|they|we|he|she|i|department|agency|company|firm|organisation|organization))"
+    r"\s+(?:(?i:also|jointly|further|now|soon)\s+)?$"
+)
+ARRANGED = re.compile(r"\bbe\s+(?:held|hosted|convened)\b")
+# Grammar that commits beyond the listed phrases: the future ("will set up", "shall
+# convene", "will be held"), reported intent ("announced that it would review"), a mandate
+# ("instructed their officials to", "tasked the ministries to"), a renewed commitment.
+GRAMMAR = re.compile(
+    r"\b(?:will|shall)\s+(?:also\s+|jointly\s+|further\s+|now\s+|soon\s+)?(?!not\b)[a-z]+"
+    r"(?:\s+(?:held|hosted|convened|signed|concluded|launched|set\s+up|established))?\b|"
+    r"\bthat\s+(?:it|they|he|she|the\s+\w+(?:\s+\w+)?)\s+would\s+[a-z]+\b|"
+    r"\b(?:instructed|directed|tasked|mandated)\s+(?:their|the|its)\s+(?:[\w-]+\s+){0,3}"
+    r"to\s+[a-z]+\b|"
+    r"\b(?:reaffirmed|reiterated|renewed|underlined)\s+(?:their|its|his|her|the)\s+"
+    r"(?:[\w-]+\s+)?commitment\s+to\b|"
+    r"\bsigned\s+an?\s+(?:memorandum\s+of\s+understanding|MoU|agreement|arrangement)\s+to\b"
+)
 # "Officials said that ...", "..., the minister said": the words around a restatement.
 REPORTED = re.compile(
     r"^.{0,80}?\b(?:said|says|stated|noted|repeated|added|recalled|reiterated|confirmed)\s+"
@@ -43,6 +64,20 @@ class FoundCommitment:
     start: int  # offsets of the sentence in the text
     end: int
     countries: tuple[str, ...] = ()  # ISO codes of its parties
+
+
+def _by_an_actor(text: str, match: re.Match) -> bool:
+    """Only someone can promise: "the two sides will", "DRDO will", "it would"; "the exercise
+    will focus" and "the rule will come into force" commit nobody. A meeting that "will be
+    held" is an arrangement, whoever holds it."""
+    words = match.group()
+    if ARRANGED.search(words):
+        return True
+    if words.startswith("that"):  # reported intent: "that it would", not "that the project"
+        return SUBJECT.search(words[: words.rindex(" would")] + " ") is not None
+    if words[:1] not in "ws":  # a mandate or a renewed commitment names its actor itself
+        return True
+    return SUBJECT.search(text[max(0, match.start() - 40) : match.start()]) is not None
 
 
 def _normal(sentence: str) -> str:
@@ -69,6 +104,11 @@ def find_commitments(
     """Each on-topic sentence of `text` with a commitment phrase, once, in text order."""
     cues = list(cues)
     phrases = [cue for cue in cues if cue.kind == Term.Kind.COMMITMENT]
+    phrases += [
+        Cue(Term.Kind.COMMITMENT, " ".join(match.group().lower().split())[:60], *match.span())
+        for match in GRAMMAR.finditer(text)
+        if _by_an_actor(text, match)
+    ]
     if not phrases:
         return []
     spans = sentence_spans(text)

@@ -220,3 +220,18 @@ def test_re_extraction_changes_no_candidate() -> None:
     statement_extract(statement_id=statement.pk)
 
     assert list(statement.name_candidates.values()) == before
+
+
+def test_the_future_commits_an_actor_and_not_a_thing() -> None:
+    statement = extracted(
+        "DRDO will provide test ranges to Indian start-ups in defence. The amended defence "
+        "procedure will come into force in April. The next defence dialogue will be held in "
+        "Tokyo. The Ministry announced that it would review its defence offset rules, and "
+        "noted that the defence project would involve transfer of technology."
+    )
+
+    assert [c.phrase for c in statement.commitments.order_by("start")] == [
+        "will provide",
+        "will be held",
+        "that it would review",
+    ]
