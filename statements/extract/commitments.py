@@ -51,9 +51,30 @@ GRAMMAR = re.compile(
     r"\bsigned\s+an?\s+(?:memorandum\s+of\s+understanding|MoU|agreement|arrangement)\s+to\b"
 )
 # "Officials said that ...", "..., the minister said": the words around a restatement.
-REPORTED = re.compile(
-    r"^.{0,80}?\b(?:said|says|stated|noted|repeated|added|recalled|reiterated|confirmed)\s+"
-    r"that\s+|\s+(?:the\s+)?[\w\s]{0,60}?\b(?:said|says|stated|added)$"
+REPORTED_HEAD = re.compile(
+    r"\b(?:said|says|stated|noted|repeated|added|recalled|reiterated|confirmed)\s+that\s+"
+)
+REPORTED_TAIL = (" said", " says", " stated", " added")
+# The word before "will" when it is someone: a body or person (capitalised), or one of these.
+SUBJECT = re.compile(
+    r"(?:\b[A-Z][\w&.-]*|\b(?i:sides?|leaders?|ministers?|officials?|governments?|ministry|"
+    r"ministries|nav(?:y|ies)|arm(?:y|ies)|forces?|delegations?|countries|nations|partners|"
+    r"it|they|we|he|she|i|department|agency|company|firm|organisation|organization))"
+    r"\s+(?:(?i:also|jointly|further|now|soon)\s+)?$"
+)
+ARRANGED = re.compile(r"\bbe\s+(?:held|hosted|convened)\b")
+# Grammar that commits beyond the listed phrases: the future ("will set up", "shall
+# convene", "will be held"), reported intent ("announced that it would review"), a mandate
+# ("instructed their officials to", "tasked the ministries to"), a renewed commitment.
+GRAMMAR = re.compile(
+    r"\b(?:will|shall)\s+(?:also\s+|jointly\s+|further\s+|now\s+|soon\s+)?(?!not\b)[a-z]+"
+    r"(?:\s+(?:held|hosted|convened|signed|concluded|launched|set\s+up|established))?\b|"
+    r"\bthat\s+(?:it|they|he|she|the\s+\w+(?:\s+\w+)?)\s+would\s+[a-z]+\b|"
+    r"\b(?:instructed|directed|tasked|mandated)\s+(?:their|the|its)\s+(?:[\w-]+\s+){0,3}"
+    r"to\s+[a-z]+\b|"
+    r"\b(?:reaffirmed|reiterated|renewed|underlined)\s+(?:their|its|his|her|the)\s+"
+    r"(?:[\w-]+\s+)?commitment\s+to\b|"
+    r"\bsigned\s+an?\s+(?:memorandum\s+of\s+understanding|MoU|agreement|arrangement)\s+to\b"
 )
 
 
@@ -82,7 +103,12 @@ def _by_an_actor(text: str, match: re.Match) -> bool:
 
 def _normal(sentence: str) -> str:
     words = " ".join(NOT_WORDS.sub(" ", sentence.casefold()).split())
-    return REPORTED.sub("", words)
+    if head := REPORTED_HEAD.search(words, 0, 100):
+        words = words[head.end() :]
+    if words.endswith(REPORTED_TAIL):  # "..., the minister said": up to four words go
+        kept = words.split()
+        words = " ".join(kept[: max(len(kept) - 4, 1)])
+    return words
 
 
 def _repeats(sentence: str, kept: list[str]) -> bool:
@@ -130,6 +156,10 @@ def find_commitments(
     parties = set(parties)
     codes = gazetteer.country_codes
     all_parties = tuple(sorted(codes[pk] for pk in parties if pk in codes))
+    countries: dict[int, set[int]] = {}  # sentence -> the parties it names
+    for item in found:
+        if item.kind == Kind.COUNTRY and item.entity_id in parties:
+            countries.setdefault(item.sentence, set()).add(item.entity_id)
     kept: list[str] = []
     result = []
     for at in sorted(strongest):
@@ -141,11 +171,7 @@ def find_commitments(
         if _repeats(normal, kept):
             continue
         kept.append(normal)
-        named = {
-            codes[item.entity_id]
-            for item in found
-            if item.kind == Kind.COUNTRY and item.sentence == at and item.entity_id in parties
-        }
+        named = {codes[pk] for pk in countries.get(at, ())}
         result.append(
             FoundCommitment(
                 sentence=sentence,

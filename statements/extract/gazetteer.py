@@ -109,12 +109,14 @@ def case_matches(entry: Entry, surface: str) -> bool:
 
 def variants(term: str, *, inflect: bool = True) -> list[str]:
     """Spellings a keyword also matches: hyphen or space and none alike ("co-production",
-    "coproduction"), and the other number of the last word of a phrase ("supply chain(s)")."""
+    "coproduction"), and the other number of its last word ("supply chain(s)", "drone(s)").
+    Names and capitalised terms keep their one spelling."""
     found = [term]
     if "-" in term and term.replace("-", "").isalpha():
         found.append(term.replace("-", ""))
     words = fold(term).split()
-    if inflect and len(words) > 1 and words[-1].isalpha() and len(words[-1]) > 3:
+    # A single word gets its other number too ("drone", "drones"), a phrase on its last word.
+    if inflect and words and words[-1].isalpha() and len(words[-1]) > 3 and term.islower():
         last = words[-1]
         if last.endswith("ies"):
             other = last[:-3] + "y"
@@ -193,9 +195,10 @@ def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
     generic = set()
     for pk, keywords in InvestmentArea.objects.values_list("pk", "keywords"):
         for keyword in keywords or []:
-            builder.add(Kind.AREA, pk, variants(keyword))
+            spellings = variants(keyword)
+            builder.add(Kind.AREA, pk, spellings)
             if " " not in fold(keyword).strip() and _case(Kind.AREA, keyword) == "any":
-                generic.add(fold(keyword).strip())
+                generic.update(fold(spelling).strip() for spelling in spellings)
     policy_kinds = {}
     for kind, phrase, opening_kind in Term.objects.filter(is_active=True).values_list(
         "kind", "phrase", "opening_kind"

@@ -27,7 +27,9 @@ NAME_WORD = (
 # them a one-word name is no name.
 AMBIGUOUS_TITLES = frozenset({"general", "major", "captain", "commander"})
 PERSON = re.compile(
-    rf"\b(?P<title>{TITLES}(?:\s+{TITLES})*)\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
+    # (?=[A-Z]): a lower-case word fails at once instead of trying every title.
+    rf"\b(?=[A-Z])(?P<title>{TITLES}(?:\s+{TITLES})*)\s+"
+    rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
 )
 SUFFIX = (
     r"(?:Heavy\s+Industries|Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Limited|Ltd\.?|"
@@ -36,6 +38,21 @@ SUFFIX = (
     r"Organi[sz]ation|Agency|Ministry|Laboratories|Institute)"
 )
 ORG_WORD = r"(?:[A-Z][\w&-]*|&|and|of|for)"
+SUFFIX_HIT = re.compile(rf"(?<![\w-]){SUFFIX}(?!\w)")
+RUN_BEFORE = re.compile(rf"(?:{ORG_WORD}\s+){{1,6}}$")
+RUN_BETWEEN = re.compile(rf"\s+(?:{ORG_WORD}\s+){{0,4}}")
+CAPITAL_WORD = re.compile(r"(?<![\w'.])[A-Z][A-Za-z'.]*")
+# fmt: off
+TITLE_STARTS = frozenset({
+    "deputy", "vice", "prime", "defence", "defense", "foreign", "external", "state", "minister",
+    "under", "assistant", "permanent", "secretary", "ambassador", "high", "president",
+    "chancellor", "senator", "governor", "chairman", "chairperson", "director", "managing",
+    "chief", "ceo", "lieutenant", "lt", "major", "maj", "general", "gen", "rear", "admiral",
+    "adm", "air", "brigadier", "brig", "colonel", "col", "commodore", "commander", "cdr",
+    "captain", "capt", "his", "her", "h.e", "hon'ble", "honourable", "professor", "prof", "dr",
+    "mr", "mrs", "ms", "smt", "shri", "sri",
+})
+# fmt: on
 ORGANISATION = re.compile(rf"\b(?P<name>(?:[A-Z][\w&-]*\s+)(?:{ORG_WORD}\s+){{0,5}}{SUFFIX})(?!\w)")
 SUFFIX_WORD = re.compile(
     r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
@@ -101,13 +118,30 @@ def _organisation_ok(words: list[str], countries: frozenset[str], common: set[st
     return suffix in PUBLIC_BODIES and len(plain) >= 3
 
 
+Span = tuple[str, str, str, int, int, int]  # kind, name, title, start, end, title's start
+
+
 def name_spans(
     text: str, countries: frozenset[str]
 ) -> Iterator[tuple[str, str, str, int, int, int]]:
     """(kind, name, title, start, end, start of the title) of each person and organisation
     pattern in `text`."""
     common = set(LOWER_WORD.findall(text))
-    for match in PERSON.finditer(text):
+    yield from _people(text, countries, common)
+    yield from _organisations(text, countries, common)
+
+
+def _people(text: str, countries: frozenset[str], common: set[str]) -> Iterator[Span]:
+    # The title regex is tried only where a capitalised word can start a title: trying its
+    # sixty alternatives at every capital was most of the cost of a statement.
+    after = 0
+    for word in CAPITAL_WORD.finditer(text):
+        if word.start() < after or word.group().rstrip(".").lower() not in TITLE_STARTS:
+            continue
+        match = PERSON.match(text, word.start())
+        if match is None:
+            continue
+        after = match.end()
         words = _trim(match.group("name").split())
         if words and POSSESSIVE.search(words[-1]):  # "Odinga's": the name is "Odinga"
             words[-1] = POSSESSIVE.sub("", words[-1])
@@ -119,8 +153,22 @@ def name_spans(
         name = " ".join(words)
         start = match.start("name") + match.group("name").find(name)
         yield "person", name, match.group("title"), start, start + len(name), match.start()
-    for match in ORGANISATION.finditer(text):
-        whole = match.group("name")
+
+
+def _organisations(text: str, countries: frozenset[str], common: set[str]) -> Iterator[Span]:
+    # From each word only names end with, back over the capitalised words before it.
+    hits = list(SUFFIX_HIT.finditer(text))
+    after = 0
+    for index, hit in enumerate(hits):
+        following = hits[index + 1] if index + 1 < len(hits) else None
+        if following and RUN_BETWEEN.fullmatch(text, hit.end(), following.start()):
+            continue  # "Heavy Industries Limited": the run ends at the later word
+        low = max(after, hit.start() - 150)
+        run = RUN_BEFORE.search(text, low, hit.start())
+        after = hit.end()
+        if run is None:
+            continue
+        whole = text[run.start() : hit.end()]
         for part in _organisation_parts(whole.split()):
             words = _trim(part, LEADING)
             # "Representatives of Bharat Forge Limited": a common word and its "of" go.
@@ -129,7 +177,7 @@ def name_spans(
             if not _organisation_ok(words, countries, common):
                 continue
             name = " ".join(words)
-            start = match.start("name") + whole.find(name)
+            start = run.start() + whole.find(name)
             yield "organisation", name, "", start, start + len(name), start
 
 

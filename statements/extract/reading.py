@@ -49,7 +49,8 @@ def areas_gate(
     context: set[int] | None = None
     kept = []
     for item in found:
-        if item.kind == Kind.AREA and fold(item.term) in gazetteer.generic:
+        # Generic keywords are single words: lower() folds them as fold() would, cheaper.
+        if item.kind == Kind.AREA and item.term.lower() in gazetteer.generic:
             if context is None:
                 starts = [low for low, _ in sentence_spans(text)]
                 context = {

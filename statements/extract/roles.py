@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from .gazetteer import Kind
@@ -75,19 +76,26 @@ PARTNER_BEFORE = re.compile(
 # What a party does in a statement; auxiliaries, adverbs and the names of its people may stand
 # between the subject and the verb (see CONNECTIVE). Verbs that a topic or a foe does as well
 # ("share a border", "has suffered", "supports") are left out on purpose.
+_PARTY_VERBS = (
+    "acknowledged|advance|advanced|affirmed|agree|agreed|agrees|announced|appreciated|"
+    "are committed|chaired|co-chaired|collaborate|commended|committed|conclude|concluded|"
+    "condemned|conduct|conducted|continue|continued|cooperate|decided|deepen|deepened|discuss|"
+    "discussed|emphasised|emphasized|enhance|enhanced|establish|established|exchanged|expand|"
+    "expanded|explore|explored|expressed|finalise|finalised|finalize|finalized|held|"
+    "highlighted|hold|holds|inaugurated|intend|intends|is committed|join|joined|joins|launch|"
+    "launched|look forward|looked forward|looks forward|meet|meets|met|noted|offered|"
+    "participate|participated|participates|pledged|promote|proposed|reaffirm|reaffirmed|"
+    "recognised|recognized|reiterated|renewed|resolved|review|reviewed|seek|seeks|sign|signed|"
+    "signs|sought|strengthen|strengthened|stressed|take part|took part|underlined|underscored|"
+    "undertake|undertook|unveiled|urged|vowed|welcome|welcomed|welcomes|work|worked"
+)
+PARTY_VERBS = frozenset(_PARTY_VERBS.split("|"))
 PARTY_VERB = (
-    r"(?i:agreed|agree|agrees|signed|sign|signs|held|hold|holds|welcomed|welcome|welcomes|"
-    r"discussed|discuss|reviewed|review|reaffirmed|reaffirm|reiterated|affirmed|decided|"
-    r"committed|pledged|vowed|resolved|launched|launch|announced|conducted|conduct|concluded|"
-    r"conclude|exchanged|noted|expressed|emphasi[sz]ed|underscored|underlined|highlighted|"
-    r"stressed|recogni[sz]ed|acknowledged|appreciated|commended|looked\s+forward|"
-    r"look\s+forward|looks\s+forward|met|meet|meets|co-chaired|chaired|"
-    r"participated|took\s+part|seek|seeks|sought|explore|explored|establish|established|"
-    r"renewed|deepen|deepened|strengthen|strengthened|enhance|enhanced|expand|expanded|"
-    r"advance|advanced|promote|unveiled|inaugurated|urged|condemned|offered|proposed|"
-    r"intend|intends|undertook|undertake|finali[sz]e|finali[sz]ed|continue|continued|"
-    r"cooperate|collaborate|work|worked|join|joins|joined|participate|participates|"
-    r"take\s+part|are\s+committed|is\s+committed)\b"
+    "(?i:"
+    + "|".join(
+        re.escape(verb).replace(r"\ ", r"\s+") for verb in sorted(PARTY_VERBS, key=len)[::-1]
+    )
+    + r")\b"
 )
 # Words that may stand between a subject and its verb. Capitalised words are names ("Prime
 # Minister Albanese"), so this pattern is case-sensitive except in its word list.
@@ -110,6 +118,20 @@ BENEFICIARY = re.compile(
 )
 
 
+WORD = re.compile(r"[a-z][a-z-]*")
+# fmt: off
+TOPIC_LAST = frozenset({
+    "in", "on", "against", "of", "with", "by", "across", "involving", "condemned", "condemn",
+    "condemns", "denounced", "deplored", "criticised", "criticized",
+})
+LOCATIVE_LAST = frozenset({
+    "in", "at", "off", "near", "across", "around", "throughout", "within", "inside", "over", "of",
+})
+# fmt: on
+VISIT_LAST = frozenset(["to", "visit", "visits", "visited", "trip", "tour"])
+VERB_WORDS = frozenset(verb.split()[0] for verb in PARTY_VERBS)
+
+
 def _chains(countries: list[Found], text: str) -> list[list[Found]]:
     """Country mentions of one span are one member; members joined by JOIN form a chain."""
     chains: list[list[Found]] = []
@@ -130,7 +152,7 @@ def _masked_after(text: str, end: int, limit: int, spans: list[tuple[int, int]])
     """The words after `end` up to `limit`, other names replaced by "X" so that "India and
     Prime Minister Albanese agreed" reads as a subject and its verb."""
     pieces, position = [], end
-    for start, stop in spans:
+    for start, stop in spans[bisect_left(spans, (end, end)) :]:
         if stop <= position:
             continue
         if start >= limit:
@@ -142,30 +164,63 @@ def _masked_after(text: str, end: int, limit: int, spans: list[tuple[int, int]])
     return "".join(pieces)
 
 
+class _Before:
+    """The words before a chain, and which of the before-rules can apply to them at all: each
+    ends on a known word ("in", "of", "with", "to"...), so most regexes need not run."""
+
+    def __init__(self, before: str) -> None:
+        self.text = before
+        words = WORD.findall(before[-40:].lower())
+        if words and words[-1] == "the":
+            words = words[:-1]
+        self.last = words[-1] if words else ""
+        self.comma = before.rstrip().endswith(",")
+
+    def topic(self) -> bool:
+        return self.last in TOPIC_LAST and TOPIC_BEFORE.search(self.text) is not None
+
+    def locative(self) -> bool:
+        return (self.last in LOCATIVE_LAST or self.comma) and bool(
+            LOCATIVE_BEFORE.search(self.text)
+        )
+
+    def actor(self) -> bool:
+        return self.last in ("of", "from") and bool(ACTOR_BEFORE.search(self.text))
+
+    def partner(self) -> bool:
+        return self.last in ("between", "with") and bool(PARTNER_BEFORE.search(self.text))
+
+    def visit(self) -> bool:
+        return self.last in VISIT_LAST and bool(VISIT_BEFORE.search(self.text))
+
+
+def _subject(after: str) -> bool:
+    # The regex only where a party's verb is among the next words at all.
+    if VERB_WORDS.isdisjoint(WORD.findall(after.lower())):
+        return False
+    return bool(SUBJECT_AFTER.match(after)) and not POSSESSIVE_VERB.match(after)
+
+
 def _chain_role(chain: list[Found], text: str, in_title: bool, spans) -> str:
     first, last = chain[0], chain[-1]
     low, high = first.sentence_span
-    before = text[max(low, first.start - WINDOW) : first.start]
+    before = _Before(text[max(low, first.start - WINDOW) : first.start])
     after = _masked_after(text, last.end, min(high, last.end + WINDOW), spans)
     compound = any(HYPHEN.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(chain))
-    if TOPIC_BEFORE.search(before) or (compound and TOPIC_AFTER.match(after)):
-        return TOPIC
-    if BENEFICIARY.match(after):
+    if before.topic() or (compound and TOPIC_AFTER.match(after)) or BENEFICIARY.match(after):
         return TOPIC
     if in_title:
-        return PLACE if LOCATIVE_BEFORE.search(before) else PARTY
+        return PLACE if before.locative() else PARTY
     if (
         ACTOR_AFTER.match(after)
-        or (SUBJECT_AFTER.match(after) and not POSSESSIVE_VERB.match(after))
-        or ACTOR_BEFORE.search(before)
-        or PARTNER_BEFORE.search(before)
-        or VISIT_BEFORE.search(before)
+        or _subject(after)
+        or before.actor()
+        or before.partner()
+        or before.visit()
         or (compound and len({item.start for item in chain}) > 1)
     ):
         return PARTY
-    if LOCATIVE_BEFORE.search(before):
-        return PLACE
-    return OTHER
+    return PLACE if before.locative() else OTHER
 
 
 def roles_assign(
