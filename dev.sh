@@ -44,6 +44,7 @@ test() {
     setup
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    "$VENV/bin/python" .ci/import_cycles.py
     DEBUG=1 manage makemigrations --check --dry-run
     local where="SQLite, tasks in-process"
     [ -n "${DATABASE_URL:-}" ] && where="${DATABASE_URL%%:*}"

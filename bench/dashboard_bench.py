@@ -28,6 +28,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Tasks in-process on purpose: with DEBUG off, a missing broker is otherwise refused.
+os.environ.setdefault("TRACKER_EMBEDDED", "1")
 
 import django  # noqa: E402
 

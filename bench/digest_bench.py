@@ -155,8 +155,8 @@ def measure() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from opportunities.digests import digests_send
     from opportunities.models import DigestLog, FollowUp, Opportunity
+    from opportunities.reminders.digests import digests_send
 
     print(
         f"data: {Opportunity.objects.count():,} opportunities, "

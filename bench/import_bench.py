@@ -471,6 +471,7 @@ def django_setup(database: Path) -> None:
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.pop("CELERY_BROKER_URL", None)  # tasks, the suggestion step too, run in-process
+    os.environ["TRACKER_EMBEDDED"] = "1"  # on purpose: with DEBUG off, no broker is refused
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     sys.path.insert(0, str(PROJECT))
     import django

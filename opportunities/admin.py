@@ -1,169 +1,36 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
 
-from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
+from lib.sheets.admin import HistoryModelAdmin, columns_resource
 
 from . import services
-from .admin_filters import NextFollowUpRangeFilter, StaleFilter
+from .admin_filters import (
+    DueFilter,
+    MineFilter,
+    MyOpportunitiesFilter,
+    NextFollowUpFilter,
+    NextFollowUpRangeFilter,
+    StaleFilter,
+)
 from .admin_forms import FollowUpForm, FollowUpInlineForm, FollowUpInlineFormSet, OpportunityForm
-from .models import FollowUp, Note, Opportunity, Suggestion, Team, visible_team_ids
-from .resources import FollowUpResource, OpportunityResource
-from .suggestions import suggestion_accept, suggestion_dismiss
+from .admin_scoping import TeamScopedAdminMixin, admin_message
+from .assignment import assignable_owners, may_assign_others
+from .models import FollowUp, Note, Opportunity, Team
 
-
-class TeamScopedAdminMixin:
-    """Limit an admin to the requesting user's teams; a foreign object is a 404 or a 403."""
-
-    def team_id_of(self, obj) -> int:
-        return obj.team_id
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("No such record among your teams' work.")
-        return obj
-
-    def history_view(self, request, object_id, extra_context=None):
-        # django-simple-history would find a foreign record through its history and answer 403,
-        # telling the outsider it exists; look it up among the user's teams' work first.
-        self.get_object(request, unquote(object_id))
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.get_object(request, unquote(object_id))
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def _team_ids(self, request) -> set[int] | None:
-        if not hasattr(request, "_visible_team_ids"):
-            request._visible_team_ids = visible_team_ids(request.user)
-        return request._visible_team_ids
-
-    def _may_touch(self, request, obj) -> bool:
-        team_ids = self._team_ids(request)
-        return obj is None or team_ids is None or self.team_id_of(obj) in team_ids
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj) and self._may_touch(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and self._may_touch(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "team":
-            team_ids = self._team_ids(request)
-            if team_ids is not None:
-                kwargs["queryset"] = Team.objects.filter(pk__in=team_ids)
-        elif db_field.name == "opportunity":
-            kwargs["queryset"] = Opportunity.objects.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class DueFilter(admin.SimpleListFilter):
-    title = "due"
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", "Overdue"),
-            ("today", "Due today"),
-            ("week", "Due in the next 7 days"),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        open_follow_ups = queryset.filter(status=FollowUp.Status.OPEN)
-        if self.value() == "overdue":
-            return open_follow_ups.filter(due_date__lt=today)
-        if self.value() == "today":
-            return open_follow_ups.filter(due_date=today)
-        if self.value() == "week":
-            return open_follow_ups.filter(
-                due_date__range=(today, today + datetime.timedelta(days=7))
-            )
-        return queryset
-
-
-class MineFilter(admin.SimpleListFilter):
-    title = "mine"
-    parameter_name = "mine"
-
-    def lookups(self, request, model_admin):
-        return [("open", "My open follow-ups"), ("all", "All of mine")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(owner=request.user, status=FollowUp.Status.OPEN)
-        if self.value() == "all":
-            return queryset.filter(owner=request.user)
-        return queryset
-
-
-class NextFollowUpFilter(admin.SimpleListFilter):
-    title = "next follow-up"
-    parameter_name = "follow_up"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", "Overdue"),
-            ("week", "Due in the next 7 days"),
-            ("none", "No follow-up set"),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "overdue":
-            return queryset.filter(next_follow_up__lt=today)
-        if self.value() == "week":
-            return queryset.filter(
-                next_follow_up__range=(today, today + datetime.timedelta(days=7))
-            )
-        if self.value() == "none":
-            return queryset.filter(next_follow_up__isnull=True)
-        return queryset
-
-
-class MyOpportunitiesFilter(admin.SimpleListFilter):
-    title = "owner"
-    parameter_name = "owned"
-
-    def lookups(self, request, model_admin):
-        return [("me", "Mine"), ("nobody", "Unassigned")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(owner=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(owner__isnull=True)
-        return queryset
-
-
-def assignable_owners(user):
-    """Active members of the teams `user` works in: whom an assignment may name."""
-    users = get_user_model().objects.filter(is_active=True)
-    teams = visible_team_ids(user)
-    if teams is not None:
-        users = users.filter(teams__in=teams).distinct()
-    return users.order_by("username")
+# The suggestions' and reminders' admin classes register themselves on import.
+from .reminders import admin as reminders_admin  # noqa: F401
+from .sheets.columns import FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
+from .suggestions import admin as suggestions_admin  # noqa: F401
 
 
 class OpportunityActionForm(ActionForm):
@@ -222,7 +89,7 @@ class TeamAdmin(HistoryModelAdmin):
 @admin.register(Opportunity)
 class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     form = OpportunityForm
-    resource_classes = [OpportunityResource]
+    resource_classes = [columns_resource(Opportunity, OPPORTUNITY_COLUMNS)]
     action_form = OpportunityActionForm
     list_display = [
         "title",
@@ -284,7 +151,7 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("opportunities.assign_opportunity"):
+        if not may_assign_others(request.user):
             fields.append("owner")
         return fields
 
@@ -365,12 +232,12 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
                 opportunities=queryset, owner=owner, by=request.user
             )
         except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, _message(error), messages.ERROR)
+            self.message_user(request, admin_message(error), messages.ERROR)
             return
         self.message_user(request, f"Assigned {count} opportunities to {owner}.")
 
     def has_assign_permission(self, request) -> bool:
-        return request.user.has_perm("opportunities.assign_opportunity")
+        return may_assign_others(request.user)
 
     @admin.action(description="Move selected to the chosen stage", permissions=["change"])
     def move_stage(self, request, queryset) -> None:
@@ -380,7 +247,7 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
                 opportunities=queryset, stage=stage, reason=request.POST.get("reason", "")
             )
         except ValidationError as error:
-            self.message_user(request, _message(error), messages.ERROR)
+            self.message_user(request, admin_message(error), messages.ERROR)
             return
         label = Opportunity.Stage(stage).label
         self.message_user(request, f"Moved {count} opportunities to {label}.")
@@ -393,16 +260,10 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         self.message_user(request, f"Marked {count} follow-ups done.")
 
 
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
-
 @admin.register(FollowUp)
 class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     form = FollowUpForm
-    resource_classes = [FollowUpResource]
+    resource_classes = [columns_resource(FollowUp, FOLLOW_UP_COLUMNS)]
     list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]
     list_filter = [MineFilter, DueFilter, "status", "kind"]
     list_select_related = ["opportunity", "owner"]
@@ -461,58 +322,6 @@ class NoteAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class SuggestionActionForm(ActionForm):
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.all(),
-        required=False,
-        empty_label="team (if you are in several)…",
-    )
-
-
-@admin.register(Suggestion)
-class SuggestionAdmin(TrackerModelAdmin):
-    action_form = SuggestionActionForm
-    list_display = ["title", "statement", "status", "opportunity", "created_at"]
-    list_filter = ["status", ("countries", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["statement", "opportunity"]
-    search_fields = ["title", "summary", "statement__title"]
-    autocomplete_fields = [
-        "statement",
-        "countries",
-        "firms",
-        "areas",
-        "policy_openings",
-        "opportunity",
-    ]
-    readonly_fields = ["key", "status", "decided_by", "decided_at", "created_at", "updated_at"]
-    date_hierarchy = "created_at"
-    actions = ["accept", "dismiss"]
-
-    @admin.action(
-        description="Accept: add to the matched opportunity or create one", permissions=["change"]
-    )
-    def accept(self, request, queryset) -> None:
-        try:
-            team = SuggestionActionForm.base_fields["team"].clean(request.POST.get("team"))
-        except ValidationError:
-            team = None
-        self._decide(request, queryset, "accepted", suggestion_accept, team=team)
-
-    @admin.action(description="Dismiss selected suggestions", permissions=["change"])
-    def dismiss(self, request, queryset) -> None:
-        self._decide(request, queryset, "dismissed", suggestion_dismiss)
-
-    def _decide(self, request, queryset, verb: str, service, **kwargs) -> None:
-        done = 0
-        for suggestion_id in queryset.values_list("pk", flat=True):
-            try:
-                service(suggestion_id=suggestion_id, by=request.user, **kwargs)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, _message(error), messages.WARNING)
-        self.message_user(request, f"{done} suggestions {verb}.")
-
-
 class TeamMembershipInline(admin.TabularInline):
     model = Team.members.through
     extra = 0
@@ -527,7 +336,3 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class TrackerUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, TeamMembershipInline]
-
-
-# The reminders' admin classes register themselves on import.
-from . import admin_reminders  # noqa: E402, F401

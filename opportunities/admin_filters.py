@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 
+from .models import FollowUp
+
 
 class NextFollowUpRangeFilter(admin.ListFilter):
     """Two date boxes: the soonest open follow-up is due before and/or after a day."""
@@ -77,4 +79,83 @@ class StaleFilter(admin.SimpleListFilter):
             return queryset.stale(now)
         if self.value() == "no":
             return queryset.fresh(now)
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("today", "Due today"),
+            ("week", "Due in the next 7 days"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        open_follow_ups = queryset.filter(status=FollowUp.Status.OPEN)
+        if self.value() == "overdue":
+            return open_follow_ups.filter(due_date__lt=today)
+        if self.value() == "today":
+            return open_follow_ups.filter(due_date=today)
+        if self.value() == "week":
+            return open_follow_ups.filter(
+                due_date__range=(today, today + datetime.timedelta(days=7))
+            )
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = "mine"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("open", "My open follow-ups"), ("all", "All of mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(owner=request.user, status=FollowUp.Status.OPEN)
+        if self.value() == "all":
+            return queryset.filter(owner=request.user)
+        return queryset
+
+
+class NextFollowUpFilter(admin.SimpleListFilter):
+    title = "next follow-up"
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("week", "Due in the next 7 days"),
+            ("none", "No follow-up set"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_follow_up__lt=today)
+        if self.value() == "week":
+            return queryset.filter(
+                next_follow_up__range=(today, today + datetime.timedelta(days=7))
+            )
+        if self.value() == "none":
+            return queryset.filter(next_follow_up__isnull=True)
+        return queryset
+
+
+class MyOpportunitiesFilter(admin.SimpleListFilter):
+    title = "owner"
+    parameter_name = "owned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Mine"), ("nobody", "Unassigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(owner=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(owner__isnull=True)
         return queryset

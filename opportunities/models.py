@@ -13,10 +13,12 @@ from simple_history.models import HistoricalRecords
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 from statements.models import Statement
 
+from .reminders.models import CalendarFeed, DigestLog, WebhookDelivery, WebhookEndpoint
+from .suggestions.models import CommitmentCandidate
+from .visibility import SEE_ALL_PERMISSION, TeamScopedQuerySet, visible_team_ids
 from .worklists import FollowUpWorkMixin, OpportunityWorkMixin
 
 CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
-SEE_ALL_PERMISSION = "opportunities.view_all_teams"
 
 
 class Team(TimeStamped):
@@ -29,28 +31,6 @@ class Team(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
-
-
-def visible_team_ids(user) -> set[int] | None:
-    """The teams whose work `user` may see; None means every team."""
-    if not user.is_active:
-        return set()
-    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
-        return None
-    return set(Team.objects.filter(members=user).values_list("pk", flat=True))
-
-
-class TeamScopedQuerySet(models.QuerySet):
-    """Rows a user may see: their teams' work, or everything with the see-all permission."""
-
-    team_path = "team"
-
-    def visible_to(self, user) -> TeamScopedQuerySet:
-        if not user.is_active:
-            return self.none()
-        if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
-            return self
-        return self.filter(**{f"{self.team_path}__in": Team.objects.filter(members=user)})
 
 
 class OpportunityQuerySet(OpportunityWorkMixin, TeamScopedQuerySet):
@@ -321,16 +301,8 @@ class Suggestion(TimeStamped):
         return self.title
 
 
-# Digest log, calendar feeds, commitment candidates and webhooks live in their own module.
-from .reminder_models import (  # noqa: E402
-    CalendarFeed,
-    CommitmentCandidate,
-    DigestLog,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
-
 __all__ = [
+    "SEE_ALL_PERMISSION",
     "CalendarFeed",
     "CommitmentCandidate",
     "DigestLog",
@@ -339,6 +311,8 @@ __all__ = [
     "Opportunity",
     "Suggestion",
     "Team",
+    "TeamScopedQuerySet",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "visible_team_ids",
 ]

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .assignment import assignment_check, may_assign_others
 from .models import FollowUp, Opportunity
-from .webhooks import stage_changed_emit
+from .reminders.webhooks import stage_changed_emit
 
 
 class StaleVersion(Exception):
@@ -34,7 +35,7 @@ def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) 
             current = _stored_for_update(opportunity, expected_version, "stage")
             previous = current.stage
             if current.stage != opportunity.stage:
-                _stamp_stage_change(opportunity)
+                stage_stamp(opportunity)
             opportunity.version = current.version + 1
         opportunity.full_clean()
         opportunity.save()
@@ -43,8 +44,9 @@ def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) 
     return opportunity
 
 
-def _stamp_stage_change(opportunity: Opportunity) -> None:
-    now = timezone.now()
+def stage_stamp(opportunity: Opportunity, *, now=None) -> None:
+    """Mark a stage change: when it happened, and when the opportunity closed (None if open)."""
+    now = now or timezone.now()
     opportunity.stage_changed_at = now
     opportunity.closed_at = now if opportunity.is_closed else None
 
@@ -62,7 +64,7 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
             opportunity.stage = stage
             if reason.strip():
                 opportunity.close_reason = reason.strip()
-            _stamp_stage_change(opportunity)
+            stage_stamp(opportunity)
             opportunity.version += 1
             opportunity.save()
             stage_changed_emit(opportunity=opportunity, previous=previous)
@@ -72,16 +74,12 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
 
 def opportunity_assign(*, opportunities: QuerySet[Opportunity], owner, by) -> int:
     """Give each opportunity a new owner; only team leads (or see-all) may assign."""
-    if not by.has_perm("opportunities.assign_opportunity"):
+    if not may_assign_others(by):
         raise PermissionDenied("Only team leads may assign opportunities.")
-    if not owner.is_active:
-        raise ValidationError(f"{owner} is not an active user.")
-    owner_team_ids = set(owner.teams.values_list("pk", flat=True))
     assigned = 0
     with transaction.atomic():
         for opportunity in opportunities.visible_to(by).select_for_update(of=("self",)):
-            if opportunity.team_id not in owner_team_ids:
-                raise ValidationError(f"{owner} is not a member of team {opportunity.team}.")
+            assignment_check(by=by, owner=owner, team=opportunity.team)
             opportunity.owner = owner
             opportunity.version += 1
             opportunity.save()

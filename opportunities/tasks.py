@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from celery import shared_task
 from django.db import IntegrityError, OperationalError
 
-from .commitments import commitments_propose
-from .digests import digests_send
-from .models import WebhookDelivery
-from .proposals import suggestions_propose
-from .webhooks import overdue_emit, retry_delay, webhook_attempt
+from .suggestions.commitments import commitments_propose
+from .suggestions.proposals import suggestions_propose
 
 
 @shared_task(
@@ -34,35 +29,3 @@ def propose_suggestions(self, statement_ids: list[int]) -> dict:
         "suggestions": sorted(suggestion.pk for suggestion in suggestions.values()),
         "commitments": commitments,
     }
-
-
-@shared_task(
-    acks_late=True,
-    max_retries=3,
-    autoretry_for=(OperationalError,),
-    retry_backoff=60,
-    retry_jitter=True,
-)
-def send_daily_digests(day: str | None = None) -> dict:
-    """Beat runs this each morning; running it again the same day sends nothing twice."""
-    return digests_send(day=datetime.date.fromisoformat(day) if day else None)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=None)
-def deliver_webhook(self, delivery_id: int) -> dict:
-    """Post one webhook delivery; on failure come back later, waiting longer each time."""
-    while True:
-        outcome = webhook_attempt(delivery_id=delivery_id)
-        if outcome != "retry":
-            return {"delivery": delivery_id, "status": outcome}
-        if not self.request.is_eager:
-            attempts = WebhookDelivery.objects.values_list("attempts", flat=True).get(
-                pk=delivery_id
-            )
-            raise self.retry(countdown=retry_delay(attempts))
-        # In-process there is no worker to come back later: try again now.
-
-
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
-def emit_overdue_webhooks(day: str | None = None) -> dict:
-    return {"queued": overdue_emit(today=datetime.date.fromisoformat(day) if day else None)}

@@ -15,16 +15,15 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 
-def stale_days() -> dict[str, int]:
-    """Days of silence after which an open opportunity in each stage counts as stale."""
-    from .models import Opportunity
-
+def stale_days(opportunity_model: type[models.Model]) -> dict[str, int]:
+    """Days of silence after which an open opportunity in each stage counts as stale (the
+    model is passed in: models.py imports this module)."""
     default = settings.REMINDERS_STALE_DAYS_DEFAULT
     configured = settings.REMINDERS_STALE_DAYS
     return {
         stage: int(configured.get(stage, default))
-        for stage in Opportunity.Stage.values
-        if stage not in Opportunity.CLOSED_STAGES
+        for stage in opportunity_model.Stage.values
+        if stage not in opportunity_model.CLOSED_STAGES
     }
 
 
@@ -90,7 +89,7 @@ class OpportunityWorkMixin:
         return Case(
             *(
                 When(stage=stage, then=Value(now - datetime.timedelta(days=days)))
-                for stage, days in stale_days().items()
+                for stage, days in stale_days(self.model).items()
             ),
             default=None,
             output_field=DateTimeField(),

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .admin_base import HistoryModelAdmin
+from lib.sheets.admin import HistoryModelAdmin
+
 from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening, Term
 from .resources import ContactResource, FirmResource
 

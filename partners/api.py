@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from .api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
-from .api_support.related import pairs
-from .api_support.serializers import ModelSerializer
-from .api_support.sheets import Labels, columns
-from .api_support.viewsets import ModelViewSet
+from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from lib.api.related import pairs
+from lib.api.serializers import ModelSerializer
+from lib.api.viewsets import ModelViewSet
+from lib.sheets.export import Labels, columns
+
 from .filters import (
     ContactFilter,
     CountryFilter,

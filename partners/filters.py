@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import django_filters
 
-from .api_support.filters import filter_by_key, search_filter, since_filter
+from lib.api.filters import filter_by_key, search_filter, since_filter
+
 from .keys import area_key, country_key
 from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 

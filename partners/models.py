@@ -44,7 +44,7 @@ class Country(TimeStamped):
             ),
         ]
         # Labels read by id from the index alone (see Firm).
-        indexes = [models.Index(fields=["id"], include=["code", "name"], name="country_label_idx")]
+        indexes = [models.Index(fields=["id", "code", "name"], name="country_label_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -115,8 +115,10 @@ class Firm(TimeStamped):
         indexes = [
             # A firm's label ("Name (JP)") read by id from the index alone: listing 100
             # opportunities looks up each one's firms (and countries) this way, where
-            # PostgreSQL would otherwise scan or hash the whole table for every row.
-            models.Index(fields=["id"], include=["name", "country"], name="firm_label_idx"),
+            # PostgreSQL would otherwise scan or hash the whole table for every row. The label's
+            # columns are key columns, not INCLUDE ones, so every database builds the same index
+            # (SQLite has no covering indexes and warned about them on every command).
+            models.Index(fields=["id", "name", "country"], name="firm_label_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from import_export import fields, widgets
 
+from lib.sheets.safety import SafeModelResource
+
 from .models import Contact, Firm
-from .spreadsheets import SafeModelResource
 
 
 class FirmResource(SafeModelResource):

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partners.admin_base import HistoryModelAdmin, TrackerModelAdmin
+from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 
 from . import tasks
 from .manual import manual_source, statement_paste
@@ -146,9 +146,7 @@ class StatementAdmin(TrackerModelAdmin):
             source=obj.source,
         )
         obj.pk, obj.title = statement.pk, statement.title
-        if created:
-            tasks.queue_extraction([statement.pk])
-        else:
+        if not created:
             self.message_user(request, "This statement was already stored.", messages.WARNING)
 
     @admin.action(description="Parse again from the kept bytes, then re-extract")

@@ -8,12 +8,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
+from lib.api.fields import IdsField, PairLabelsField
+from lib.api.related import json_rows, pairs, parse_rows
+from lib.api.serializers import ModelSerializer, ReadModelSerializer
+from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet
+from lib.sheets.export import Labels, columns
 from partners.api import country_field
-from partners.api_support.fields import IdsField, PairLabelsField
-from partners.api_support.related import json_rows, pairs, parse_rows
-from partners.api_support.serializers import ModelSerializer, ReadModelSerializer
-from partners.api_support.sheets import Labels, columns
-from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet
 
 from .filters import ImportRunFilter, MentionFilter, SourceFilter, StatementFilter
 from .manual import statement_paste
@@ -186,7 +186,7 @@ class StatementPasteSerializer(serializers.Serializer):
     name = serializers.CharField(
         max_length=300, required=False, default="", help_text="File name; .html is parsed as HTML"
     )
-    url = serializers.URLField(max_length=1000, required=False, default="")
+    url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 def statements_with_names():

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fetch import FetchError, FetchResult, fetch
+from lib.http import FetchError, FetchResult, fetch
+
 from .models import ImportRun, RawItem, Source
 from .parse import ParseError, index_links, parse_feed
 from .services import Incoming, canonical_url

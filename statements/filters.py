@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
-from partners.api_support.filters import (
+from lib.api.filters import (
     DateTimeFilter,
     filter_by_key,
     flag_filter,

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lib.http import FetchError
+
 from .candidates import Known, SourceFailed, candidate_fetch, source_candidates
-from .fetch import FetchError
 from .models import ImportRun, RawItem, Source, Statement
 from .parse import ParsedStatement, ParseError, parse_any
 from .services import (

@@ -7,6 +7,7 @@ from .imports import raw_item_process
 from .models import RawItem, Source, Statement
 from .parse import ParseError
 from .services import raw_item_store
+from .tasks import queue_extraction
 
 MANUAL_SOURCE = "Pasted or uploaded in the admin"
 
@@ -21,7 +22,8 @@ def manual_source() -> Source:
 def statement_paste(
     *, body: bytes, name: str = "", url: str = "", source: Source | None = None
 ) -> tuple[Statement, bool]:
-    """Keep and parse pasted text or an uploaded file. Raises ParseError when it holds none."""
+    """Keep and parse pasted text or an uploaded file, and queue a new statement's extraction
+    (once committed). Raises ParseError when it holds none."""
     raw_item, created = raw_item_store(
         source=source or manual_source(),
         body=body,
@@ -34,4 +36,6 @@ def statement_paste(
     statement, new = raw_item_process(raw_item=raw_item)
     if statement is None:
         raise ParseError(raw_item.error)
+    if new:
+        queue_extraction([statement.pk])
     return statement, new

@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lib.rows import rows_update
+
 from .models import ImportRun, RawItem, Source, Statement
 from .parse import ParsedStatement
-from .rows import rows_update
 
 
 def content_hash(text: str) -> str:

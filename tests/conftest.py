@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
+from rest_framework.test import APIClient
 
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
+from partners.reference import reference_load
 from tracker.celery import app as celery_app
+from tracker.models import ApiToken
 
-from .factories import TeamFactory, UserFactory
+from .factories import CountryFactory, OpportunityFactory, TeamFactory, UserFactory
+
+# Fixtures of local servers every test directory may use (HTTP, HTTPS, SMTP).
+pytest_plugins = ["tests.statements.httpserver", "tests.opportunities.reminders.smtpserver"]
 
 
 @pytest.fixture
@@ -54,3 +63,66 @@ def tasks_in_process():
     conf.task_always_eager = conf.task_eager_propagates = True
     yield
     conf.task_always_eager, conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def reference() -> None:
+    """The reference data `load_reference` loads: countries, investment areas and their terms."""
+    reference_load()
+
+
+@pytest.fixture
+def session_for() -> Callable[..., Client]:
+    """A browser-like test client with a session logged in as the given user (several may be
+    open at once): for the admin and the dashboards."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_for() -> Callable[..., APIClient]:
+    """An API client that sends a fresh token of the given user, as a script would."""
+
+    def make(user, *, read_only: bool = False) -> APIClient:
+        _, key = ApiToken.issue(user=user, name="test", read_only=read_only)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def outsider(other_team):
+    """Desk staff of the other team only."""
+    return other_team.members.get()
+
+
+@pytest.fixture
+def desk_api(token_for, desk_staff, team) -> APIClient:
+    return token_for(desk_staff)
+
+
+@pytest.fixture
+def lead_api(token_for, team_lead, team) -> APIClient:
+    return token_for(team_lead)
+
+
+@pytest.fixture
+def outsider_api(token_for, other_team) -> APIClient:
+    return token_for(other_team.members.get())
+
+
+@pytest.fixture
+def japan(db):
+    return CountryFactory(code="JP")
+
+
+@pytest.fixture
+def opportunity(team, japan):
+    return OpportunityFactory(team=team, external_id="OPP-1", countries=[japan])

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken, key_digest
@@ -61,3 +62,30 @@ class QueryKeyAuthentication(authentication.BaseAuthentication):
         if request.method not in ("GET", "HEAD"):
             raise exceptions.AuthenticationFailed("?key= is accepted on reads only.")
         return _authenticate(key, read_only=True)
+
+
+# How the OpenAPI schema describes the two schemes (drf-spectacular finds them by class path).
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "tracker.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>`; keys are issued and revoked in the admin.",
+        }
+
+
+class QueryKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "tracker.authentication.QueryKeyAuthentication"
+    name = "queryKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "key",
+            "description": "A read-only token in the URL, for GET only.",
+        }

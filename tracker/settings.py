@@ -1,7 +1,8 @@
-"""Settings for the tracker, read from the environment (see README for every variable).
+"""Settings for the tracker, read from the environment (docs/configuration.md lists every variable).
 
-The embedded default is SQLite in the project folder and Celery tasks run in-process.
-Production sets DEBUG off, SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL and ALLOWED_HOSTS.
+The embedded default is SQLite in the project folder and Celery tasks run in-process (DEBUG on,
+or TRACKER_EMBEDDED=1). Production sets DEBUG off, SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL
+and ALLOWED_HOSTS, and refuses to start without the database or the broker.
 """
 
 from __future__ import annotations
@@ -26,6 +27,18 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for development."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+# Production (DEBUG off) runs on PostgreSQL with a broker; the embedded default (SQLite, tasks
+# in-process) there only when asked for by name, never because a variable was forgotten.
+EMBEDDED = env.bool("TRACKER_EMBEDDED", default=False)
+if not (DEBUG or TESTING or EMBEDDED):
+    _missing = [name for name in ("DATABASE_URL", "CELERY_BROKER_URL") if not env.str(name, "")]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} not set. With DEBUG off the tracker needs PostgreSQL "
+            "(DATABASE_URL) and a broker (CELERY_BROKER_URL); set TRACKER_EMBEDDED=1 to run on "
+            "the embedded default (SQLite, tasks in-process) on purpose."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -96,10 +109,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    # Django's cursors bind on the client and never prepare; this lets the statements run on a
-    # server-binding cursor (partners.api_support.db_json) be planned once per connection.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 0}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTHENTICATION_BACKENDS = ["tracker.backends.ModelBackend"]
@@ -149,7 +158,7 @@ if not DEBUG:
 # The organisation running the tracker; countries named beside it are partners.
 TRACKER_HOME_COUNTRY = env.str("TRACKER_HOME_COUNTRY", default="IN").upper()
 
-# Statement fetching: every request goes through statements/fetch.py with these limits.
+# Statement fetching: every request goes through lib/http with these limits.
 STATEMENTS_FETCH_TIMEOUT = env.float("STATEMENTS_FETCH_TIMEOUT", default=15.0)
 STATEMENTS_FETCH_MAX_BYTES = env.int("STATEMENTS_FETCH_MAX_BYTES", default=10 * 1024 * 1024)
 # Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
@@ -158,7 +167,7 @@ STATEMENTS_USER_AGENT = env.str(
     "STATEMENTS_USER_AGENT", default="PartnershipTracker/1.0 (+statement importer)"
 )
 
-# Reminders: digests, stale work, calendar feeds and webhooks (opportunities/digests.py etc.).
+# Reminders: digests, stale work, calendar feeds and webhooks (opportunities/reminders/).
 # Where links in mails and calendar events point: the address staff open the admin at.
 TRACKER_SITE_URL = env.str("TRACKER_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Days without a note, follow-up or stage change after which an open opportunity is stale, per
@@ -214,20 +223,20 @@ REST_FRAMEWORK = {
         "tracker.authentication.QueryKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["partners.api_support.permissions.StaffModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["lib.api.permissions.StaffModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "partners.api_support.pagination.StableOrderingFilter",
+        "lib.api.pagination.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "partners.api_support.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.PageNumberPagination",
     # JSON bodies only; the bulk upload takes multipart files on its own route.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "partners.api_support.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lib.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "lib.api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "partners.api_support.errors.exception_handler",
+    "EXCEPTION_HANDLER": "lib.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -244,7 +253,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partners.api_support.schema.add_record_links",
+        "lib.api.schema.add_record_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OpportunityStageEnum": "opportunities.models.Opportunity.Stage",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from opportunities.views import calendar_feed
+from opportunities.reminders.views import calendar_feed
 
 admin.site.site_header = "Defence-partnership tracker"
 admin.site.site_title = "Partnership tracker"

@@ -9,11 +9,11 @@ from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partners.api_support.errors import ErrorSerializer
-from partners.sheet_read import SheetError, read_json, read_upload
+from lib.api.errors import ErrorSerializer
+from lib.sheets.read import SheetError, read_json, read_upload
 
-from ..upsert import opportunities_upsert
-from ..upsert_follow_ups import follow_ups_upsert
+from ..sheets.follow_ups import follow_ups_upsert
+from ..sheets.opportunities import opportunities_upsert
 
 
 class BulkUploadSerializer(serializers.Serializer):

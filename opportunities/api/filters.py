@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from partners.api_support.filters import (
+from lib.api.filters import (
     filter_by_key,
     flag_filter,
     search_filter,

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,13 +13,15 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partners.api_support.errors import ErrorSerializer
-from partners.api_support.related import pairs
-from partners.api_support.sheets import Labels, Soonest, columns
-from partners.api_support.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
+from lib.api.errors import ErrorSerializer
+from lib.api.related import pairs
+from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
+from lib.sheets.export import Labels, columns
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
-from ..suggestions import suggestion_accept, suggestion_dismiss
+from ..sheets.columns import FIRM_LABEL, FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
+from ..suggestions.triage import suggestion_accept, suggestion_dismiss
+from ..visibility import visible_teams
 from .bulk import BulkUpsertMixin, FollowUpBulkMixin
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
 from .serializers import (
@@ -30,11 +31,7 @@ from .serializers import (
     SuggestionAcceptSerializer,
     SuggestionSerializer,
     TeamSerializer,
-    visible_teams,
 )
-
-# A firm's label, "Name (JP)", as an expression of the firm.
-FIRM_LABEL = Concat(F("name"), Value(" ("), F("country__code"), Value(")"))
 
 
 def opportunities_with_names(model=Opportunity):
@@ -50,30 +47,6 @@ def opportunities_with_names(model=Opportunity):
             statement_pairs=pairs(Opportunity, "statements", "title"),
         )
     )
-
-
-COUNTRY_LABELS = Labels(Opportunity, "countries", "code", "name")
-OPPORTUNITY_COLUMNS = columns(
-    "id",
-    "external_id",
-    "version",
-    "title",
-    "stage",
-    ("team", "team__name"),
-    ("owner", "owner__username"),
-    ("countries", COUNTRY_LABELS, 0),
-    ("country_names", COUNTRY_LABELS, 1),
-    ("areas", Labels(Opportunity, "areas", "slug")),
-    ("firms", Labels(Opportunity, "firms", FIRM_LABEL)),
-    "value",
-    "currency",
-    "probability",
-    "expected_close",
-    "close_reason",
-    ("next_follow_up", Soonest(FollowUp.objects.open(), "opportunity_id", "due_date")),
-    "description",
-    "updated_at",
-)
 
 
 PRECONDITION = OpenApiResponse(
@@ -155,9 +128,6 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     def get_rows_queryset(self):
         return Opportunity.objects.visible_to(self.request.user)
 
-    def get_json_rows(self):
-        return opportunities_with_names()
-
 
 @versioned_schema(FollowUpSerializer)
 class FollowUpViewSet(VersionedViewSetMixin, FollowUpBulkMixin, ModelViewSet):
@@ -170,20 +140,7 @@ class FollowUpViewSet(VersionedViewSetMixin, FollowUpBulkMixin, ModelViewSet):
     ordering_fields = ["due_date", "updated_at", "created_at", "id"]
     sheet_name = "follow-ups"
     action_permissions = {"bulk": ["add", "change"]}
-    sheet_columns = columns(
-        "id",
-        "version",
-        ("opportunity", "opportunity__external_id"),
-        ("opportunity_title", "opportunity__title"),
-        "title",
-        ("owner", "owner__username"),
-        "due_date",
-        "kind",
-        "status",
-        "notes",
-        "completed_at",
-        "updated_at",
-    )
+    sheet_columns = FOLLOW_UP_COLUMNS
 
     def get_queryset(self):
         return FollowUp.objects.select_related("opportunity", "owner").visible_to(self.request.user)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models.functions import Lower
 
+from lib.rows import rows_insert
+
 from ..models import Commitment, NameCandidate
-from ..rows import rows_insert
 from .gazetteer import fold
 from .names import NameFound
 from .reading import Reading

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from lib.rows import links_replace, rows_insert
 from partners.models import PolicyOpening
 
 from ..models import Mention, Source, Statement
-from ..rows import links_replace, rows_insert
 from ..signals import statement_extracted
 from .findings import commitments_replace, name_candidates_replace
 from .gazetteer import Kind, gazetteer_get

@@ -16,7 +16,7 @@ def country_mentions_other(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0004_extraction_trust'),
+        ('partners', '0005_extraction_trust'),
         ('statements', '0006_statement_unextracted_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

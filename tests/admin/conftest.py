@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
 from tests.factories import FollowUpFactory, NoteFactory, OpportunityFactory
-
-
-@pytest.fixture
-def client_for() -> Callable[..., Client]:
-    """A fresh test client logged in as the given user (several may be open at once)."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def outsider(other_team):
-    """Desk staff of the other team only."""
-    return other_team.members.get()
 
 
 @pytest.fixture

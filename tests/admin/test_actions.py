@@ -53,10 +53,14 @@ def two_opportunities(team, desk_staff):
 
 
 def test_move_to_won_without_a_reason_is_refused_and_changes_nothing(
-    two_opportunities, desk_staff, client_for
+    two_opportunities, desk_staff, session_for
 ) -> None:
     response = _run(
-        client_for(desk_staff), OPPORTUNITIES, "move_stage", two_opportunities, stage="won"
+        session_for(desk_staff),
+        OPPORTUNITIES,
+        "move_stage",
+        two_opportunities,
+        stage="won",
     )
 
     assert _messages(response) == ["A move to won or lost needs a reason."]
@@ -68,10 +72,10 @@ def test_move_to_won_without_a_reason_is_refused_and_changes_nothing(
 
 
 def test_move_to_won_with_a_reason_moves_bumps_version_and_keeps_history(
-    two_opportunities, desk_staff, client_for
+    two_opportunities, desk_staff, session_for
 ) -> None:
     response = _run(
-        client_for(desk_staff),
+        session_for(desk_staff),
         OPPORTUNITIES,
         "move_stage",
         two_opportunities,
@@ -91,9 +95,13 @@ def test_move_to_won_with_a_reason_moves_bumps_version_and_keeps_history(
         assert latest.version == 2
 
 
-def test_move_to_an_open_stage_needs_no_reason(two_opportunities, desk_staff, client_for) -> None:
+def test_move_to_an_open_stage_needs_no_reason(two_opportunities, desk_staff, session_for) -> None:
     response = _run(
-        client_for(desk_staff), OPPORTUNITIES, "move_stage", two_opportunities, stage="engaged"
+        session_for(desk_staff),
+        OPPORTUNITIES,
+        "move_stage",
+        two_opportunities,
+        stage="engaged",
     )
 
     assert _messages(response) == ["Moved 2 opportunities to Engaged."]
@@ -101,20 +109,24 @@ def test_move_to_an_open_stage_needs_no_reason(two_opportunities, desk_staff, cl
 
 
 def test_move_without_choosing_a_stage_changes_nothing(
-    two_opportunities, desk_staff, client_for
+    two_opportunities, desk_staff, session_for
 ) -> None:
-    response = _run(client_for(desk_staff), OPPORTUNITIES, "move_stage", two_opportunities)
+    response = _run(session_for(desk_staff), OPPORTUNITIES, "move_stage", two_opportunities)
 
     assert _messages(response) == ["Unknown stage ''."]
     assert {o.version for o in Opportunity.objects.all()} == {1}
 
 
-def test_move_skips_opportunities_already_in_that_stage(team, desk_staff, client_for) -> None:
+def test_move_skips_opportunities_already_in_that_stage(team, desk_staff, session_for) -> None:
     engaged = OpportunityFactory(team=team, stage=Opportunity.Stage.ENGAGED)
     fresh = OpportunityFactory(team=team)
 
     response = _run(
-        client_for(desk_staff), OPPORTUNITIES, "move_stage", [engaged, fresh], stage="engaged"
+        session_for(desk_staff),
+        OPPORTUNITIES,
+        "move_stage",
+        [engaged, fresh],
+        stage="engaged",
     )
 
     assert _messages(response) == ["Moved 1 opportunities to Engaged."]
@@ -123,10 +135,10 @@ def test_move_skips_opportunities_already_in_that_stage(team, desk_staff, client
 
 
 def test_move_ignores_selected_opportunities_of_another_team(
-    team_opportunity, outsider, client_for
+    team_opportunity, outsider, session_for
 ) -> None:
     _run(
-        client_for(outsider),
+        session_for(outsider),
         OPPORTUNITIES,
         "move_stage",
         [team_opportunity],
@@ -139,8 +151,8 @@ def test_move_ignores_selected_opportunities_of_another_team(
     assert team_opportunity.version == 1
 
 
-def test_analyst_is_offered_no_action_that_writes(team_opportunity, analyst, client_for) -> None:
-    response = client_for(analyst).get(reverse(OPPORTUNITIES))
+def test_analyst_is_offered_no_action_that_writes(team_opportunity, analyst, session_for) -> None:
+    response = session_for(analyst).get(reverse(OPPORTUNITIES))
 
     assert not _offered_actions(response) & {"move_stage", "assign_owner", "complete_follow_ups"}
 
@@ -149,12 +161,12 @@ def test_analyst_is_offered_no_action_that_writes(team_opportunity, analyst, cli
 
 
 def test_team_lead_assigns_selected_opportunities_to_a_team_member(
-    team, team_lead, analyst, client_for
+    team, team_lead, analyst, session_for
 ) -> None:
     opportunities = OpportunityFactory.create_batch(2, team=team)
 
     response = _run(
-        client_for(team_lead),
+        session_for(team_lead),
         OPPORTUNITIES,
         "assign_owner",
         opportunities,
@@ -168,35 +180,35 @@ def test_team_lead_assigns_selected_opportunities_to_a_team_member(
         assert opportunity.version == 2
 
 
-def test_assign_owner_is_offered_to_a_team_lead(team_opportunity, team_lead, client_for) -> None:
-    response = client_for(team_lead).get(reverse(OPPORTUNITIES))
+def test_assign_owner_is_offered_to_a_team_lead(team_opportunity, team_lead, session_for) -> None:
+    response = session_for(team_lead).get(reverse(OPPORTUNITIES))
 
     assert "assign_owner" in _offered_actions(response)
 
 
 def test_assign_owner_offers_only_the_leads_teams_people(
-    team_opportunity, team_lead, analyst, other_team, client_for
+    team_opportunity, team_lead, analyst, other_team, session_for
 ) -> None:
-    response = client_for(team_lead).get(reverse(OPPORTUNITIES))
+    response = session_for(team_lead).get(reverse(OPPORTUNITIES))
 
     offered = {user.username for user in response.context["action_form"].fields["owner"].queryset}
     assert offered == {"analyst", "desk", "lead"}  # the Japan desk; not the Europe desk's outsider
 
 
 def test_assign_owner_is_not_offered_to_desk_staff(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
-    response = client_for(desk_staff).get(reverse(OPPORTUNITIES))
+    response = session_for(desk_staff).get(reverse(OPPORTUNITIES))
 
     assert "assign_owner" not in _offered_actions(response)
     assert "move_stage" in _offered_actions(response)
 
 
 def test_desk_staff_posting_assign_owner_anyway_changes_nothing(
-    team_opportunity, desk_staff, analyst, client_for
+    team_opportunity, desk_staff, analyst, session_for
 ) -> None:
     response = _run(
-        client_for(desk_staff),
+        session_for(desk_staff),
         OPPORTUNITIES,
         "assign_owner",
         [team_opportunity],
@@ -210,9 +222,9 @@ def test_desk_staff_posting_assign_owner_anyway_changes_nothing(
 
 
 def test_assign_owner_without_choosing_an_owner_warns_and_changes_nothing(
-    team_opportunity, team_lead, desk_staff, client_for
+    team_opportunity, team_lead, desk_staff, session_for
 ) -> None:
-    response = _run(client_for(team_lead), OPPORTUNITIES, "assign_owner", [team_opportunity])
+    response = _run(session_for(team_lead), OPPORTUNITIES, "assign_owner", [team_opportunity])
 
     assert _messages(response) == ["Choose an owner first."]
     team_opportunity.refresh_from_db()
@@ -220,10 +232,10 @@ def test_assign_owner_without_choosing_an_owner_warns_and_changes_nothing(
 
 
 def test_assign_owner_refuses_a_user_outside_the_team(
-    team_opportunity, team_lead, desk_staff, outsider, client_for
+    team_opportunity, team_lead, desk_staff, outsider, session_for
 ) -> None:
     response = _run(
-        client_for(team_lead),
+        session_for(team_lead),
         OPPORTUNITIES,
         "assign_owner",
         [team_opportunity],
@@ -237,11 +249,11 @@ def test_assign_owner_refuses_a_user_outside_the_team(
 
 
 def test_assign_owner_changes_none_when_one_selected_opportunity_is_refused(
-    team_opportunity, other_team_opportunity, superuser, team_lead, desk_staff, client_for
+    team_opportunity, other_team_opportunity, superuser, team_lead, desk_staff, session_for
 ) -> None:
     # The lead is in the first opportunity's team but not the second's: all or nothing.
     response = _run(
-        client_for(superuser),
+        session_for(superuser),
         OPPORTUNITIES,
         "assign_owner",
         [team_opportunity, other_team_opportunity],
@@ -260,14 +272,14 @@ def test_assign_owner_changes_none_when_one_selected_opportunity_is_refused(
 
 
 def test_complete_follow_ups_marks_the_open_follow_ups_of_the_selected_opportunities_done(
-    team, desk_staff, client_for
+    team, desk_staff, session_for
 ) -> None:
     chosen, other = OpportunityFactory.create_batch(2, team=team)
     open_ones = FollowUpFactory.create_batch(2, opportunity=chosen)
     cancelled = FollowUpFactory(opportunity=chosen, status=FollowUp.Status.CANCELLED)
     untouched = FollowUpFactory(opportunity=other)
 
-    response = _run(client_for(desk_staff), OPPORTUNITIES, "complete_follow_ups", [chosen])
+    response = _run(session_for(desk_staff), OPPORTUNITIES, "complete_follow_ups", [chosen])
 
     assert _messages(response) == ["Marked 2 follow-ups done."]
     for follow_up in open_ones:
@@ -281,12 +293,12 @@ def test_complete_follow_ups_marks_the_open_follow_ups_of_the_selected_opportuni
 
 
 def test_mark_done_completes_the_selected_follow_ups_with_a_history_record(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     chosen = FollowUpFactory.create_batch(2, opportunity=team_opportunity)
     left = team_opportunity.follow_ups.get(title="Call the MoD")
 
-    response = _run(client_for(desk_staff), FOLLOW_UPS, "mark_done", chosen)
+    response = _run(session_for(desk_staff), FOLLOW_UPS, "mark_done", chosen)
 
     assert _messages(response) == ["Marked 2 follow-ups done."]
     for follow_up in chosen:
@@ -300,7 +312,7 @@ def test_mark_done_completes_the_selected_follow_ups_with_a_history_record(
 
 
 def test_mark_done_leaves_follow_ups_that_are_not_open(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     done_at = timezone.now() - datetime.timedelta(days=3)
     done = FollowUpFactory(
@@ -308,7 +320,7 @@ def test_mark_done_leaves_follow_ups_that_are_not_open(
     )
     cancelled = FollowUpFactory(opportunity=team_opportunity, status=FollowUp.Status.CANCELLED)
 
-    response = _run(client_for(desk_staff), FOLLOW_UPS, "mark_done", [done, cancelled])
+    response = _run(session_for(desk_staff), FOLLOW_UPS, "mark_done", [done, cancelled])
 
     assert _messages(response) == ["Marked 0 follow-ups done."]
     done.refresh_from_db()
@@ -321,7 +333,7 @@ def test_mark_done_leaves_follow_ups_that_are_not_open(
 
 
 def test_mine_open_filter_lists_only_the_requesting_users_open_follow_ups(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     mine = team_opportunity.follow_ups.get()  # open, owned by desk_staff
     FollowUpFactory(
@@ -334,13 +346,13 @@ def test_mine_open_filter_lists_only_the_requesting_users_open_follow_ups(
     FollowUpFactory(opportunity=team_opportunity, owner=team_lead)
     FollowUpFactory(opportunity=team_opportunity, owner=None)
 
-    response = client_for(desk_staff).get(reverse(FOLLOW_UPS), {"mine": "open"})
+    response = session_for(desk_staff).get(reverse(FOLLOW_UPS), {"mine": "open"})
 
     assert _shown(response) == {mine.pk}
 
 
 def test_due_overdue_filter_lists_only_open_follow_ups_due_before_today(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     overdue = FollowUpFactory(opportunity=team_opportunity, due_date=_days(-1))
     FollowUpFactory(opportunity=team_opportunity, due_date=_days(0))
@@ -355,7 +367,7 @@ def test_due_overdue_filter_lists_only_open_follow_ups_due_before_today(
         opportunity=team_opportunity, due_date=_days(-5), status=FollowUp.Status.CANCELLED
     )
 
-    response = client_for(desk_staff).get(reverse(FOLLOW_UPS), {"due": "overdue"})
+    response = session_for(desk_staff).get(reverse(FOLLOW_UPS), {"due": "overdue"})
 
     assert _shown(response) == {overdue.pk}
 
@@ -381,16 +393,16 @@ def follow_up_states(team):
 
 
 def test_follow_up_overdue_filter_lists_opportunities_whose_next_open_follow_up_is_late(
-    follow_up_states, desk_staff, client_for
+    follow_up_states, desk_staff, session_for
 ) -> None:
-    response = client_for(desk_staff).get(reverse(OPPORTUNITIES), {"follow_up": "overdue"})
+    response = session_for(desk_staff).get(reverse(OPPORTUNITIES), {"follow_up": "overdue"})
 
     assert _shown(response) == {follow_up_states["overdue"].pk}
 
 
 def test_follow_up_none_filter_lists_opportunities_without_an_open_follow_up(
-    follow_up_states, desk_staff, client_for
+    follow_up_states, desk_staff, session_for
 ) -> None:
-    response = client_for(desk_staff).get(reverse(OPPORTUNITIES), {"follow_up": "none"})
+    response = session_for(desk_staff).get(reverse(OPPORTUNITIES), {"follow_up": "none"})
 
     assert _shown(response) == {follow_up_states["only closed"].pk, follow_up_states["none"].pk}

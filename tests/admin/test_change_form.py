@@ -13,9 +13,9 @@ def _change_url(opportunity: Opportunity) -> str:
 
 
 def test_note_added_in_the_opportunity_form_records_its_author(
-    team_opportunity, team_lead, client_for
+    team_opportunity, team_lead, session_for
 ) -> None:
-    client = client_for(team_lead)
+    client = session_for(team_lead)
     url = _change_url(team_opportunity)
     data = form_data(client.get(url), id="opportunity_form")
     data["notes-1-body"] = "Their CTO wants a demo in March."
@@ -28,9 +28,9 @@ def test_note_added_in_the_opportunity_form_records_its_author(
 
 
 def test_marking_a_follow_up_done_in_the_opportunity_form_records_when(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = _change_url(team_opportunity)
     data = form_data(client.get(url), id="opportunity_form")
     assert data["follow_ups-0-title"] == "Call the MoD"

@@ -50,13 +50,13 @@ def _inline_errors(response, follow_up: FollowUp) -> list[str]:
 
 
 def test_change_form_opened_before_an_api_edit_is_refused_and_changes_nothing(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     follow_up = team_opportunity.follow_ups.get()
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_change_url(follow_up)), id="followup_form")
     assert data["loaded_version"] == "1"
-    _api_edit(client_for(team_lead), follow_up, title="Call the MoD on Monday")
+    _api_edit(session_for(team_lead), follow_up, title="Call the MoD on Monday")
 
     data["notes"] = "Written on the stale form"
     response = client.post(_change_url(follow_up), data)
@@ -72,11 +72,11 @@ def test_change_form_opened_before_an_api_edit_is_refused_and_changes_nothing(
 
 
 def test_change_form_opened_after_the_other_save_saves_and_bumps_the_version(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     follow_up = team_opportunity.follow_ups.get()
-    _api_edit(client_for(team_lead), follow_up, title="Call the MoD on Monday")
-    client = client_for(desk_staff)
+    _api_edit(session_for(team_lead), follow_up, title="Call the MoD on Monday")
+    client = session_for(desk_staff)
     data = form_data(client.get(_change_url(follow_up)), id="followup_form")
     assert data["loaded_version"] == "2"
     data["notes"] = "Ask about the trials"
@@ -89,10 +89,10 @@ def test_change_form_opened_after_the_other_save_saves_and_bumps_the_version(
 
 
 def test_restore_from_a_history_page_opened_before_another_save_is_refused(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     follow_up = team_opportunity.follow_ups.get()
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     _api_edit(client, follow_up, title="Renamed")
     first = follow_up.history.earliest()
     revert = reverse(
@@ -100,7 +100,7 @@ def test_restore_from_a_history_page_opened_before_another_save_is_refused(
     )
     restore = form_data(client.get(revert), id="historicalfollowup_form")
     assert restore["loaded_version"] == "2"
-    _api_edit(client_for(team_lead), follow_up, notes="Bring the drawings")
+    _api_edit(session_for(team_lead), follow_up, notes="Bring the drawings")
 
     response = client.post(revert, restore)
 
@@ -115,13 +115,13 @@ def test_restore_from_a_history_page_opened_before_another_save_is_refused(
 
 
 def test_edited_inline_row_opened_before_an_api_edit_is_refused_and_nothing_is_saved(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     stale = team_opportunity.follow_ups.get()
     other = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
-    _api_edit(client_for(team_lead), stale, title="Call the MoD on Monday")
+    _api_edit(session_for(team_lead), stale, title="Call the MoD on Monday")
 
     data[_row(data, "Call the MoD") + "-status"] = FollowUp.Status.DONE
     data[_row(data, "Send the proposal") + "-notes"] = "Draft attached"
@@ -140,13 +140,13 @@ def test_edited_inline_row_opened_before_an_api_edit_is_refused_and_nothing_is_s
 
 
 def test_untouched_inline_row_edited_elsewhere_is_left_alone_while_the_others_save(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     edited_elsewhere = team_opportunity.follow_ups.get()
     edited_here = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
-    _api_edit(client_for(team_lead), edited_elsewhere, title="Call the MoD on Monday")
+    _api_edit(session_for(team_lead), edited_elsewhere, title="Call the MoD on Monday")
 
     data[_row(data, "Send the proposal") + "-notes"] = "Draft attached"
     response = client.post(_opportunity_url(team_opportunity), data)
@@ -160,12 +160,12 @@ def test_untouched_inline_row_edited_elsewhere_is_left_alone_while_the_others_sa
 
 
 def test_fresh_inline_rows_save_and_each_bumps_its_version(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     first = team_opportunity.follow_ups.get()
     second = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
     untouched = FollowUpFactory(opportunity=team_opportunity, title="Book the visit")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
     data[_row(data, "Call the MoD") + "-status"] = FollowUp.Status.DONE
     data[_row(data, "Send the proposal") + "-title"] = "Send the revised proposal"
@@ -179,13 +179,13 @@ def test_fresh_inline_rows_save_and_each_bumps_its_version(
 
 
 def test_inline_row_ticked_for_deletion_after_an_api_edit_is_refused_and_nothing_is_deleted(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     stale = team_opportunity.follow_ups.get()
     other = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
-    _api_edit(client_for(team_lead), stale, title="Call the MoD on Monday")
+    _api_edit(session_for(team_lead), stale, title="Call the MoD on Monday")
 
     data[_row(data, "Call the MoD") + "-DELETE"] = "on"
     data[_row(data, "Send the proposal") + "-DELETE"] = "on"
@@ -206,11 +206,11 @@ def test_inline_row_ticked_for_deletion_after_an_api_edit_is_refused_and_nothing
 
 
 def test_fresh_inline_row_ticked_for_deletion_is_deleted(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     kept = team_opportunity.follow_ups.get()
     doomed = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
     data[_row(data, "Send the proposal") + "-DELETE"] = "on"
 
@@ -221,13 +221,13 @@ def test_fresh_inline_row_ticked_for_deletion_is_deleted(
 
 
 def test_inline_row_ticked_for_deletion_that_someone_else_deleted_meanwhile_saves_the_rest(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     gone = team_opportunity.follow_ups.get()
     kept = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
-    response = client_for(team_lead).delete(f"/api/follow-ups/{gone.pk}/")
+    response = session_for(team_lead).delete(f"/api/follow-ups/{gone.pk}/")
     assert response.status_code == 204
 
     data[_row(data, "Call the MoD") + "-DELETE"] = "on"
@@ -243,13 +243,13 @@ def test_inline_row_ticked_for_deletion_that_someone_else_deleted_meanwhile_save
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL locks the row itself")
 @pytest.mark.django_db(transaction=True)
 def test_on_sqlite_the_page_holds_the_write_lock_from_before_it_checks_a_row_until_it_saves(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     # select_for_update is a no-op on SQLite. What keeps another save out of the gap between a
     # row's version check and its write is that the request's transaction (ATOMIC_REQUESTS)
     # begins IMMEDIATE: SQLite's one write lock is held from before the check to the commit,
     # and any other writer waits, then meets the new version.
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     data = form_data(client.get(_opportunity_url(team_opportunity)), id="opportunity_form")
     data[_row(data, "Call the MoD") + "-status"] = FollowUp.Status.DONE
 

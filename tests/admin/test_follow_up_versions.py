@@ -15,9 +15,9 @@ def _counters(follow_up: FollowUp) -> tuple[int, int]:
     return follow_up.version, follow_up.sequence
 
 
-def test_change_form_save_bumps_version(team_opportunity, desk_staff, client_for) -> None:
+def test_change_form_save_bumps_version(team_opportunity, desk_staff, session_for) -> None:
     follow_up = team_opportunity.follow_ups.get()
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = reverse("admin:opportunities_followup_change", args=[follow_up.pk])
     page = client.get(url)
     assert "Version" in page.content.decode()
@@ -31,11 +31,11 @@ def test_change_form_save_bumps_version(team_opportunity, desk_staff, client_for
 
 
 def test_inline_edit_bumps_only_the_edited_follow_up(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     edited = team_opportunity.follow_ups.get()
     untouched = FollowUpFactory(opportunity=team_opportunity, title="Send the proposal")
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = reverse("admin:opportunities_opportunity_change", args=[team_opportunity.pk])
     data = form_data(client.get(url), id="opportunity_form")
     row = next(key for key, value in data.items() if value == "Call the MoD")
@@ -47,9 +47,9 @@ def test_inline_edit_bumps_only_the_edited_follow_up(
     assert _counters(untouched) == (1, 0)
 
 
-def test_mark_done_action_bumps_version(team_opportunity, desk_staff, client_for) -> None:
+def test_mark_done_action_bumps_version(team_opportunity, desk_staff, session_for) -> None:
     follow_up = team_opportunity.follow_ups.get()
-    response = client_for(desk_staff).post(
+    response = session_for(desk_staff).post(
         reverse("admin:opportunities_followup_changelist"),
         {"action": "mark_done", "_selected_action": [follow_up.pk]},
     )
@@ -59,10 +59,10 @@ def test_mark_done_action_bumps_version(team_opportunity, desk_staff, client_for
 
 
 def test_reverting_to_an_old_version_moves_the_version_forward(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
     follow_up = team_opportunity.follow_ups.get()
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     change = reverse("admin:opportunities_followup_change", args=[follow_up.pk])
     data = form_data(client.get(change), id="followup_form")
     data["title"] = "Renamed"
@@ -79,8 +79,8 @@ def test_reverting_to_an_old_version_moves_the_version_forward(
     assert follow_up.title == "Call the MoD"
 
 
-def test_outsider_cannot_save_and_bump(team_opportunity, outsider, client_for) -> None:
+def test_outsider_cannot_save_and_bump(team_opportunity, outsider, session_for) -> None:
     follow_up = team_opportunity.follow_ups.get()
     url = reverse("admin:opportunities_followup_change", args=[follow_up.pk])
-    assert client_for(outsider).post(url, {"title": "Mine now"}).status_code == 404
+    assert session_for(outsider).post(url, {"title": "Mine now"}).status_code == 404
     assert _counters(follow_up) == (1, 0)

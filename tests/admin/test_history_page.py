@@ -34,8 +34,8 @@ def _history_queries(client, opportunity) -> tuple[int, str]:
     return len(queries), response.content.decode()
 
 
-def test_opportunity_history_queries_do_not_grow_with_versions(superuser, team, client_for):
-    client = client_for(superuser)
+def test_opportunity_history_queries_do_not_grow_with_versions(superuser, team, session_for):
+    client = session_for(superuser)
     few_versions = _opportunity_with_versions(team, 3)
     _history_queries(client, few_versions)  # warm the per-process caches (content types)
     few, _ = _history_queries(client, few_versions)
@@ -44,9 +44,9 @@ def test_opportunity_history_queries_do_not_grow_with_versions(superuser, team, 
     assert many <= 20
 
 
-def test_history_page_shows_many_to_many_changes(superuser, team, client_for):
+def test_history_page_shows_many_to_many_changes(superuser, team, session_for):
     opportunity = _opportunity_with_versions(team, 3)
-    _, page = _history_queries(client_for(superuser), opportunity)
+    _, page = _history_queries(session_for(superuser), opportunity)
     assert "Probability" in page or "probability" in page
     assert "partner countries" in page.lower()
     assert "Japan" in page and "France" in page

@@ -20,9 +20,9 @@ def _errors(response) -> str:
 
 
 def test_second_save_from_a_stale_form_is_refused_and_the_first_survives(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
-    first, second = client_for(desk_staff), client_for(team_lead)
+    first, second = session_for(desk_staff), session_for(team_lead)
     url = _change_url(team_opportunity)
     first_form = form_data(first.get(url), id="opportunity_form")
     second_form = form_data(second.get(url), id="opportunity_form")
@@ -45,9 +45,9 @@ def test_second_save_from_a_stale_form_is_refused_and_the_first_survives(
 
 
 def test_resubmitting_the_same_form_after_saving_it_is_refused(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = _change_url(team_opportunity)
     data = form_data(client.get(url), id="opportunity_form")
     data["probability"] = "40"
@@ -62,10 +62,10 @@ def test_resubmitting_the_same_form_after_saving_it_is_refused(
 
 
 def test_a_fresh_form_saves_after_someone_elses_change(
-    team_opportunity, desk_staff, team_lead, client_for
+    team_opportunity, desk_staff, team_lead, session_for
 ) -> None:
     url = _change_url(team_opportunity)
-    first, second = client_for(desk_staff), client_for(team_lead)
+    first, second = session_for(desk_staff), session_for(team_lead)
     data = form_data(first.get(url), id="opportunity_form")
     data["title"] = "First edit"
     first.post(url, data)
@@ -80,9 +80,9 @@ def test_a_fresh_form_saves_after_someone_elses_change(
 
 
 def test_moving_to_won_in_the_change_form_without_a_reason_shows_an_error_and_saves_nothing(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = _change_url(team_opportunity)
     data = form_data(client.get(url), id="opportunity_form")
     data["stage"] = Opportunity.Stage.WON
@@ -101,9 +101,9 @@ def test_moving_to_won_in_the_change_form_without_a_reason_shows_an_error_and_sa
 
 
 def test_moving_to_won_in_the_change_form_with_a_reason_closes_the_opportunity(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = _change_url(team_opportunity)
     data = form_data(client.get(url), id="opportunity_form")
     data["stage"] = Opportunity.Stage.WON
@@ -120,9 +120,9 @@ def test_moving_to_won_in_the_change_form_with_a_reason_closes_the_opportunity(
 
 
 def test_restoring_an_old_version_from_history_is_not_refused_as_stale(
-    team_opportunity, desk_staff, client_for
+    team_opportunity, desk_staff, session_for
 ) -> None:
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = _change_url(team_opportunity)
     data = form_data(client.get(url), id="opportunity_form")
     data["title"] = "Renamed"

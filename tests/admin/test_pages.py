@@ -411,9 +411,9 @@ def _url(model: type[Model], page: str) -> str:
 
 @pytest.mark.parametrize(("rows", "page"), _cases())
 def test_admin_page_renders_in_a_query_budget_that_does_not_grow_with_rows(
-    rows: Rows, page: str, superuser, client_for, django_assert_max_num_queries
+    rows: Rows, page: str, superuser, session_for, django_assert_max_num_queries
 ) -> None:
-    client = client_for(superuser)
+    client = session_for(superuser)
     expected_status = 403 if page == "add" and rows.model in ADD_REFUSED else 200
     rows.add(SMALL)
     url = _url(rows.model, page)

@@ -40,12 +40,12 @@ def auditor(roles, team, other_team):
 @pytest.mark.parametrize("page", ["change", "history", "delete"])
 @pytest.mark.parametrize("kind", ["opportunity", "followup", "note"])
 def test_outsider_is_refused_every_page_of_another_teams_record(
-    kind: str, page: str, team_opportunity, outsider, client_for
+    kind: str, page: str, team_opportunity, outsider, session_for
 ) -> None:
     target = _target(team_opportunity, kind)
     url = reverse(f"admin:opportunities_{kind}_{page}", args=[target.pk])
 
-    response = client_for(outsider).get(url)
+    response = session_for(outsider).get(url)
 
     assert response.status_code == 404
     assert team_opportunity.title not in response.content.decode()
@@ -53,13 +53,13 @@ def test_outsider_is_refused_every_page_of_another_teams_record(
 
 @pytest.mark.parametrize("kind", ["opportunity", "followup", "note"])
 def test_outsider_is_refused_a_historical_version_of_another_teams_record(
-    kind: str, team_opportunity, outsider, client_for
+    kind: str, team_opportunity, outsider, session_for
 ) -> None:
     target = _target(team_opportunity, kind)
     record = target.history.latest()
     url = reverse(f"admin:opportunities_{kind}_simple_history", args=[target.pk, record.history_id])
 
-    response = client_for(outsider).get(url)
+    response = session_for(outsider).get(url)
 
     assert response.status_code == 404
     assert team_opportunity.title not in response.content.decode()
@@ -67,54 +67,56 @@ def test_outsider_is_refused_a_historical_version_of_another_teams_record(
 
 @pytest.mark.parametrize("kind", ["opportunity", "followup", "note"])
 def test_outsider_cannot_delete_another_teams_record(
-    kind: str, team_opportunity, outsider, client_for
+    kind: str, team_opportunity, outsider, session_for
 ) -> None:
     target = _target(team_opportunity, kind)
     url = reverse(f"admin:opportunities_{kind}_delete", args=[target.pk])
 
-    response = client_for(outsider).post(url, {"post": "yes"})
+    response = session_for(outsider).post(url, {"post": "yes"})
 
     assert response.status_code in {403, 404}
     assert type(target).objects.filter(pk=target.pk).exists()
 
 
-def test_member_opens_their_own_teams_opportunity(team_opportunity, desk_staff, client_for) -> None:
+def test_member_opens_their_own_teams_opportunity(
+    team_opportunity, desk_staff, session_for
+) -> None:
     url = reverse("admin:opportunities_opportunity_change", args=[team_opportunity.pk])
 
-    assert client_for(desk_staff).get(url).status_code == 200
+    assert session_for(desk_staff).get(url).status_code == 200
 
 
 def test_opportunity_changelist_shows_only_the_users_own_teams(
-    team_opportunity, other_team_opportunity, outsider, desk_staff, client_for
+    team_opportunity, other_team_opportunity, outsider, desk_staff, session_for
 ) -> None:
     url = reverse(OPPORTUNITY_CHANGELIST)
 
-    assert _shown(client_for(outsider).get(url)) == {other_team_opportunity.pk}
-    assert _shown(client_for(desk_staff).get(url)) == {team_opportunity.pk}
+    assert _shown(session_for(outsider).get(url)) == {other_team_opportunity.pk}
+    assert _shown(session_for(desk_staff).get(url)) == {team_opportunity.pk}
 
 
 @pytest.mark.parametrize("kind", ["followup", "note"])
 def test_follow_up_and_note_changelists_show_only_the_users_own_teams(
-    kind: str, team_opportunity, other_team_opportunity, outsider, client_for
+    kind: str, team_opportunity, other_team_opportunity, outsider, session_for
 ) -> None:
     FollowUpFactory(opportunity=other_team_opportunity)
     other_team_opportunity.notes.create(body="Their note")
     own = _target(other_team_opportunity, kind)
 
-    response = client_for(outsider).get(reverse(f"admin:opportunities_{kind}_changelist"))
+    response = session_for(outsider).get(reverse(f"admin:opportunities_{kind}_changelist"))
 
     assert _shown(response) == {own.pk}
 
 
 def test_outsider_posting_a_change_to_another_teams_opportunity_changes_nothing(
-    team_opportunity, desk_staff, outsider, client_for
+    team_opportunity, desk_staff, outsider, session_for
 ) -> None:
     url = reverse("admin:opportunities_opportunity_change", args=[team_opportunity.pk])
-    data = form_data(client_for(desk_staff).get(url), id="opportunity_form")
+    data = form_data(session_for(desk_staff).get(url), id="opportunity_form")
     data["title"] = "Hijacked"
     data["team"] = str(outsider.teams.get().pk)
 
-    response = client_for(outsider).post(url, data)
+    response = session_for(outsider).post(url, data)
 
     assert response.status_code in {403, 404}
     team_opportunity.refresh_from_db()
@@ -124,9 +126,9 @@ def test_outsider_posting_a_change_to_another_teams_opportunity_changes_nothing(
 
 
 def test_follow_up_add_form_refuses_an_opportunity_of_another_team(
-    team_opportunity, outsider, client_for
+    team_opportunity, outsider, session_for
 ) -> None:
-    client = client_for(outsider)
+    client = session_for(outsider)
     url = reverse("admin:opportunities_followup_add")
     data = form_data(client.get(url), id="followup_form")
     data |= {
@@ -144,9 +146,9 @@ def test_follow_up_add_form_refuses_an_opportunity_of_another_team(
 
 
 def test_follow_up_add_form_accepts_an_opportunity_of_the_users_team(
-    other_team_opportunity, outsider, client_for
+    other_team_opportunity, outsider, session_for
 ) -> None:
-    client = client_for(outsider)
+    client = session_for(outsider)
     url = reverse("admin:opportunities_followup_add")
     data = form_data(client.get(url), id="followup_form")
     data |= {
@@ -162,9 +164,9 @@ def test_follow_up_add_form_accepts_an_opportunity_of_the_users_team(
 
 
 def test_note_add_form_refuses_an_opportunity_of_another_team(
-    team_opportunity, outsider, client_for
+    team_opportunity, outsider, session_for
 ) -> None:
-    client = client_for(outsider)
+    client = session_for(outsider)
     url = reverse("admin:opportunities_note_add")
     data = form_data(client.get(url), id="note_form")
     data |= {"opportunity": str(team_opportunity.pk), "body": "Planted note"}
@@ -177,9 +179,9 @@ def test_note_add_form_refuses_an_opportunity_of_another_team(
 
 
 def test_opportunity_autocomplete_offers_only_the_users_teams(
-    team_opportunity, other_team_opportunity, outsider, client_for
+    team_opportunity, other_team_opportunity, outsider, session_for
 ) -> None:
-    response = client_for(outsider).get(
+    response = session_for(outsider).get(
         reverse("admin:autocomplete"),
         {
             "app_label": "opportunities",
@@ -194,20 +196,20 @@ def test_opportunity_autocomplete_offers_only_the_users_teams(
 
 
 def test_team_choice_on_the_opportunity_add_form_lists_only_the_users_teams(
-    team, other_team, team_lead, client_for
+    team, other_team, team_lead, session_for
 ) -> None:
     second = TeamFactory(name="Korea desk", members=[team_lead])
 
-    response = client_for(team_lead).get(reverse("admin:opportunities_opportunity_add"))
+    response = session_for(team_lead).get(reverse("admin:opportunities_opportunity_add"))
 
     choices = response.context["adminform"].form.fields["team"].queryset
     assert set(choices) == {team, second}
 
 
 def test_opportunity_add_form_refuses_a_team_the_user_is_not_in(
-    team, other_team, desk_staff, client_for
+    team, other_team, desk_staff, session_for
 ) -> None:
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     url = reverse("admin:opportunities_opportunity_add")
     data = form_data(client.get(url), id="opportunity_form")
     data |= {"title": "Planted", "team": str(other_team.pk)}
@@ -220,9 +222,9 @@ def test_opportunity_add_form_refuses_a_team_the_user_is_not_in(
 
 
 def test_superuser_sees_every_teams_opportunities_and_teams(
-    team, other_team, team_opportunity, other_team_opportunity, superuser, client_for
+    team, other_team, team_opportunity, other_team_opportunity, superuser, session_for
 ) -> None:
-    client = client_for(superuser)
+    client = session_for(superuser)
 
     assert _shown(client.get(reverse(OPPORTUNITY_CHANGELIST))) == {
         team_opportunity.pk,
@@ -235,9 +237,9 @@ def test_superuser_sees_every_teams_opportunities_and_teams(
 
 
 def test_view_all_teams_permission_sees_every_teams_work(
-    team, other_team, team_opportunity, other_team_opportunity, auditor, client_for
+    team, other_team, team_opportunity, other_team_opportunity, auditor, session_for
 ) -> None:
-    client = client_for(auditor)
+    client = session_for(auditor)
 
     assert _shown(client.get(reverse(OPPORTUNITY_CHANGELIST))) == {
         team_opportunity.pk,
@@ -253,11 +255,11 @@ def test_view_all_teams_permission_sees_every_teams_work(
 
 
 def test_analyst_views_their_teams_opportunity_read_only(
-    team_opportunity, analyst, client_for
+    team_opportunity, analyst, session_for
 ) -> None:
     url = reverse("admin:opportunities_opportunity_change", args=[team_opportunity.pk])
 
-    response = client_for(analyst).get(url)
+    response = session_for(analyst).get(url)
 
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
@@ -265,13 +267,13 @@ def test_analyst_views_their_teams_opportunity_read_only(
 
 
 def test_analyst_posting_a_change_gets_403_and_changes_nothing(
-    team_opportunity, desk_staff, analyst, client_for
+    team_opportunity, desk_staff, analyst, session_for
 ) -> None:
     url = reverse("admin:opportunities_opportunity_change", args=[team_opportunity.pk])
-    data = form_data(client_for(desk_staff).get(url), id="opportunity_form")
+    data = form_data(session_for(desk_staff).get(url), id="opportunity_form")
     data["title"] = "Renamed by the analyst"
 
-    response = client_for(analyst).post(url, data)
+    response = session_for(analyst).post(url, data)
 
     assert response.status_code == 403
     team_opportunity.refresh_from_db()

@@ -43,13 +43,13 @@ def test_staff_with_view_permission_reads_every_list(desk_api, url):
     assert {"count", "results", "next", "previous"} <= set(response.json())
 
 
-def test_a_user_who_is_not_staff_is_refused(client_for, roles):
+def test_a_user_who_is_not_staff_is_refused(token_for, roles):
     user = UserFactory(username="not-staff", is_staff=False, is_superuser=True)
-    assert client_for(user).get("/api/countries/").status_code == 403
+    assert token_for(user).get("/api/countries/").status_code == 403
 
 
-def test_read_only_token_reads_but_never_writes(client_for, desk_staff, team, opportunity):
-    api = client_for(desk_staff, read_only=True)
+def test_read_only_token_reads_but_never_writes(token_for, desk_staff, team, opportunity):
+    api = token_for(desk_staff, read_only=True)
     assert api.get(f"/api/opportunities/{opportunity.pk}/").status_code == 200
     response = api.patch(f"/api/opportunities/{opportunity.pk}/", {"title": "x"}, format="json")
     assert response.status_code == 403
@@ -60,8 +60,8 @@ def test_read_only_token_reads_but_never_writes(client_for, desk_staff, team, op
     assert opportunity.title != "x"
 
 
-def test_analyst_reads_but_may_not_write(client_for, analyst, team, opportunity):
-    api = client_for(analyst)
+def test_analyst_reads_but_may_not_write(token_for, analyst, team, opportunity):
+    api = token_for(analyst)
     assert api.get("/api/opportunities/").json()["count"] == 1
     response = api.patch(f"/api/opportunities/{opportunity.pk}/", {"title": "x"}, format="json")
     assert response.status_code == 403

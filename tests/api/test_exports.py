@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from partners.api_support.sheets import cell, csv_lines
-from partners.api_support.xlsx import xlsx_file
-from partners.spreadsheets import FORMULA_TRIGGERS
+from lib.sheets import export as sheets
+from lib.sheets.export import cell, csv_lines
+from lib.sheets.safety import FORMULA_TRIGGERS
+from lib.sheets.xlsx import xlsx_file
+from opportunities.models import Opportunity
 
 from ..factories import (
     CountryFactory,
@@ -103,7 +105,7 @@ def test_export_accepts_the_accept_header(desk_api, hostile):
     assert response["Content-Type"].startswith("text/csv")
 
 
-def test_errors_in_export_format_are_json(desk_api, client_for):
+def test_errors_in_export_format_are_json(desk_api, token_for):
     response = desk_api.get("/api/opportunities/?format=csv&stage=nonsense")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
@@ -199,7 +201,7 @@ def test_no_exported_opportunity_cell_is_a_formula(desk_api, team, title):
 
 
 def test_related_columns_line_up_with_their_rows_across_chunks(desk_api, team, japan, monkeypatch):
-    monkeypatch.setattr("partners.api_support.sheets.CHUNK_SIZE", 3)
+    monkeypatch.setattr("lib.sheets.export.CHUNK_SIZE", 3)
     france = CountryFactory(code="FR", name="France")
     firm = FirmFactory(name="=Evil KK", country=japan)
     for index in range(8):
@@ -229,3 +231,15 @@ def test_a_filter_that_matches_nothing_exports_the_header_alone(desk_api, opport
     response = desk_api.get("/api/firms/?country=J&format=csv")
     assert response.status_code == 200
     assert read_csv(response) == [read_csv(desk_api.get("/api/firms/?format=csv"))[0]]
+
+
+@pytest.mark.django_db(transaction=True)  # as served: streamed after the request commits
+def test_an_export_closed_half_way_leaves_the_connection_usable(desk_api, team, monkeypatch):
+    monkeypatch.setattr(sheets, "CSV_LINES_PER_WRITE", 2)
+    for _ in range(6):
+        OpportunityFactory(team=team)
+    response = desk_api.get("/api/opportunities/?format=csv")
+    pieces = iter(response.streaming_content)
+    next(pieces), next(pieces)  # the header and first rows, then the reader goes away
+    response.close()
+    assert Opportunity.objects.filter(team=team).count() == 6

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_api(client_for, superuser):
-    return client_for(superuser)
+def admin_api(token_for, superuser):
+    return token_for(superuser)
 
 
 def test_country_crud_and_filters(admin_api, japan):
@@ -136,6 +136,19 @@ def test_statement_paste(desk_api):
     assert again.status_code == 200
     assert Statement.objects.count() == 1
     assert desk_api.post("/api/statements/", {"text": ""}, format="json").status_code == 400
+
+
+def test_a_statement_pasted_over_the_api_is_extracted(
+    desk_api, reference, tasks_in_process, django_capture_on_commit_callbacks
+):
+    text = "Joint statement\n\n" + "India and Japan agreed to deepen co-innovation. " * 5
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk_api.post("/api/statements/", {"text": text, "url": ""}, format="json")
+    assert response.status_code == 201, response.json()
+    statement = Statement.objects.get(pk=response.json()["id"])
+    assert statement.url == ""
+    assert statement.extracted_at is not None
+    assert set(statement.countries.values_list("code", flat=True)) >= {"IN", "JP"}
 
 
 def test_sources_and_import_runs(lead_api, desk_api):

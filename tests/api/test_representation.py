@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from partners.api_support.serializers import ReadModelSerializer
+from lib.api.serializers import ReadModelSerializer
 from tracker.api import router
 
 from ..factories import OpportunityFactory

@@ -6,7 +6,7 @@ import pytest
 
 from opportunities.models import FollowUp, Note, Opportunity, Suggestion
 
-from ..factories import FollowUpFactory, NoteFactory, SuggestionFactory
+from ..factories import FollowUpFactory, NoteFactory, OpportunityFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,8 @@ def test_outsider_cannot_attach_follow_ups_or_notes_to_our_opportunity(outsider_
     assert not FollowUp.objects.exists() and not Note.objects.exists()
 
 
-def test_see_all_permission_sees_every_team(client_for, superuser, ours):
-    api = client_for(superuser)
+def test_see_all_permission_sees_every_team(token_for, superuser, ours):
+    api = token_for(superuser)
     assert api.get("/api/opportunities/").json()["count"] == 1
     assert api.get(f"/api/notes/{ours['notes'].pk}/").status_code == 200
 
@@ -103,7 +103,15 @@ def test_a_refused_decision_says_why_in_one_detail_string(desk_api, team):
     assert again.json() == {"detail": f"“{suggestion.title}” was already accepted."}
 
 
-def test_analyst_may_not_accept(client_for, analyst, team):
+def test_analyst_may_not_accept(token_for, analyst, team):
     suggestion = SuggestionFactory()
-    response = client_for(analyst).post(f"/api/suggestions/{suggestion.pk}/accept/", {})
+    response = token_for(analyst).post(f"/api/suggestions/{suggestion.pk}/accept/", {})
     assert response.status_code == 403
+
+
+def test_another_teams_rows_stay_out_of_the_count_and_the_page(desk_api, team, other_team, japan):
+    OpportunityFactory(team=team, title="ours", countries=[japan])
+    OpportunityFactory(team=other_team, title="theirs", countries=[japan])
+    page = desk_api.get("/api/opportunities/").json()
+    assert [row["title"] for row in page["results"]] == ["ours"]
+    assert page["count"] == 1

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from opportunities.models import Opportunity
@@ -39,16 +37,6 @@ class KnownData:
     statement: object
     source: object
     opportunities: dict[str, Opportunity]
-
-
-@pytest.fixture
-def client_for() -> Callable[..., Client]:
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

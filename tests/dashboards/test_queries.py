@@ -85,9 +85,9 @@ def many(known, team, other_team, desk_staff, team_lead):
 
 @pytest.mark.parametrize("who", ["team_lead", "superuser"])
 def test_overview_query_count_is_bounded(
-    many, request, client_for, django_assert_max_num_queries, who
+    many, request, session_for, django_assert_max_num_queries, who
 ):
-    client = client_for(request.getfixturevalue(who))
+    client = session_for(request.getfixturevalue(who))
     with django_assert_max_num_queries(22):
         response = client.get("/")
     assert response.status_code == 200
@@ -96,9 +96,9 @@ def test_overview_query_count_is_bounded(
 
 
 def test_lists_and_pages_query_counts_are_bounded(
-    many, known, team_lead, client_for, django_assert_max_num_queries
+    many, known, team_lead, session_for, django_assert_max_num_queries
 ):
-    client = client_for(team_lead)
+    client = session_for(team_lead)
     pages = {
         "/dashboards/opportunities/": 14,
         "/dashboards/opportunities/?country=JP&area=co-development&stage=won": 14,

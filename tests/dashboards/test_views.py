@@ -45,8 +45,8 @@ def test_every_page_needs_a_login(client, url):
     assert response["Location"].startswith("/admin/login/?next=")
 
 
-def test_overview_shows_the_team_leads_figures(known, team_lead, client_for):
-    response = client_for(team_lead).get(OVERVIEW)
+def test_overview_shows_the_team_leads_figures(known, team_lead, session_for):
+    response = session_for(team_lead).get(OVERVIEW)
     assert response.status_code == 200
     identified = stage_row(response, "identified")
     assert identified.count == 2
@@ -95,17 +95,17 @@ def test_overview_shows_the_team_leads_figures(known, team_lead, client_for):
     assert 'id="pipeline-table"' in page and 'id="matrix"' in page
 
 
-def test_someone_who_may_see_all_gets_every_team(known, superuser, client_for):
-    response = client_for(superuser).get(OVERVIEW)
+def test_someone_who_may_see_all_gets_every_team(known, superuser, session_for):
+    response = session_for(superuser).get(OVERVIEW)
     identified = stage_row(response, "identified")
     assert identified.count == 3
     assert identified.values == {"USD": Decimal("10000000")}
     assert response.context["matrix"].cells[("JP", "co-development")] == 3
 
 
-def test_another_team_sees_only_its_own_figures(known, other_team, client_for):
+def test_another_team_sees_only_its_own_figures(known, other_team, session_for):
     outsider = other_team.members.get()
-    response = client_for(outsider).get(OVERVIEW)
+    response = session_for(outsider).get(OVERVIEW)
     assert [(row.stage, row.count) for row in response.context["stages"] if row.count] == [
         ("identified", 1)
     ]
@@ -115,9 +115,9 @@ def test_another_team_sees_only_its_own_figures(known, other_team, client_for):
 
 
 def test_team_and_owner_filters_narrow_the_figures(
-    known, superuser, other_team, desk_staff, client_for
+    known, superuser, other_team, desk_staff, session_for
 ):
-    client = client_for(superuser)
+    client = session_for(superuser)
     response = client.get(OVERVIEW, {"team": other_team.pk})
     assert stage_row(response, "identified").count == 1
     response = client.get(OVERVIEW, {"owner": desk_staff.pk})
@@ -131,13 +131,13 @@ def test_team_and_owner_filters_narrow_the_figures(
     )
 
 
-def test_date_range_limits_by_creation_and_closing(known, team_lead, client_for):
+def test_date_range_limits_by_creation_and_closing(known, team_lead, session_for):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = client_for(team_lead).get(OVERVIEW, {"since": tomorrow.isoformat()})
+    response = session_for(team_lead).get(OVERVIEW, {"since": tomorrow.isoformat()})
     assert sum(row.count for row in response.context["stages"]) == 0
     assert sum(row.won for row in response.context["months"]) == 0
     today = timezone.localdate().isoformat()
-    response = client_for(team_lead).get(OVERVIEW, {"since": today, "until": today})
+    response = session_for(team_lead).get(OVERVIEW, {"since": today, "until": today})
     assert sum(row.count for row in response.context["stages"]) == 5
     assert [(row.won, row.lost) for row in response.context["months"]] == [(1, 1)]
 
@@ -153,26 +153,28 @@ def test_date_range_limits_by_creation_and_closing(known, team_lead, client_for)
         {"until": "2026-13-45"},
     ],
 )
-def test_filters_that_do_not_parse_are_a_400(known, team_lead, client_for, params):
-    response = client_for(team_lead).get(OVERVIEW, params)
+def test_filters_that_do_not_parse_are_a_400(known, team_lead, session_for, params):
+    response = session_for(team_lead).get(OVERVIEW, params)
     assert response.status_code == 400
     assert b"These filters are not understood" in response.content
 
 
-def test_another_teams_filter_is_refused(known, team_lead, other_team, client_for):
-    response = client_for(team_lead).get(OVERVIEW, {"team": other_team.pk})
+def test_another_teams_filter_is_refused(known, team_lead, other_team, session_for):
+    response = session_for(team_lead).get(OVERVIEW, {"team": other_team.pk})
     assert response.status_code == 400
 
 
-def test_list_filters_that_do_not_parse_are_a_400(known, team_lead, client_for):
-    client = client_for(team_lead)
+def test_list_filters_that_do_not_parse_are_a_400(known, team_lead, session_for):
+    client = session_for(team_lead)
     for params in [{"stage": "nope"}, {"country": "<b>"}, {"firm": "-1"}, {"due": "later"}]:
         url = "/dashboards/follow-ups/" if "due" in params else "/dashboards/opportunities/"
         assert client.get(url, params).status_code == 400, params
 
 
-def test_chart_links_lead_to_the_lists_behind_the_numbers(known, team_lead, desk_staff, client_for):
-    client = client_for(team_lead)
+def test_chart_links_lead_to_the_lists_behind_the_numbers(
+    known, team_lead, desk_staff, session_for
+):
+    client = session_for(team_lead)
     page = client.get(OVERVIEW).content.decode()
     links = set(re.findall(r'href="(/dashboards/[^"]+)"', page))
     assert "/dashboards/opportunities/?stage=identified" in links
@@ -212,8 +214,10 @@ def test_chart_links_lead_to_the_lists_behind_the_numbers(known, team_lead, desk
     assert response.context["page"].paginator.count == 4
 
 
-def test_statement_page_highlights_and_links_its_mentions(known, team_lead, client_for):
-    response = client_for(team_lead).get(reverse("dashboards:statement", args=[known.statement.pk]))
+def test_statement_page_highlights_and_links_its_mentions(known, team_lead, session_for):
+    response = session_for(team_lead).get(
+        reverse("dashboards:statement", args=[known.statement.pk])
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert (
@@ -231,13 +235,15 @@ def test_statement_page_highlights_and_links_its_mentions(known, team_lead, clie
 
 
 def test_statement_page_names_the_matched_opportunity_to_those_who_may_see_it(
-    known, superuser, client_for
+    known, superuser, session_for
 ):
-    response = client_for(superuser).get(reverse("dashboards:statement", args=[known.statement.pk]))
+    response = session_for(superuser).get(
+        reverse("dashboards:statement", args=[known.statement.pk])
+    )
     assert "Opportunity other" in response.content.decode()
 
 
-def test_statement_text_and_title_are_escaped(known, team_lead, client_for):
+def test_statement_text_and_title_are_escaped(known, team_lead, session_for):
     text = 'Japan <script>alert("x")</script> and <img src=x onerror=alert(1)>.'
     statement = StatementFactory(title="<script>alert('title')</script>", text=text)
     start = text.index("<script>")
@@ -245,7 +251,7 @@ def test_statement_text_and_title_are_escaped(known, team_lead, client_for):
         statement=statement, country=known.japan, term="<script>", start=start, end=start + 8
     )
     MentionFactory(statement=statement, country=known.japan, term="x", start=999, end=1001)
-    client = client_for(team_lead)
+    client = session_for(team_lead)
     page = client.get(reverse("dashboards:statement", args=[statement.pk])).content.decode()
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in page
@@ -256,8 +262,8 @@ def test_statement_text_and_title_are_escaped(known, team_lead, client_for):
     assert "&lt;script&gt;alert(&#x27;title&#x27;)" in overview
 
 
-def test_country_firm_and_area_pages(known, team_lead, client_for):
-    client = client_for(team_lead)
+def test_country_firm_and_area_pages(known, team_lead, session_for):
+    client = session_for(team_lead)
     response = client.get(reverse("dashboards:country", args=["jp"]))
     assert response.status_code == 200
     assert response.context["opportunity_total"] == 3
@@ -303,13 +309,13 @@ def test_country_firm_and_area_pages(known, team_lead, client_for):
         "/dashboards/opportunities/?page=99999999999999999999",
     ],
 )
-def test_hostile_addresses_are_a_4xx_or_an_empty_page(known, team_lead, client_for, url):
-    response = client_for(team_lead).get(url)
+def test_hostile_addresses_are_a_4xx_or_an_empty_page(known, team_lead, session_for, url):
+    response = session_for(team_lead).get(url)
     assert response.status_code in (200, 400, 404), (url, response.status_code)
 
 
-def test_admin_links_on_the_overview_open_filtered_admin_lists(known, team_lead, client_for):
-    client = client_for(team_lead)
+def test_admin_links_on_the_overview_open_filtered_admin_lists(known, team_lead, session_for):
+    client = session_for(team_lead)
     page = client.get(OVERVIEW).content.decode()
     mentions = f"/admin/statements/mention/?statement__id__exact={known.statement.pk}"
     failed_runs = f"/admin/statements/importrun/?source__id__exact={known.source.pk}"

@@ -42,9 +42,9 @@ def decide(client, candidate: NameCandidate, action: str):
 
 
 def test_the_statement_page_shows_parties_apart_and_the_names_to_triage(
-    statement, desk_staff, client_for
+    statement, desk_staff, session_for
 ) -> None:
-    html = page(client_for(desk_staff), statement)
+    html = page(session_for(desk_staff), statement)
 
     parties = html.split('id="parties"')[1].split("</p>")[0]
     others = html.split('id="other-countries"')[1].split("</p>")[0]
@@ -56,13 +56,13 @@ def test_the_statement_page_shows_parties_apart_and_the_names_to_triage(
 
 
 def test_desk_staff_accept_a_firm_from_the_page_and_it_is_linked(
-    statement, desk_staff, client_for, django_capture_on_commit_callbacks
+    statement, desk_staff, session_for, django_capture_on_commit_callbacks
 ) -> None:
     candidate = statement.name_candidates.get()
     assert candidate.country.code == "FR"
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = decide(client_for(desk_staff), candidate, "accept")
+        response = decide(session_for(desk_staff), candidate, "accept")
 
     assert response.status_code == 302
     firm = Firm.objects.get(name="Safran Aircraft Systems")
@@ -77,10 +77,10 @@ def test_desk_staff_accept_a_firm_from_the_page_and_it_is_linked(
 
 
 def test_dismissing_from_the_page_and_a_second_decision_is_refused(
-    statement, desk_staff, client_for
+    statement, desk_staff, session_for
 ) -> None:
     candidate = statement.name_candidates.get()
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
 
     decide(client, candidate, "dismiss")
     again = client.post(
@@ -95,9 +95,9 @@ def test_dismissing_from_the_page_and_a_second_decision_is_refused(
     assert "Safran Aircraft Systems" not in page(client, statement).split("Names not yet")[1]
 
 
-def test_an_analyst_may_look_but_not_decide(statement, analyst, client_for) -> None:
+def test_an_analyst_may_look_but_not_decide(statement, analyst, session_for) -> None:
     candidate = statement.name_candidates.get()
-    client = client_for(analyst)
+    client = session_for(analyst)
 
     assert 'value="accept"' not in page(client, statement)
     assert decide(client, candidate, "accept").status_code == 403
@@ -107,12 +107,12 @@ def test_an_analyst_may_look_but_not_decide(statement, analyst, client_for) -> N
     assert NameCandidate.objects.get(pk=candidate.pk).status == "open"
 
 
-def test_the_admin_accepts_and_dismisses_in_bulk(statement, desk_staff, client_for) -> None:
+def test_the_admin_accepts_and_dismisses_in_bulk(statement, desk_staff, session_for) -> None:
     other = statement_from_text("Mr. Arjun Mehta spoke on co-innovation with Japan.")
     statement_extract(statement_id=other.pk)
     firm_candidate = statement.name_candidates.get()
     person = other.name_candidates.get()
-    client = client_for(desk_staff)
+    client = session_for(desk_staff)
     changelist = reverse("admin:statements_namecandidate_changelist")
 
     assert "Safran Aircraft Systems" in client.get(changelist).content.decode()

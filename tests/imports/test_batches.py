@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opportunities.models import Suggestion
-from opportunities.proposals import suggestions_propose
+from opportunities.suggestions.proposals import suggestions_propose
 from partners.reference import reference_load
 from statements import imports
 from statements.extract import statements_extract

@@ -11,14 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from opportunities.models import (
-    CURRENCY_CODES,
-    SEE_ALL_PERMISSION,
-    FollowUp,
-    Opportunity,
-    Team,
-    visible_team_ids,
-)
+from opportunities.assignment import assignable_owners
+from opportunities.models import CURRENCY_CODES, FollowUp, Opportunity, Team
+from opportunities.visibility import sees_every_team, visible_teams
 
 User = get_user_model()
 
@@ -37,14 +32,8 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        team_ids = visible_team_ids(user)
-        teams = Team.objects.all()
-        owners = User.objects.filter(is_active=True)
-        if team_ids is not None:
-            teams = teams.filter(pk__in=team_ids)
-            owners = owners.filter(teams__in=team_ids).distinct()
-        self.fields["team"].queryset = teams
-        self.fields["owner"].queryset = owners.order_by("username")
+        self.fields["team"].queryset = visible_teams(user)
+        self.fields["owner"].queryset = assignable_owners(user)
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def clean(self) -> dict:
@@ -88,7 +77,7 @@ class Scope:
     @property
     def is_everything(self) -> bool:
         """True when the scope is every opportunity there is, so no filter is needed at all."""
-        sees_all = self.user.is_superuser or self.user.has_perm(SEE_ALL_PERMISSION)
+        sees_all = sees_every_team(self.user)
         narrowed = self.team or self.owner or self.since or self.until
         return self.user.is_active and sees_all and not narrowed
 

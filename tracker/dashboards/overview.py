@@ -20,6 +20,24 @@ from .links import follow_up_link, opportunity_link
 def overview_context(
     *, scope: Scope, today: datetime.date, now: datetime.datetime
 ) -> dict[str, object]:
+    suggestion_count, suggestions = selectors.open_suggestions()
+    return {
+        "scope": scope,
+        "today": today,
+        **_pipeline(scope),
+        **_won_and_lost(scope, today),
+        **_countries_and_areas(scope),
+        **_follow_ups(scope, today),
+        "statements": selectors.newest_statements(scope=scope),
+        "suggestion_count": suggestion_count,
+        "suggestions": suggestions,
+        "sources": selectors.source_health(now=now),
+        "pipeline_href": opportunity_link(scope),
+    }
+
+
+def _pipeline(scope: Scope) -> dict[str, object]:
+    """Opportunities and their value by stage, each bar and amount a link to its list."""
     stages = selectors.pipeline_by_stage(scope=scope)
     currency = selectors.main_currency(stages)
     for row in stages:
@@ -45,14 +63,26 @@ def overview_context(
         ],
         colour="#E69F00",
     )
+    return {
+        "stages": stages,
+        "currency": currency,
+        "count_chart": count_chart,
+        "value_chart": value_chart,
+    }
 
+
+def _won_and_lost(scope: Scope, today: datetime.date) -> dict[str, object]:
     months = selectors.won_lost_by_month(scope=scope, today=today)
     month_chart = ColumnChart(
         "Won and lost per month",
         [month_group(scope, row) for row in months],
         series=[("Won", GREEN), ("Lost", VERMILLION)],
     )
+    return {"months": months, "month_chart": month_chart}
 
+
+def _countries_and_areas(scope: Scope) -> dict[str, object]:
+    """The country-by-area matrix and the bars beside it, each cell a link to its list."""
     matrix = selectors.country_area_matrix(scope=scope)
     for country in matrix.countries:
         country["href"] = opportunity_link(scope, country=country["code"])
@@ -84,35 +114,24 @@ def overview_context(
         [Bar(a["name"], a["n"], str(a["n"]), a["href"]) for a in matrix.areas],
         colour="#009E73",
     )
+    return {
+        "matrix": matrix,
+        "matrix_rows": matrix_rows,
+        "country_chart": country_chart,
+        "area_chart": area_chart,
+    }
 
+
+def _follow_ups(scope: Scope, today: datetime.date) -> dict[str, object]:
     follow_ups = selectors.follow_ups_by_owner(scope=scope, today=today)
     for row in follow_ups:
         who = {"owner": row["owner"]} if row["owner"] else {"owner": None, "unassigned": 1}
         row["overdue_href"] = follow_up_link(scope, due="overdue", **who)
         row["week_href"] = follow_up_link(scope, due="week", **who)
-
-    suggestion_count, suggestions = selectors.open_suggestions()
     return {
-        "scope": scope,
-        "today": today,
-        "stages": stages,
-        "currency": currency,
-        "count_chart": count_chart,
-        "value_chart": value_chart,
-        "months": months,
-        "month_chart": month_chart,
-        "matrix": matrix,
-        "matrix_rows": matrix_rows,
-        "country_chart": country_chart,
-        "area_chart": area_chart,
         "follow_ups": follow_ups,
         "overdue_href": follow_up_link(scope, due="overdue"),
         "week_href": follow_up_link(scope, due="week"),
-        "statements": selectors.newest_statements(scope=scope),
-        "suggestion_count": suggestion_count,
-        "suggestions": suggestions,
-        "sources": selectors.source_health(now=now),
-        "pipeline_href": opportunity_link(scope),
     }
 
 

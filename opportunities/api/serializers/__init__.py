@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .activity import FollowUpSerializer, NoteSerializer
-from .keys import external_id_key, team_key, username_key, visible_teams
+from .keys import external_id_key, team_key, username_key
 from .opportunities import OpportunitySerializer, TeamSerializer
 from .suggestions import SuggestionAcceptSerializer, SuggestionSerializer
 
@@ -17,5 +17,4 @@ __all__ = [
     "external_id_key",
     "team_key",
     "username_key",
-    "visible_teams",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from partners.api_support.errors import PreconditionFailed
-from partners.api_support.fields import KeyRelatedField
-from partners.api_support.serializers import (
+from lib.api.errors import PreconditionFailed
+from lib.api.fields import KeyRelatedField
+from lib.api.serializers import (
     ModelSerializer,
     VersionPreconditionMixin,
     version_field,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from partners.api_support.fields import KeyRelatedField
-
-from ...models import SEE_ALL_PERMISSION, Team
+from lib.api.fields import KeyRelatedField
 
 
 def username_key(value: str) -> Q:
@@ -31,12 +29,3 @@ def team_key(value: str) -> Q:
 
 def external_id_key(value: str) -> Q:
     return Q(external_id=value)
-
-
-def visible_teams(user):
-    """The teams `user` may work in, as a lazy queryset (no query until it is used)."""
-    if not user.is_active:
-        return Team.objects.none()
-    if user.is_superuser or user.has_perm(SEE_ALL_PERMISSION):
-        return Team.objects.all()
-    return Team.objects.filter(members=user)

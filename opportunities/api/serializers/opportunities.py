@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from partners.api_support.errors import PreconditionFailed
-from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
-from partners.api_support.serializers import (
+from lib.api.errors import PreconditionFailed
+from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from lib.api.serializers import (
     ModelSerializer,
     ReadModelSerializer,
     VersionPreconditionMixin,
@@ -16,9 +17,11 @@ from partners.keys import area_key, country_key, firm_key
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Statement
 
+from ...assignment import assignment_check
 from ...models import Opportunity, Team
 from ...services import StaleVersion, opportunity_save
-from .keys import owner_field, team_key, visible_teams
+from ...visibility import visible_teams
+from .keys import owner_field, team_key
 
 
 class TeamSerializer(ReadModelSerializer):
@@ -118,21 +121,11 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
         team = attrs.get("team", getattr(self.instance, "team", None))
         request = self.context.get("request")
         owner_changed = "owner" in attrs and attrs["owner"] != getattr(self.instance, "owner", None)
-        if (
-            owner_changed
-            and owner is not None
-            and request is not None
-            and owner != request.user
-            and not request.user.has_perm("opportunities.assign_opportunity")
-        ):
-            raise serializers.ValidationError({"owner": "Only team leads may assign others."})
-        if (
-            owner is not None
-            and team is not None
-            and owner_changed
-            and not owner.teams.filter(pk=team.pk).exists()
-        ):
-            raise serializers.ValidationError({"owner": f"{owner} is not in team {team}."})
+        if owner_changed and owner is not None and request is not None:
+            try:
+                assignment_check(by=request.user, owner=owner, team=team)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"owner": error.messages}) from error
         return attrs
 
     def update(self, instance: Opportunity, validated_data: dict) -> Opportunity:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from partners.api_support.fields import KeyRelatedField, ManyKeysField, PairLabelsField
-from partners.api_support.serializers import ReadModelSerializer
+from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from lib.api.serializers import ReadModelSerializer
 from partners.models import Country, Firm, InvestmentArea
 
 from ...models import Suggestion, Team
-from .keys import team_key, visible_teams
+from ...visibility import visible_teams
+from .keys import team_key
 
 
 class SuggestionSerializer(ReadModelSerializer):

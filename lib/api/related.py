@@ -1,0 +1,107 @@
+"""Related rows' ids and labels in the same query as the rows themselves.
+
+A list of 100 opportunities with their countries, areas, firms and policy openings would take
+one prefetch query per relation; `pairs()` folds each relation into a JSON array of
+[id, label] computed by a correlated subquery, so a list is one query plus its count.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from django.db.models import (
+    Aggregate,
+    Expression,
+    F,
+    OuterRef,
+    Subquery,
+    TextField,
+)
+
+
+class JsonPairs(Aggregate):
+    """JSON text `[[id, label], ...]` of the aggregated rows (SQLite and PostgreSQL)."""
+
+    function = "JSON_GROUP_ARRAY"
+    template = "%(function)s(JSON_ARRAY(%(expressions)s))"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_AGG",
+            template="CAST(%(function)s(JSON_BUILD_ARRAY(%(expressions)s)) AS TEXT)",
+            **extra,
+        )
+
+
+def _relation(model, field_name: str, labels) -> tuple:
+    """The link rows of `model.<field_name>` correlated on the outer row, the link's column of
+    the related id, and each label looked up by that id."""
+    field = model._meta.get_field(field_name)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    related = field.related_model.objects.filter(pk=OuterRef(f"{target}_id"))
+    # Each label looked up by id: joined instead, PostgreSQL hashed the whole related table
+    # (249 countries) for every listed row, half of a page's query.
+    label_expressions = [
+        Subquery(
+            related.values(label)
+            if isinstance(label, str)
+            else related.annotate(label=label).values("label"),
+            output_field=TextField(),
+        )
+        for label in labels
+    ]
+    links = field.remote_field.through.objects.filter(**{source: OuterRef("pk")}).order_by()
+    return links, source, F(f"{target}_id"), label_expressions
+
+
+@cache
+def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
+    """Annotation: `[[id, label, ...], ...]` of `model.<field_name>` (a many-to-many) per row;
+    several labels (a code and a name) come from the one subquery.
+
+    Built once per relation and labels: building the subquery costs more than the list's own
+    serialisation, and `annotate()` resolves a copy, so the one built is never changed."""
+    links, source, related_id, label_expressions = _relation(model, field_name, labels)
+    rows = links.values(source).annotate(pairs=JsonPairs(related_id, *label_expressions))
+    rows = rows.values("pairs")
+    return Subquery(rows, output_field=TextField())
+
+
+def parse_pairs(raw: Any) -> list[tuple]:
+    """[(id, label, ...)] sorted by the first label, from what `pairs()` put on the row (None:
+    no rows); the other labels stay beside theirs."""
+    if raw is None:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    parsed = [(int(item[0]), *map(str, item[1:])) for item in items]
+    parsed.sort(key=lambda p: (p[1], p[0]))
+    return parsed
+
+
+def pairs_of(obj: Any, attr: str) -> list[tuple]:
+    """`parse_pairs` of `obj.<attr>`, parsed once per row: the ids field and the names field
+    of a relation read the same annotation."""
+    parsed = obj.__dict__.setdefault("_parsed_pairs", {})
+    if attr not in parsed:
+        parsed[attr] = parse_pairs(getattr(obj, attr, None))
+    return parsed[attr]
+
+
+def json_rows(queryset, group_by: str, **fields: str | Expression) -> Subquery:
+    """Annotation: the rows of `queryset` (correlated on `group_by`) as a JSON array of
+    arrays of `fields`, in the same query; read them back with `parse_rows`."""
+    expressions = [F(value) if isinstance(value, str) else value for value in fields.values()]
+    rows = queryset.order_by().values(group_by).annotate(rows=JsonPairs(*expressions))
+    return Subquery(rows.values("rows"), output_field=TextField())
+
+
+def parse_rows(raw: Any, names: list[str]) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    return [dict(zip(names, item, strict=True)) for item in items]

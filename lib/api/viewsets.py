@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import django_filters
+from django.db import connections, transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, generics, permissions, viewsets
+
+from lib.sheets.export import Column, CSVRenderer, XLSXRenderer, sheet_response
+
+from .errors import PreconditionFailed, stale_message
+from .renderers import FastJSONRenderer
+
+SHEET_FORMATS = ("csv", "xlsx")
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv", "xlsx"],
+    description="csv or xlsx: the whole filtered list as a spreadsheet (not paginated), "
+    "every cell formula-safe.",
+)
+KEY_PARAMETER = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    description="A read-only API token, for tools that cannot send headers (GET only).",
+)
+
+
+def _has_nul(request) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in v for v in values)
+        for key, values in request.query_params.lists()
+    )
+
+
+class ApiViewSetMixin:
+    """Shared by every viewset: bad query strings are a 400, errors are always JSON, and a
+    list answers `?format=csv` / `?format=xlsx` with `sheet_columns`."""
+
+    sheet_columns: list[Column] = []
+    sheet_name = "export"
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        # Reads run outside a transaction (a streamed export must not hold one open, and a
+        # list is then just its queries); writes get their own, as ATOMIC_REQUESTS would.
+        return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in permissions.SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
+    def permission_denied(self, request, message=None, code=None):
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if request.user and request.user.is_authenticated and lookup in self.kwargs:
+            # Another team's record is a 404 whatever the method: a 403 would confirm it exists.
+            generics.get_object_or_404(
+                self.get_queryset(), **{self.lookup_field: self.kwargs[lookup]}
+            )
+        super().permission_denied(request, message=message, code=code)
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        if getattr(self, "action", None) == "list" and self.sheet_columns:
+            found += [CSVRenderer(), XLSXRenderer()]
+        return found
+
+    def initial(self, request, *args, **kwargs) -> None:
+        if getattr(self, request.method.lower(), None) is None:
+            # Before content negotiation, so `TRACE ...?format=csv` is a 405, not a 404.
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        if _has_nul(request):
+            raise exceptions.ValidationError({"detail": "NUL characters are not allowed."})
+        self._refuse_empty_typed_filters(request)
+        self._refuse_repeated_parameters(request)
+
+    SINGLE_PARAMETERS = ("page", "page_size", "ordering", "format", "key")
+
+    def _refuse_repeated_parameters(self, request) -> None:
+        """`?page_size=10&page_size=20` is ambiguous: only multi-value filters may repeat."""
+        filterset_class = getattr(self, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class is not None else {}
+        repeated = [
+            name
+            for name, values in request.query_params.lists()
+            if len(values) > 1
+            and (name in self.SINGLE_PARAMETERS or name in filters)
+            and not isinstance(filters.get(name), django_filters.MultipleChoiceFilter)
+        ]
+        if repeated:
+            raise exceptions.ValidationError(
+                {name: ["Give this parameter once."] for name in repeated}
+            )
+
+    def _refuse_empty_typed_filters(self, request) -> None:
+        """`?updated_since=` or `?stage=` is a mistake, not "no filter" (django-filter's
+        reading): only free-text filters may be empty."""
+        filterset_class = getattr(self, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class is not None else {}
+        typed = [
+            name
+            for name, filter_ in filters.items()
+            if not isinstance(filter_, django_filters.CharFilter)
+        ]
+        empty = [
+            name
+            for name in (*typed, "page", "page_size", "format")
+            if "" in request.query_params.getlist(name)
+        ]
+        if empty:
+            raise exceptions.ValidationError(
+                {name: ["Give a value, or leave the parameter out."] for name in empty}
+            )
+
+    def handle_exception(self, exc):
+        accepted = getattr(self.request, "accepted_renderer", None)
+        if accepted is not None and accepted.format in SHEET_FORMATS:
+            # The error is told in JSON, never as an empty spreadsheet.
+            self.request.accepted_renderer = FastJSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        if self.request.method not in permissions.SAFE_METHODS:
+            return super().handle_exception(exc)
+        # A read runs outside our transactions; DRF would mark an enclosing one (a test's)
+        # for rollback.
+        saved = {conn.alias: conn.needs_rollback for conn in connections.all(initialized_only=True)}
+        try:
+            return super().handle_exception(exc)
+        finally:
+            for conn in connections.all(initialized_only=True):
+                conn.needs_rollback = saved.get(conn.alias, conn.needs_rollback)
+
+    def get_sheet_columns(self) -> list[Column]:
+        return self.sheet_columns
+
+    def get_rows_queryset(self):
+        """What an export filters and orders: it reads only values() of its columns, so the
+        annotations of get_queryset would go unused."""
+        return self.get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        fmt = getattr(request.accepted_renderer, "format", None)
+        if fmt in SHEET_FORMATS:
+            if self.paginator is not None:
+                self.paginator.check_unpaged(request)
+            queryset = self.filter_queryset(self.get_rows_queryset())
+            return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
+        return super().list(request, *args, **kwargs)
+
+
+class ReadOnlyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+    def perform_create(self, serializer) -> None:
+        self._reload(serializer, serializer.save())
+
+    def perform_update(self, serializer) -> None:
+        self._reload(serializer, serializer.save())
+
+    def _reload(self, serializer, instance) -> None:
+        # Read back through get_queryset, so the response carries the same names as a read.
+        serializer.instance = self.get_queryset().get(pk=instance.pk)
+
+
+def etag_of(version: int) -> str:
+    return f'"{version}"'
+
+
+class VersionedViewSetMixin:
+    """For a model with a `version` bumped on every change: details carry it as the ETag, and
+    a write or delete whose `If-Match` (or, for a delete, a `version` in the body) names
+    another version gets 412 and changes nothing. The serializer checks a `version` sent with
+    a PUT or PATCH, and its save checks again under a lock."""
+
+    ETAG_ACTIONS = ("retrieve", "create", "update", "partial_update")
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method not in permissions.SAFE_METHODS:
+            expected = self._expected_versions()
+            if expected is not None and obj.version not in expected:
+                raise PreconditionFailed(stale_message(obj.version))
+        return obj
+
+    def _expected_versions(self) -> list[int] | None:
+        versions = if_match_versions(self.request)
+        if self.request.method == "DELETE":
+            body = _body_version(self.request)
+            if body is not None:
+                versions = [body] if versions is None else [v for v in versions if v == body]
+        return versions
+
+    def perform_destroy(self, instance) -> None:
+        if self._expected_versions() is not None:
+            # get_object read the version without a lock; hold the row while deleting it.
+            current = (
+                type(instance)
+                ._default_manager.select_for_update()
+                .filter(pk=instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is None:
+                raise exceptions.NotFound()
+            if current != instance.version:
+                raise PreconditionFailed(stale_message(current))
+        super().perform_destroy(instance)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if (
+            getattr(self, "action", None) in self.ETAG_ACTIONS
+            and response.status_code < 300
+            and isinstance(data, dict)
+            and "version" in data
+        ):
+            response["ETag"] = etag_of(data["version"])
+        return response
+
+
+def _body_version(request) -> int | None:
+    data = request.data
+    version = data.get("version") if hasattr(data, "get") else None
+    if version is None or version == "":
+        return None
+    if isinstance(version, str) and version.strip().isdigit() and len(version.strip()) <= 18:
+        return int(version)
+    if isinstance(version, int) and not isinstance(version, bool) and version >= 0:
+        return version
+    raise exceptions.ValidationError({"version": ["Expected the version you read, such as 3."]})
+
+
+def if_match_versions(request) -> list[int] | None:
+    """The versions an `If-Match` header accepts; None when it is absent or `*`."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    versions = []
+    for tag in header.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        if not tag.isdigit() or len(tag) > 18:
+            raise exceptions.ValidationError({"If-Match": 'Expected an ETag such as "3".'})
+        versions.append(int(tag))
+    return versions

@@ -1,0 +1,2 @@
+"""Reminders: the daily digest, calendar feeds and webhooks, with their models, admin and
+tasks."""

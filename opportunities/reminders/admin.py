@@ -1,0 +1,260 @@
+"""Admin for the reminders: digests sent, calendar feeds, commitments and webhooks."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.html import format_html
+
+from lib.http import FetchError, check_url
+from lib.sheets.admin import TrackerModelAdmin
+
+from ..admin_scoping import TeamScopedAdminMixin
+from ..models import (
+    CalendarFeed,
+    CommitmentCandidate,
+    DigestLog,
+    WebhookDelivery,
+    WebhookEndpoint,
+    visible_team_ids,
+)
+from ..suggestions.commitments import commitment_accept, commitment_dismiss
+from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_url
+from .webhooks import webhooks_retry
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(TrackerModelAdmin):
+    list_display = ["day", "user", "status", "item_count", "sent_at"]
+    list_filter = ["status", "day"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    date_hierarchy = "day"
+
+    def get_queryset(self, request):
+        logs = super().get_queryset(request)
+        return logs if request.user.is_superuser else logs.filter(user=request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Everyone manages their own feed; adding one replaces the old URL."""
+
+    list_display = ["user", "feed_url", "created_at", "revoked_at"]
+    list_select_related = ["user"]
+    fields = ["feed_url", "created_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        feeds = super().get_queryset(request)
+        return feeds if request.user.is_superuser else feeds.filter(user=request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request) and self._own(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request) and self._own(request, obj)
+
+    def _own(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
+
+    @admin.display(description="subscribe URL")
+    def feed_url(self, feed: CalendarFeed) -> str:
+        if feed.pk is None:
+            return "Saving makes your private URL (any URL you had stops working)."
+        if feed.revoked_at:
+            return "revoked"
+        url = calendar_feed_url(feed)
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def save_model(self, request, obj, form, change) -> None:
+        feed = calendar_feed_create(user=request.user)
+        obj.pk, obj.key, obj.user, obj.created_at = feed.pk, feed.key, feed.user, feed.created_at
+
+    @admin.action(description="Revoke selected feeds (their URLs stop working)")
+    def revoke(self, request, queryset) -> None:
+        count = calendar_feed_revoke(feeds=queryset)
+        self.message_user(request, f"Revoked {count} calendar feeds.", messages.SUCCESS)
+
+
+class CommitmentActionForm(ActionForm):
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+        empty_label="owner (default: the opportunity's)…",
+    )
+    due_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Default: two weeks from today",
+    )
+
+
+@admin.register(CommitmentCandidate)
+class CommitmentCandidateAdmin(TrackerModelAdmin):
+    action_form = CommitmentActionForm
+    list_display = ["sentence", "phrase", "statement", "suggestion", "opportunity", "status"]
+    list_filter = ["status", "phrase"]
+    list_select_related = ["statement", "suggestion", "opportunity"]
+    search_fields = ["sentence", "statement__title"]
+    readonly_fields = [
+        "statement",
+        "suggestion",
+        "opportunity",
+        "phrase",
+        "sentence",
+        "start",
+        "status",
+        "follow_up",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    actions = ["accept", "dismiss"]
+
+    def get_queryset(self, request):
+        if not hasattr(request, "_visible_team_ids"):
+            request._visible_team_ids = visible_team_ids(request.user)
+        team_ids = request._visible_team_ids
+        candidates = super().get_queryset(request)
+        if team_ids is None:
+            return candidates
+        # Like suggestions, those not yet on an opportunity are everyone's to triage.
+        return candidates.filter(Q(opportunity__isnull=True) | Q(opportunity__team__in=team_ids))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(
+        description="Accept: make follow-ups (owner and due date beside the menu)",
+        permissions=["change"],
+    )
+    def accept(self, request, queryset) -> None:
+        fields = CommitmentActionForm.base_fields
+        try:
+            owner = fields["owner"].clean(request.POST.get("owner"))
+            due_date = fields["due_date"].clean(request.POST.get("due_date"))
+        except ValidationError:
+            self.message_user(request, "Give a valid owner and due date.", messages.ERROR)
+            return
+        self._decide(
+            request, queryset, "accepted", commitment_accept, owner=owner, due_date=due_date
+        )
+
+    @admin.action(description="Dismiss selected commitments", permissions=["change"])
+    def dismiss(self, request, queryset) -> None:
+        self._decide(request, queryset, "dismissed", commitment_dismiss)
+
+    def _decide(self, request, queryset, verb: str, service, **kwargs) -> None:
+        done = 0
+        for candidate_id in queryset.values_list("pk", flat=True):
+            try:
+                service(candidate_id=candidate_id, by=request.user, **kwargs)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        self.message_user(request, f"{done} commitments {verb}.")
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "team",
+            "url",
+            "is_active",
+            "on_suggestion_created",
+            "on_stage_changed",
+            "on_follow_up_overdue",
+        ]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except FetchError as error:  # refused (private address...) or does not resolve
+            raise ValidationError(str(error), code="url") from error
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
+    form = WebhookEndpointForm
+    list_display = [
+        "url",
+        "team",
+        "is_active",
+        "on_suggestion_created",
+        "on_stage_changed",
+        "on_follow_up_overdue",
+    ]
+    list_filter = ["is_active", "team"]
+    list_select_related = ["team"]
+    search_fields = ["url"]
+    readonly_fields = ["secret", "created_at", "updated_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        # Whoever holds the secret can forge events: only those who may edit the endpoint see it.
+        if not self.has_change_permission(request, obj):
+            fields.remove("secret")
+        return fields
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
+    list_display = [
+        "created_at",
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+    ]
+    list_filter = ["status", "event"]
+    list_select_related = ["endpoint"]
+    search_fields = ["endpoint__url", "key"]
+    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def team_id_of(self, delivery: WebhookDelivery) -> int:
+        return delivery.endpoint.team_id
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("endpoint")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("opportunities.change_webhookendpoint")
+
+    @admin.action(description="Try failed deliveries again", permissions=["retry"])
+    def retry(self, request, queryset) -> None:
+        count = webhooks_retry(deliveries=queryset)
+        self.message_user(request, f"Queued {count} deliveries again.")

@@ -1,0 +1,293 @@
+"""The daily digest: one mail per person with their follow-ups and stale work.
+
+Everything is read in a fixed number of queries, however many people there are; each person's
+digest is claimed (a DigestLog row under a unique constraint) before it is sent, so a second run
+on the same day, even a concurrent one, sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import DigestLog, FollowUp, Opportunity, Team
+
+log = logging.getLogger(__name__)
+
+# Past this many items a section says "and N more" and links to the full list.
+SECTION_LIMIT = 50
+WEEK = 7
+
+
+@dataclass
+class Item:
+    title: str
+    url: str
+    due_date: datetime.date | None = None
+    opportunity: str = ""
+    detail: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    items: list[Item] = field(default_factory=list)
+    more_url: str = ""
+
+    @property
+    def shown(self) -> list[Item]:
+        return self.items[:SECTION_LIMIT]
+
+    @property
+    def hidden(self) -> int:
+        return max(0, len(self.items) - SECTION_LIMIT)
+
+
+@dataclass
+class Digest:
+    user_id: int
+    due_today: Section
+    overdue: Section
+    this_week: Section
+    stale: Section
+    team_overdue: list[Section] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[Section]:
+        return [self.overdue, self.due_today, self.this_week, self.stale, *self.team_overdue]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+class _Links:
+    def __init__(self) -> None:
+        site = settings.TRACKER_SITE_URL
+        self.follow_ups = site + reverse("admin:opportunities_followup_changelist")
+        self.opportunities = site + reverse("admin:opportunities_opportunity_changelist")
+
+    def follow_up(self, pk: int) -> str:
+        return f"{self.follow_ups}{pk}/change/"
+
+    def opportunity(self, pk: int) -> str:
+        return f"{self.opportunities}{pk}/change/"
+
+
+def _new_digest(user_id: int, links: _Links) -> Digest:
+    return Digest(
+        user_id=user_id,
+        overdue=Section("Overdue", more_url=f"{links.follow_ups}?mine=open&due=overdue"),
+        due_today=Section("Due today", more_url=f"{links.follow_ups}?mine=open&due=today"),
+        this_week=Section("Due this week", more_url=f"{links.follow_ups}?mine=open&due=week"),
+        stale=Section("Quiet too long", more_url=f"{links.opportunities}?owned=me&stale=yes"),
+    )
+
+
+def lead_team_ids(*, exclude=()) -> dict[int, set[int]]:
+    """Team leads (members holding the assign permission) and the teams they lead."""
+    perm = Permission.objects.filter(
+        content_type__app_label="opportunities", codename="assign_opportunity"
+    )
+    leads = get_user_model().objects.filter(
+        Q(groups__permissions__in=perm) | Q(user_permissions__in=perm), is_active=True
+    )
+    teams: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id in (
+        Team.members.through.objects.filter(user__in=leads.values("pk"))
+        .exclude(user__in=exclude)
+        .values_list("user_id", "team_id")
+    ):
+        teams[user_id].add(team_id)
+    return teams
+
+
+def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, Digest]:
+    """Every digest due on `day`, by user id; people with nothing to read are left out."""
+    links = _Links()
+    lead_days = settings.REMINDERS_LEAD_OVERDUE_DAYS
+    digests: dict[int, Digest] = {}
+
+    def digest_of(user_id: int) -> Digest:
+        if user_id not in digests:
+            digests[user_id] = _new_digest(user_id, links)
+        return digests[user_id]
+
+    # People already sent (or being sent) today's digest are not read again: a second run is
+    # cheap. The claim in digests_send is what guarantees nobody gets two.
+    already = DigestLog.objects.filter(day=day).values("user_id")
+    week_end = day + datetime.timedelta(days=WEEK)
+    follow_ups = (
+        FollowUp.objects.filter(status=FollowUp.Status.OPEN, owner__isnull=False)
+        .exclude(owner__in=already)
+        .filter(due_date__lte=week_end)
+        .order_by("owner_id", "due_date", "pk")
+        .values_list("pk", "owner_id", "title", "due_date", "opportunity__title")
+    )
+    for pk, owner_id, title, due_date, opportunity in follow_ups.iterator(chunk_size=5000):
+        digest = digest_of(owner_id)
+        section = (
+            digest.overdue
+            if due_date < day
+            else digest.due_today
+            if due_date == day
+            else digest.this_week
+        )
+        section.items.append(Item(title, links.follow_up(pk), due_date, opportunity))
+
+    stale = (
+        Opportunity.objects.stale(now)
+        .filter(owner__isnull=False)
+        .exclude(owner__in=already)
+        .order_by("owner_id", "last_activity", "pk")
+        .values_list("pk", "owner_id", "title", "stage", "last_activity")
+    )
+    for pk, owner_id, title, stage, last_activity in stale.iterator(chunk_size=5000):
+        quiet = (now - last_activity).days
+        detail = f"{Opportunity.Stage(stage).label}, quiet for {quiet} days"
+        digest_of(owner_id).stale.items.append(Item(title, links.opportunity(pk), detail=detail))
+
+    leads = lead_team_ids(exclude=already)
+    if leads:
+        _add_team_overdue(digest_of, leads, day, lead_days, links)
+    return digests
+
+
+def _add_team_overdue(
+    digest_of, leads: dict[int, set[int]], day: datetime.date, lead_days: int, links: _Links
+) -> None:
+    before = day - datetime.timedelta(days=lead_days)
+    team_ids = set().union(*leads.values())
+    by_team: dict[int, list[Item]] = defaultdict(list)
+    names: dict[int, str] = {}
+    rows = (
+        FollowUp.objects.filter(
+            status=FollowUp.Status.OPEN, due_date__lt=before, opportunity__team__in=team_ids
+        )
+        .order_by("due_date", "pk")
+        .values_list(
+            "pk",
+            "title",
+            "due_date",
+            "opportunity__title",
+            "opportunity__team_id",
+            "opportunity__team__name",
+            "owner__username",
+        )
+    )
+    for pk, title, due_date, opportunity, team_id, team_name, owner in rows.iterator(
+        chunk_size=5000
+    ):
+        names[team_id] = team_name
+        detail = f"owner {owner}" if owner else "no owner"
+        by_team[team_id].append(Item(title, links.follow_up(pk), due_date, opportunity, detail))
+    for lead_id, lead_teams in leads.items():
+        for team_id in sorted(lead_teams & by_team.keys(), key=names.__getitem__):
+            section = Section(
+                f"{names[team_id]}: overdue by more than {lead_days} days",
+                items=by_team[team_id],
+                more_url=f"{links.follow_ups}?due=overdue&opportunity__team__id__exact={team_id}",
+            )
+            digest_of(lead_id).team_overdue.append(section)
+
+
+def digest_message(*, digest: Digest, user, day: datetime.date) -> EmailMultiAlternatives:
+    context = {
+        "user": user,
+        "day": day,
+        "digest": digest,
+        "all_url": _Links().follow_ups + "?mine=open",
+        "lead_days": settings.REMINDERS_LEAD_OVERDUE_DAYS,
+    }
+    subject = (
+        f"Your follow-ups for {day:%a %d %b %Y}: {len(digest.overdue.items)} overdue, "
+        f"{len(digest.due_today.items)} due today"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("opportunities/email/digest.txt", context),
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated", "X-Tracker-Digest": f"{user.pk}/{day}"},
+    )
+    message.attach_alternative(
+        render_to_string("opportunities/email/digest.html", context), "text/html"
+    )
+    return message
+
+
+def digests_send(*, day: datetime.date | None = None) -> dict[str, int]:
+    """Send `day`'s digests (default today) to everyone not yet sent one for that day."""
+    now = timezone.now()
+    day = day or timezone.localdate(now)
+    return digests_deliver(digests=digests_collect(day=day, now=now), day=day)
+
+
+def digests_deliver(*, digests: dict[int, Digest], day: datetime.date) -> dict[str, int]:
+    """Claim each person's digest for `day`, then send the ones this call claimed."""
+    users = {
+        user.pk: user
+        for user in get_user_model()
+        .objects.filter(pk__in=digests.keys(), is_active=True)
+        .exclude(email="")
+    }
+    run = uuid.uuid4()
+    with transaction.atomic():
+        DigestLog.objects.bulk_create(
+            [
+                DigestLog(user_id=pk, day=day, run=run, item_count=digests[pk].item_count)
+                for pk in users
+            ],
+            ignore_conflicts=True,
+        )
+    # Only the rows this run inserted are ours; the rest were sent (or are being sent) already.
+    claimed = set(DigestLog.objects.filter(run=run).values_list("user_id", flat=True))
+    sent, failed = _send_all(claimed, digests, users, day)
+    DigestLog.objects.filter(run=run, user_id__in=sent).update(
+        status=DigestLog.Status.SENT, sent_at=timezone.now()
+    )
+    # Released, so the next run tries these people again.
+    DigestLog.objects.filter(run=run, user_id__in=failed).delete()
+    return {
+        "due": len(users),
+        "sent": len(sent),
+        "failed": len(failed),
+        "skipped": len(users) - len(claimed),
+    }
+
+
+def _send_all(claimed: set[int], digests, users, day: datetime.date) -> tuple[list, list]:
+    sent: list[int] = []
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception:  # the mail server is down: nobody's digest went, all may be tried again
+        log.exception("Could not reach the mail server for the %s digests", day)
+        return sent, sorted(claimed)
+    failed: list[int] = []
+    try:
+        for pk in sorted(claimed):
+            message = digest_message(digest=digests[pk], user=users[pk], day=day)
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:  # one refused recipient must not stop the others
+                log.exception("Digest for user %s on %s could not be sent", pk, day)
+                failed.append(pk)
+            else:
+                sent.append(pk)
+    finally:
+        connection.close()
+    return sent, failed

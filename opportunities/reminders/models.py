@@ -1,0 +1,146 @@
+"""Models of the reminders: digest log, calendar feeds, webhooks.
+
+`opportunities.models` imports them, so Django registers them with the app; they name the
+pipeline's models by string, so this module never imports that one.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from partners.models import TimeStamped
+
+from ..visibility import TeamScopedQuerySet
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class DigestLog(models.Model):
+    """One row per person per day, claimed before their digest is sent, so it is sent once."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", "Claimed (sending)"
+        SENT = "sent", "Sent"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs"
+    )
+    day = models.DateField()
+    run = models.UUIDField(help_text="The digest run that claimed it")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    item_count = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "user_id"]
+        verbose_name = "digest sent"
+        verbose_name_plural = "digests sent"
+        indexes = [models.Index(fields=["run"], name="digestlog_run_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digestlog_one_per_user_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable URL serving a user's follow-ups as iCalendar."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "calendar feed"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendarfeed_one_live_per_user",
+                violation_error_message="You already have a calendar feed; revoke it first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "live"
+        return f"Calendar feed of {self.user} ({state})"
+
+
+class WebhookEndpoint(TimeStamped):
+    """A team's URL that receives signed JSON events."""
+
+    team = models.ForeignKey(
+        "opportunities.Team", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=1000, help_text="Receives a POST of JSON for each event")
+    secret = models.CharField(
+        max_length=64, default=new_key, help_text="Key of the HMAC-SHA256 signature"
+    )
+    is_active = models.BooleanField(default=True)
+    on_suggestion_created = models.BooleanField("new suggestion", default=True)
+    on_stage_changed = models.BooleanField("stage change", default=True)
+    on_follow_up_overdue = models.BooleanField("follow-up overdue", default=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "url"]
+        verbose_name = "webhook endpoint"
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDeliveryQuerySet(TeamScopedQuerySet):
+    team_path = "endpoint__team"
+
+
+class WebhookDelivery(models.Model):
+    class Event(models.TextChoices):
+        SUGGESTION_CREATED = "suggestion.created", "New suggestion"
+        STAGE_CHANGED = "opportunity.stage_changed", "Stage change"
+        FOLLOW_UP_OVERDUE = "follow_up.overdue", "Follow-up overdue"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (gave up)"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40, choices=Event.choices)
+    key = models.CharField(max_length=200, help_text="The same event is delivered once")
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+        indexes = [models.Index(fields=["status", "-created_at"], name="webhook_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "key"], name="webhook_delivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} to {self.endpoint_id} ({self.status})"

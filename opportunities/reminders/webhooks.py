@@ -1,0 +1,212 @@
+"""Webhooks: teams' endpoints receive signed JSON events, delivered by Celery with retries.
+
+An event becomes one WebhookDelivery row per subscribed endpoint (once per event key, under a
+unique constraint) inside the caller's transaction; each row is posted by its own task after
+commit, so a slow or dead endpoint delays nothing but its own deliveries. URLs obey the same
+rules as statement fetching (lib/http): public addresses only, unless named in
+STATEMENTS_FETCH_ALLOWED_HOSTS, checked again at every delivery (`delivery.py`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import FollowUp, Opportunity, Suggestion, WebhookDelivery, WebhookEndpoint
+from .delivery import deliver_webhook
+
+Event = WebhookDelivery.Event
+SUBSCRIPTION = {
+    Event.SUGGESTION_CREATED: "on_suggestion_created",
+    Event.STAGE_CHANGED: "on_stage_changed",
+    Event.FOLLOW_UP_OVERDUE: "on_follow_up_overdue",
+}
+
+
+def _queue(delivery_ids: list[int]) -> None:
+    if not delivery_ids:
+        return
+
+    def send() -> None:
+        for delivery_id in delivery_ids:
+            deliver_webhook.delay(delivery_id)
+
+    transaction.on_commit(send)
+
+
+def webhooks_emit(
+    *, event: str, key: str, data: dict, team_ids: Iterable[int] | None = None
+) -> list[int]:
+    """Record `event` for every active endpoint subscribed to it (of `team_ids`, or of every
+    team), at most once per endpoint and key, and queue the deliveries after commit."""
+    endpoints = WebhookEndpoint.objects.filter(is_active=True, **{SUBSCRIPTION[event]: True})
+    if team_ids is not None:
+        endpoints = endpoints.filter(team__in=list(team_ids))
+    created = []
+    with transaction.atomic():
+        for endpoint_id in endpoints.values_list("pk", flat=True):
+            delivery, is_new = WebhookDelivery.objects.get_or_create(
+                endpoint_id=endpoint_id,
+                key=key,
+                defaults={"event": event, "payload": _jsonable(data)},
+            )
+            if is_new:
+                created.append(delivery.pk)
+    _queue(created)
+    return created
+
+
+def _jsonable(data: dict) -> dict:
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def stage_changed_emit(*, opportunity: Opportunity, previous: str) -> list[int]:
+    return stage_changes_emit(changes=[(opportunity, previous)])
+
+
+def stage_changes_emit(*, changes: list[tuple[Opportunity, str]]) -> list[int]:
+    """Announce each (opportunity, previous stage) to its team's subscribed endpoints, once per
+    version: a fixed number of queries however many opportunities moved (a sheet moves many)."""
+    if not changes:
+        return []
+    endpoints: dict[int, list[int]] = defaultdict(list)
+    for endpoint_id, team_id in WebhookEndpoint.objects.filter(
+        is_active=True,
+        team__in={opportunity.team_id for opportunity, _ in changes},
+        **{SUBSCRIPTION[Event.STAGE_CHANGED]: True},
+    ).values_list("pk", "team_id"):
+        endpoints[team_id].append(endpoint_id)
+    rows = [
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event=Event.STAGE_CHANGED,
+            key=f"stage:{opportunity.pk}:{opportunity.version}",
+            payload=_jsonable(_stage_change(opportunity, previous)),
+        )
+        for opportunity, previous in changes
+        for endpoint_id in endpoints[opportunity.team_id]
+    ]
+    return _record(Event.STAGE_CHANGED, rows) if rows else []
+
+
+def _stage_change(opportunity: Opportunity, previous: str) -> dict:
+    return {
+        "opportunity": {
+            "id": opportunity.pk,
+            "title": opportunity.title,
+            "team_id": opportunity.team_id,
+            "owner_id": opportunity.owner_id,
+            "stage": opportunity.stage,
+            "previous_stage": previous,
+            "version": opportunity.version,
+        },
+        "changed_at": opportunity.stage_changed_at,
+    }
+
+
+def suggestions_created_emit(*, suggestions: list[Suggestion]) -> int:
+    """Announce new suggestions to every team's subscribed endpoints (suggestions are
+    everyone's to triage). A fixed number of queries however many suggestions."""
+    endpoint_ids = list(
+        WebhookEndpoint.objects.filter(
+            is_active=True, **{SUBSCRIPTION[Event.SUGGESTION_CREATED]: True}
+        ).values_list("pk", flat=True)
+    )
+    if not suggestions or not endpoint_ids:
+        return 0
+    rows = [
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event=Event.SUGGESTION_CREATED,
+            key=f"suggestion:{suggestion.pk}",
+            payload=_jsonable(
+                {
+                    "suggestion": {
+                        "id": suggestion.pk,
+                        "title": suggestion.title,
+                        "key": suggestion.key,
+                        "statement_id": suggestion.statement_id,
+                        "opportunity_id": suggestion.opportunity_id,
+                    }
+                }
+            ),
+        )
+        for suggestion in suggestions
+        for endpoint_id in endpoint_ids
+    ]
+    return len(_record(Event.SUGGESTION_CREATED, rows))
+
+
+def _record(event: str, rows: list[WebhookDelivery]) -> list[int]:
+    """Insert the deliveries not yet recorded (same endpoint and key) and queue the new ones."""
+    started = timezone.now()
+    with transaction.atomic():
+        WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        new_ids = list(
+            WebhookDelivery.objects.filter(
+                event=event,
+                status=WebhookDelivery.Status.PENDING,
+                attempts=0,
+                created_at__gte=started,
+            ).values_list("pk", flat=True)
+        )
+    _queue(new_ids)
+    return new_ids
+
+
+def overdue_emit(*, today: datetime.date | None = None) -> int:
+    """Announce each open follow-up past its due date, once per due date, to its team's
+    endpoints. A fixed number of queries, plus one insert per batch."""
+    today = today or timezone.localdate()
+    flag = SUBSCRIPTION[Event.FOLLOW_UP_OVERDUE]
+    endpoints: dict[int, list[int]] = defaultdict(list)
+    for pk, team_id in WebhookEndpoint.objects.filter(is_active=True, **{flag: True}).values_list(
+        "pk", "team_id"
+    ):
+        endpoints[team_id].append(pk)
+    if not endpoints:
+        return 0
+    rows = FollowUp.objects.overdue(today).filter(opportunity__team__in=endpoints.keys())
+    deliveries = [
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event=Event.FOLLOW_UP_OVERDUE,
+            key=f"overdue:{pk}:{due_date}",
+            payload=_jsonable(
+                {
+                    "follow_up": {
+                        "id": pk,
+                        "title": title,
+                        "due_date": due_date,
+                        "owner_id": owner_id,
+                        "opportunity_id": opportunity_id,
+                        "days_overdue": (today - due_date).days,
+                    }
+                }
+            ),
+        )
+        for pk, title, due_date, owner_id, opportunity_id, team_id in rows.values_list(
+            "pk", "title", "due_date", "owner_id", "opportunity_id", "opportunity__team_id"
+        ).iterator(chunk_size=5000)
+        for endpoint_id in endpoints[team_id]
+    ]
+    return len(_record(Event.FOLLOW_UP_OVERDUE, deliveries))
+
+
+def webhooks_retry(*, deliveries) -> int:
+    """Give failed deliveries a fresh set of attempts (admin action)."""
+    with transaction.atomic():
+        ids = list(
+            deliveries.filter(status=WebhookDelivery.Status.FAILED).values_list("pk", flat=True)
+        )
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            status=WebhookDelivery.Status.PENDING, attempts=0
+        )
+    _queue(ids)
+    return len(ids)

@@ -1,0 +1,50 @@
+"""Who sees which team's work: one rule for the admin, the API, the sheets, the dashboards and
+the feeds. A user sees the work of the teams they belong to; a superuser or a holder of the
+see-all permission sees every team's."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import models
+from django.db.models import QuerySet
+
+SEE_ALL_PERMISSION = "opportunities.view_all_teams"
+
+
+def _teams_of(user) -> QuerySet:
+    # Looked up by name: the models that scope by team import this module.
+    return apps.get_model("opportunities", "Team").objects.filter(members=user)
+
+
+def sees_every_team(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm(SEE_ALL_PERMISSION))
+
+
+def visible_teams(user) -> QuerySet:
+    """The teams `user` may see and work in, as a lazy queryset (no query until it is used)."""
+    Team = apps.get_model("opportunities", "Team")
+    if not user.is_active:
+        return Team.objects.none()
+    return Team.objects.all() if sees_every_team(user) else _teams_of(user)
+
+
+def visible_team_ids(user) -> set[int] | None:
+    """The teams whose work `user` may see; None means every team."""
+    if not user.is_active:
+        return set()
+    if sees_every_team(user):
+        return None
+    return set(_teams_of(user).values_list("pk", flat=True))
+
+
+class TeamScopedQuerySet(models.QuerySet):
+    """Rows a user may see: their teams' work, or everything with the see-all permission."""
+
+    team_path = "team"
+
+    def visible_to(self, user) -> TeamScopedQuerySet:
+        if not user.is_active:
+            return self.none()
+        if sees_every_team(user):
+            return self
+        return self.filter(**{f"{self.team_path}__in": _teams_of(user)})
