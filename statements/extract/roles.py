@@ -209,18 +209,21 @@ def _chain_role(chain: list[Found], text: str, in_title: bool, spans) -> str:
     compound = any(HYPHEN.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(chain))
     if before.topic() or (compound and TOPIC_AFTER.match(after)) or BENEFICIARY.match(after):
         return TOPIC
+    locative = before.locative()
     if in_title:
-        return PLACE if before.locative() else PARTY
+        return PLACE if locative else PARTY
+    # "the Embassy in Kabul and reiterated": a place that only stands before the verb is no
+    # subject ("at Town, Country" may be the start of one: "In Tokyo, Japan agreed").
     if (
         ACTOR_AFTER.match(after)
-        or _subject(after)
+        or (_subject(after) and not (locative and not before.comma))
         or before.actor()
         or before.partner()
         or before.visit()
         or (compound and len({item.start for item in chain}) > 1)
     ):
         return PARTY
-    return PLACE if before.locative() else OTHER
+    return PLACE if locative else OTHER
 
 
 def roles_assign(

@@ -195,3 +195,15 @@ def test_korean_alone_is_south_korea_and_north_korean_is_not() -> None:
     statement_extract(statement_id=statement.pk)
 
     assert codes(statement) == {"KR", "KP"}
+
+
+def test_a_place_before_the_verb_is_no_subject(extract) -> None:
+    statement = statement_from_text(
+        "India and Egypt agreed to co-produce drones. They condemned the attack on the Indian "
+        "Embassy in Kabul and reiterated their resolve against terrorism."
+    )
+
+    [suggestion] = extract(statement)
+
+    assert suggestion.key == "IN-EG"
+    assert roles(statement)["AF"] == {"place"}
