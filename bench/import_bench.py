@@ -34,6 +34,7 @@ TARGET_PIPELINE_PER_S = 500
 TARGET_REIMPORT_S = 2.0
 TARGET_PAGES_PER_S = 80
 TARGET_FIND_MS = 1.0
+TARGET_PDF_PAGES_PER_S = 20
 TARGET_MEMORY_MB = 300
 GAZETTEER_TERMS = 20_000
 DOCUMENTS = 200
@@ -637,6 +638,44 @@ def bench_html(count: int, firms: list[str], profiler: Profiler) -> None:
     )
 
 
+PDF_PROSE = (
+    "India Japan agreed to deepen co-innovation and co-design in unmanned systems; both "
+    "sides welcomed the investment partnership between their defence industries"
+)
+
+
+def bench_pdf(count: int, profiler: Profiler) -> None:
+    """5-page PDF statements through the importer's own path (`parse_any`: PDFium's text
+    layer, metadata, NFC, language detection), written by the tests' PDF writer."""
+    import random
+
+    from statements.parse import parse_any
+    from tests.statements.pdfs import pdf_bytes
+
+    rng = random.Random(5)
+    words = PDF_PROSE.split()
+    documents = [
+        pdf_bytes(
+            ["\n".join(" ".join(rng.choices(words, k=12)) for _ in range(45)) for _ in range(5)],
+            title=f"Notice {n}",
+            created="D:20230320100000Z",
+        )
+        for n in range(count)
+    ]
+    parse_any(documents[0], "application/pdf", None, "", "")  # loads the language model
+    with profiler.phase("pdf"):
+        started = time.perf_counter()
+        pages = sum(parse_any(data, "application/pdf", None, "", "").pages for data in documents)
+        elapsed = time.perf_counter() - started
+    per_s = pages / elapsed
+    size = sum(map(len, documents)) / count / 1024
+    line(
+        f"parse_any on PDFs: {count} documents of 5 pages ({size:.0f} KB), {elapsed:.1f} s, "
+        f"{per_s:.0f} pages/s (target >= {TARGET_PDF_PAGES_PER_S}): "
+        f"{verdict(per_s >= TARGET_PDF_PAGES_PER_S)}"
+    )
+
+
 def bench_find_mentions(firms: list[str], profiler: Profiler) -> None:
     from partners.models import Country, Firm
     from statements.extract import find_mentions, gazetteer_build, gazetteer_get
@@ -819,6 +858,7 @@ def main(argv: list[str] | None = None) -> None:
         firms = firms_create()
         bench_pipeline(work, args.statements, firms, profiler)
         bench_html(args.pages, firms, profiler)
+        bench_pdf(max(args.pages // 5, 10), profiler)
         bench_find_mentions(firms, profiler)
         rss = max_rss_mb()
         line(

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 
-from . import tasks
+from . import imports, tasks
 from .manual import manual_source, statement_paste
 from .models import Commitment, ImportRun, Mention, NameCandidate, RawItem, Source, Statement
 from .names import name_candidate_accept, name_candidate_dismiss
@@ -17,7 +17,7 @@ from .parse import ParseError, parse_any
 
 
 class PasteStatementForm(forms.ModelForm):
-    """Add a statement by pasting its text or uploading a .txt or .html file."""
+    """Add a statement by pasting its text or uploading a .txt, .html or .pdf file."""
 
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 18}),
@@ -25,7 +25,7 @@ class PasteStatementForm(forms.ModelForm):
         help_text="Title on the first line, then optional lines Date: YYYY-MM-DD and Speaker:, "
         "then the text. Or upload a file instead.",
     )
-    upload = forms.FileField(required=False, help_text=".txt or .html, up to 10 MB")
+    upload = forms.FileField(required=False, help_text=".txt, .html or .pdf, up to 10 MB")
 
     class Meta:
         model = Statement
@@ -45,6 +45,22 @@ class PasteStatementForm(forms.ModelForm):
         except ParseError as error:
             raise forms.ValidationError(f"No statement could be read: {error}") from error
         return cleaned
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages statements are actually in, not every language the detector knows."""
+
+    title = "language"
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        codes = Statement.objects.order_by("language").values_list("language", flat=True)
+        return [(code or "unknown", code or "unknown") for code in codes.distinct()]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(language="" if self.value() == "unknown" else self.value())
 
 
 @admin.register(Source)
@@ -96,8 +112,12 @@ class NameCandidateInline(ReadOnlyInline):
 
 @admin.register(Statement)
 class StatementAdmin(TrackerModelAdmin):
-    list_display = ["title", "source", "published_on", "speaker", "extracted_at"]
-    list_filter = [("source", admin.RelatedOnlyFieldListFilter), "published_on"]
+    list_display = ["title", "source", "published_on", "language", "speaker", "extracted_at"]
+    list_filter = [
+        ("source", admin.RelatedOnlyFieldListFilter),
+        LanguageFilter,
+        "published_on",
+    ]
     list_select_related = ["source"]
     search_fields = ["title", "speaker", "text", "url"]
     autocomplete_fields = ["source", "countries", "firms", "contacts", "areas", "policy_openings"]
@@ -109,6 +129,8 @@ class StatementAdmin(TrackerModelAdmin):
         "extracted_at",
         "source",
         "url",
+        "language",
+        "pages",
     ]
     date_hierarchy = "published_on"
     inlines = [MentionInline, CommitmentInline, NameCandidateInline]
@@ -206,9 +228,18 @@ class RawItemAdmin(TrackerModelAdmin):
         "statement",
     ]
     exclude = ["body"]
+    actions = ["parse_again"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Parse failed items again from the kept bytes")
+    def parse_again(self, request, queryset) -> None:
+        new = imports.raw_items_parse_again(
+            raw_item_ids=list(queryset.values_list("pk", flat=True))
+        )
+        tasks.queue_extraction(new)
+        self.message_user(request, f"{len(new)} new statement(s) stored; refresh to see the rest.")
 
 
 @admin.register(Commitment)

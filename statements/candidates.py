@@ -4,6 +4,7 @@ identity, and the bytes of each new one, fetched when needed."""
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,10 +12,11 @@ from pathlib import Path
 from lib.http import FetchError, FetchResult, fetch
 
 from .models import ImportRun, RawItem, Source
-from .parse import ParseError, index_links, parse_feed
+from .parse import ParseError, index_links
+from .parse.feed import parse_feed
 from .services import Incoming, canonical_url
 
-FOLDER_SUFFIXES = (".txt", ".html", ".htm")
+FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 
 class SourceFailed(Exception):
@@ -42,13 +44,18 @@ def fetched_headers(result: FetchResult) -> dict:
 
 
 def _feed_candidates(source: Source, result: FetchResult) -> Iterator[Candidate]:
-    for entry in parse_feed(result.body, base_url=result.url)[: source.max_items]:
+    content_type = next(
+        (value for name, value in result.headers.items() if name.lower() == "content-type"), ""
+    )
+    entries = parse_feed(result.body, base_url=result.url, content_type=content_type)
+    for entry in entries[: source.max_items]:
         hints = {"title": entry.title}
         if entry.published_on:
             hints["published_on"] = entry.published_on.isoformat()
         fallback = None
         if entry.content:
-            fallback = f"<html><body><h1>{entry.title}</h1>{entry.content}</body></html>".encode()
+            title = html.escape(entry.title)
+            fallback = f"<html><body><h1>{title}</h1>{entry.content}</body></html>".encode()
         if entry.url:
             yield Candidate(url=entry.url, hints=hints, fallback=fallback)
         elif fallback:
@@ -96,9 +103,12 @@ class Known:
     queries: canonical URLs anywhere, and body hashes of this source's URL-less items."""
 
     def __init__(self, source: Source) -> None:
-        # An item kept but never parsed (its worker died) is not known: it gets parsed now.
+        # An item kept but never parsed (its worker died) is not known: it gets parsed now. A
+        # page that failed to parse (an empty shell, a page mid-deploy) is fetched again, as it
+        # may have changed; bytes without a URL that failed would only fail the same way again.
         done = RawItem.objects.exclude(status=RawItem.Status.STORED)
-        self.urls = set(done.exclude(canonical_url="").values_list("canonical_url", flat=True))
+        pages = done.exclude(canonical_url="").exclude(status=RawItem.Status.FAILED)
+        self.urls = set(pages.values_list("canonical_url", flat=True))
         self.bodies = set(
             done.filter(source=source, canonical_url="").values_list("body_hash", flat=True)
         )

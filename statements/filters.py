@@ -39,10 +39,18 @@ class StatementFilter(django_filters.FilterSet):
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
     updated_since = since_filter()
+    language = django_filters.CharFilter(
+        method="by_language", max_length=100, label='Language code(s), e.g. "ja" or "ja,fr"'
+    )
 
     class Meta:
         model = Statement
         fields = ["source"]
+
+    def by_language(self, queryset, name, value):
+        # "unknown" asks for the statements too short or mixed for a language to be told.
+        codes = {code.strip().lower() for code in value.split(",") if code.strip()}
+        return queryset.filter(language__in={"" if c == "unknown" else c for c in codes})
 
     def by_country(self, queryset, name, value):
         return filter_by_key(queryset, "countries", Country.objects.all(), value, country_key)

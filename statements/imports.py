@@ -61,6 +61,18 @@ def raw_item_process(*, raw_item: RawItem) -> tuple[Statement | None, bool]:
     return statement_store(raw_item=raw_item, parsed=parsed)
 
 
+def raw_items_parse_again(*, raw_item_ids: list[int]) -> list[int]:
+    """Parse failed raw items again from their kept bytes (a file that failed before the reader
+    it needed existed, or under a bug since fixed). Returns the ids of new statements."""
+    new = []
+    failed = RawItem.objects.filter(pk__in=raw_item_ids, status=RawItem.Status.FAILED)
+    for raw_item in failed.select_related("source"):
+        statement, created = raw_item_process(raw_item=raw_item)
+        if created:
+            new.append(statement.pk)
+    return new
+
+
 def statement_reprocess(*, statement_id: int) -> Statement:
     """Parse a statement again from the bytes first kept for it, without fetching again."""
     statement = Statement.objects.get(pk=statement_id)
@@ -75,6 +87,7 @@ def statement_reprocess(*, statement_id: int) -> Statement:
     statement.title, statement.text, statement.content_hash = parsed.title, parsed.text, digest
     statement.published_on = parsed.published_on or statement.published_on
     statement.speaker = parsed.speaker or statement.speaker
+    statement.language, statement.pages = parsed.language, parsed.pages
     statement.save()
     return statement
 

@@ -19,6 +19,13 @@ def manual_source() -> Source:
     return source
 
 
+def _media_type(name: str) -> str:
+    lower = name.lower()
+    if lower.endswith((".html", ".htm")):
+        return "text/html"
+    return "application/pdf" if lower.endswith(".pdf") else ""
+
+
 def statement_paste(
     *, body: bytes, name: str = "", url: str = "", source: Source | None = None
 ) -> tuple[Statement, bool]:
@@ -29,7 +36,7 @@ def statement_paste(
         body=body,
         url=url,
         name=name,
-        headers={"Content-Type": "text/html" if name.endswith((".html", ".htm")) else ""},
+        headers={"Content-Type": _media_type(name)},
     )
     if not created and raw_item.status != RawItem.Status.STORED and raw_item.statement:
         return raw_item.statement, False

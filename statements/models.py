@@ -26,7 +26,7 @@ class Source(TimeStamped):
         FEED = "feed", "RSS/Atom feed"
         PAGE = "page", "Single HTML page"
         INDEX = "index", "HTML index page (links followed)"
-        FOLDER = "folder", "Folder of .txt/.html files"
+        FOLDER = "folder", "Folder of .txt/.html/.pdf files"
         MANUAL = "manual", "Pasted or uploaded in the admin"
 
     name = models.CharField(max_length=200, unique=True)
@@ -85,6 +85,10 @@ class Statement(TimeStamped):
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
     fetched_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=8, blank=True, help_text="ISO 639-1 code, detected from the text; blank: unknown"
+    )
+    pages = models.PositiveIntegerField(null=True, blank=True, help_text="Pages, for a PDF")
     countries = models.ManyToManyField(Country, blank=True, related_name="statements")
     firms = models.ManyToManyField(Firm, blank=True, related_name="statements")
     contacts = models.ManyToManyField(Contact, blank=True, related_name="statements")
@@ -96,6 +100,7 @@ class Statement(TimeStamped):
         indexes = [
             models.Index(fields=["-published_on"], name="statement_published_idx"),
             models.Index(fields=["source", "-created_at"], name="statement_source_idx"),
+            models.Index(fields=["language", "-published_on"], name="statement_language_idx"),
             # The due-sources job looks for unextracted statements every few minutes: only the
             # few not yet extracted are indexed, so the look never scans the whole table.
             models.Index(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
@@ -23,8 +24,9 @@ from .parse import ParsedStatement
 
 
 def content_hash(text: str) -> str:
-    """Hash of the text with case and whitespace normalised, so re-flowed copies match."""
-    normalised = re.sub(r"\s+", " ", text).strip().casefold()
+    """Hash of the text with case, whitespace and Unicode form normalised, so re-flowed copies
+    and copies with decomposed accents match."""
+    normalised = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
@@ -56,6 +58,9 @@ def raw_item_store(
     )
     existing = RawItem.objects.filter(same).first()
     if existing is not None:
+        if canonical and existing.status == RawItem.Status.FAILED:
+            _raw_item_refresh(existing, body=body, headers=headers, hints=hints, run=run)
+            existing.save()
         return existing, False
     try:
         with transaction.atomic():
@@ -100,6 +105,8 @@ def statement_store(*, raw_item: RawItem, parsed: ParsedStatement) -> tuple[Stat
                         published_on=parsed.published_on,
                         speaker=parsed.speaker,
                         text=parsed.text,
+                        language=parsed.language,
+                        pages=parsed.pages,
                         content_hash=digest,
                         fetched_at=raw_item.fetched_at or timezone.now(),
                     )
@@ -146,7 +153,11 @@ def raw_items_store(
     same = Q(canonical_url__in=urls) | Q(source=source, canonical_url="", body_hash__in=hashes)
     known = {_raw_key(raw): raw for raw in RawItem.objects.filter(same)}
     new: dict[tuple, RawItem] = {}
+    retried: dict[tuple, RawItem] = {}
     for key, item in zip(keys, items, strict=True):
+        raw = known.get(key)
+        if raw is not None and key[0] == "url" and raw.status == RawItem.Status.FAILED:
+            retried[key] = _raw_item_refresh(raw, **asdict(item), run=run)
         if key not in known and key not in new:
             new[key] = RawItem(
                 source=source,
@@ -162,6 +173,7 @@ def raw_items_store(
     try:
         with transaction.atomic():
             RawItem.objects.bulk_create(new.values())
+            RawItem.objects.bulk_update(retried.values(), RETRIED_FIELDS)
     except IntegrityError:
         # Another worker kept some of these between our check and our insert: one at a time.
         return [raw_item_store(source=source, run=run, **asdict(item)) for item in items]
@@ -174,6 +186,19 @@ def raw_items_store(
         else:
             stored.append((known.get(key) or new[key], False))
     return stored
+
+
+RETRIED_FIELDS = ["body", "body_hash", "headers", "hints", "run", "fetched_at", "status", "error"]
+
+
+def _raw_item_refresh(raw: RawItem, *, body: bytes, run: ImportRun | None, **fields) -> RawItem:
+    """A page that failed to parse, fetched again: its new bytes replace the old ones and it
+    waits to be parsed, so the statement it now holds is stored."""
+    raw.body, raw.body_hash = body, hashlib.sha256(body).hexdigest()
+    raw.headers, raw.hints = fields.get("headers") or {}, fields.get("hints") or {}
+    raw.run, raw.fetched_at = run, timezone.now()
+    raw.status, raw.error = RawItem.Status.STORED, ""
+    return raw
 
 
 def _raw_key(raw: RawItem) -> tuple:
@@ -209,6 +234,8 @@ def statements_store(
                     published_on=statement.published_on,
                     speaker=statement.speaker,
                     text=statement.text,
+                    language=statement.language,
+                    pages=statement.pages,
                     content_hash=digest,
                     fetched_at=raw.fetched_at or timezone.now(),
                 )

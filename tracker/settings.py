@@ -161,6 +161,9 @@ TRACKER_HOME_COUNTRY = env.str("TRACKER_HOME_COUNTRY", default="IN").upper()
 # Statement fetching: every request goes through lib/http with these limits.
 STATEMENTS_FETCH_TIMEOUT = env.float("STATEMENTS_FETCH_TIMEOUT", default=15.0)
 STATEMENTS_FETCH_MAX_BYTES = env.int("STATEMENTS_FETCH_MAX_BYTES", default=10 * 1024 * 1024)
+# PDFs from folders are not capped by a fetch; both caps bound what PDFium is handed.
+STATEMENTS_PDF_MAX_BYTES = env.int("STATEMENTS_PDF_MAX_BYTES", default=20 * 1024 * 1024)
+STATEMENTS_PDF_MAX_PAGES = env.int("STATEMENTS_PDF_MAX_PAGES", default=300)
 # Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
 STATEMENTS_FETCH_ALLOWED_HOSTS = env.list("STATEMENTS_FETCH_ALLOWED_HOSTS", default=[])
 STATEMENTS_USER_AGENT = env.str(

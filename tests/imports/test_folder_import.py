@@ -47,12 +47,18 @@ def test_folder_import_stores_each_statement_and_reports_the_bad_file(folder_sou
 
     assert (run.status, run.fetched, run.new, run.duplicate, run.failed) == (
         ImportRun.Status.PARTIAL,
-        7,
+        8,
         6,
         0,
-        1,
+        2,
     )
-    assert run.errors == [{"item": "empty.txt", "error": "The file is empty."}]
+    assert run.errors == [
+        {
+            "item": "annex.pdf",
+            "error": "The PDF is cut short or damaged: its end-of-file marker is missing.",
+        },
+        {"item": "empty.txt", "error": "The file is empty."},
+    ]
     assert Statement.objects.count() == 6
     assert sorted(run.new_statement_ids) == sorted(Statement.objects.values_list("pk", flat=True))
     failed = RawItem.objects.get(name="empty.txt")
@@ -68,7 +74,7 @@ def test_importing_the_same_folder_again_stores_nothing(folder_source):
 
     run = imports.source_import(source_id=folder_source.pk)
 
-    assert (run.status, run.new, run.duplicate, run.failed) == (ImportRun.Status.OK, 0, 7, 0)
+    assert (run.status, run.new, run.duplicate, run.failed) == (ImportRun.Status.OK, 0, 8, 0)
     assert (Statement.objects.count(), RawItem.objects.count()) == counts
 
 
@@ -111,7 +117,7 @@ def test_two_concurrent_imports_of_one_source_store_each_statement_once(folder):
 
     assert failures == []
     assert Statement.objects.count() == 6
-    assert RawItem.objects.count() == 7
+    assert RawItem.objects.count() == 8  # annex.pdf too, now that PDFs are read
     runs = ImportRun.objects.filter(source=source)
     assert sum(run.new for run in runs) == 6
 
@@ -233,5 +239,5 @@ def test_import_command_reports_each_source(folder_source, capsys):
     call_command("import_sources", str(folder_source.pk))
 
     out = capsys.readouterr().out
-    assert "Desk folder: Succeeded with item errors; fetched 7, new 6" in out
+    assert "Desk folder: Succeeded with item errors; fetched 8, new 6" in out
     assert "empty.txt: The file is empty." in out

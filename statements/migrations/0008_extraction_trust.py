@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0005_extraction_trust'),
-        ('statements', '0006_statement_unextracted_index'),
+        ('statements', '0007_statement_language_pages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

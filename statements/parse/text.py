@@ -1,18 +1,16 @@
-"""Turn fetched bytes into a clean statement: title, date, speaker and plain text."""
+"""Plain-text and HTML statements, the charset rules they share, and index pages' links."""
 
 from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import charset_normalizer
-import feedparser
 import lxml.html
 import trafilatura
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as safe_xml
 
 HEADER = re.compile(r"^(Date|Speaker):[ \t]*(.*)$", re.IGNORECASE)
 FURNITURE = {"top of page", "bottom of page", "back to top", "print", "share"}
@@ -28,6 +26,8 @@ class ParsedStatement:
     text: str
     published_on: datetime.date | None = None
     speaker: str = ""
+    pages: int | None = None  # for a PDF
+    language: str = ""  # ISO 639-1, detected from the text
 
 
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -36,20 +36,24 @@ XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)
 
 def decode(raw: bytes, declared: str | None = None) -> str:
     """Decode with the declared charset (HTTP header, then the document's own meta or XML
-    declaration), else UTF-8, else the best guess; never fail on a stray byte."""
+    declaration), else UTF-8, else the best guess; never fail on a stray byte.
+
+    The text comes out in Unicode NFC: the same words typed with decomposed accents (NFD, as
+    some publishing tools write them) must hash alike and match the gazetteer alike."""
     head = raw[:4096]
     in_document = META_CHARSET.search(head) or XML_ENCODING.search(head)
     candidates = [declared, in_document.group(1).decode("ascii") if in_document else None]
     for encoding in filter(None, (*candidates, "utf-8-sig")):
         try:
-            return raw.decode(encoding)
+            return unicodedata.normalize("NFC", raw.decode(encoding))
         except (LookupError, UnicodeDecodeError):
             continue
     best = charset_normalizer.from_bytes(raw).best()
-    return str(best) if best is not None else raw.decode("utf-8", errors="replace")
+    text = str(best) if best is not None else raw.decode("utf-8", errors="replace")
+    return unicodedata.normalize("NFC", text)
 
 
-def _clean_lines(text: str) -> str:
+def clean_lines(text: str) -> str:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     kept = [line for line in lines if line.strip().lower() not in FURNITURE]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
@@ -62,14 +66,45 @@ def _date(value: str | None) -> datetime.date | None:
         return None
 
 
+# A line that carries a date, a time or "|" separators is page furniture (a dateline, a
+# breadcrumb, a "print | share" bar), not a headline.
+FURNITURE_LINE = re.compile(r"\||\d{4}-\d{2}-\d{2}|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\d:\d{2}\b")
+TITLE_LOOKAHEAD = 5
+TITLE_MAX = 200
+SEPARATORS = " |-\u00b7\u2022\u00bb\u203a"  # bullets and angle quotes that lead a breadcrumb
+
+
+def title_from_text(text: str) -> str:
+    """A title for a page that names none: the first of its opening lines that reads like a
+    headline (mostly letters, no furniture), else the start of the first line."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:TITLE_LOOKAHEAD]:
+        letters = sum(char.isalpha() for char in line)
+        if FURNITURE_LINE.search(line) or letters < 0.6 * len(line.replace(" ", "")):
+            continue
+        return _shortened(line)
+    return _shortened(lines[0].strip(SEPARATORS)) if lines else ""
+
+
+def _shortened(line: str) -> str:
+    """A long first line is a paragraph: its first sentence, or its first words, will do."""
+    if len(line) <= TITLE_MAX:
+        return line
+    sentence = re.match(rf"(.{{20,{TITLE_MAX}}}?[.!?。])(\s|$)", line)
+    if sentence:
+        return sentence.group(1)
+    return line[:TITLE_MAX].rsplit(" ", 1)[0] + "…"
+
+
 TITLE_LINE_LIMIT = 250  # a longer first line is a paragraph, not a title
 TITLE_LIMIT = 200
 SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)", re.DOTALL)
 
 
-def title_from_text(text: str) -> str:
-    """A title for a text that has none: its first sentence, cut at a word if long."""
+def _first_sentence(text: str) -> str:
+    """A title for a text file that has no title line: its first sentence, cut at a word if
+    long."""
     match = FIRST_SENTENCE.match(text)
     sentence = " ".join((match.group(1) if match else text).split())
     if len(sentence) <= TITLE_LIMIT:
@@ -105,7 +140,7 @@ def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatem
     its first sentence; a lone line that is no sentence is a title without text (an error).
     Page furniture such as "top of page" is dropped wherever it stands on a line of its own.
     """
-    lines = _clean_lines(decode(raw, declared_encoding)).split("\n")
+    lines = clean_lines(decode(raw, declared_encoding)).split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
@@ -119,7 +154,7 @@ def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatem
         raise ParseError("The statement has a title but no text.")
     else:
         text = "\n".join([first, *rest[body_start:]]).strip()
-        title = title_from_text(text)
+        title = _first_sentence(text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return ParsedStatement(
         title=title[:500], text=text, published_on=published_on, speaker=speaker[:300]
@@ -135,12 +170,12 @@ def parse_html(raw: bytes, declared_encoding: str | None = None, url: str = "") 
     if document is None or not (document.text or "").strip():
         raise ParseError("No statement text found on the page.")
     title = (document.title or "").strip()
-    text = _clean_lines(document.text)
+    text = clean_lines(document.text)
     first_line, _, rest = text.partition("\n")
     if title and first_line.strip() == title and rest.strip():
         text = rest.strip()
     if not title:
-        title = first_line.strip()
+        title = title_from_text(text)
     return ParsedStatement(
         title=title[:500],
         text=text,
@@ -149,49 +184,8 @@ def parse_html(raw: bytes, declared_encoding: str | None = None, url: str = "") 
     )
 
 
-@dataclass(frozen=True)
-class FeedEntry:
-    url: str
-    title: str
-    published_on: datetime.date | None
-    content: str
-    """The entry's own HTML or text, used when its page cannot be fetched."""
-
-
-def parse_feed(raw: bytes, base_url: str = "") -> list[FeedEntry]:
-    """Entries of an RSS or Atom feed, from bytes we fetched ourselves.
-
-    The XML is checked with defusedxml first: entity expansion and external entities or DTDs
-    pointing at files are refused before feedparser sees the document.
-    """
-    try:
-        safe_xml(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as error:
-        raise ParseError(f"The feed uses forbidden XML entities: {error}") from error
-    except Exception as error:  # ParseError from expat, with line and column
-        raise ParseError(f"The feed is not well-formed XML: {error}") from error
-    parsed = feedparser.parse(raw, sanitize_html=True, resolve_relative_uris=True)
-    if not parsed.entries and not parsed.feed:
-        raise ParseError("This is XML, but not an RSS or Atom feed.")
-    entries = []
-    for entry in parsed.entries:
-        link = urljoin(base_url, entry.get("link", "")) if entry.get("link") else ""
-        if link and urlsplit(link).scheme not in ("http", "https"):
-            link = ""
-        published = entry.get("published_parsed") or entry.get("updated_parsed")
-        content = entry.get("content", [{}])[0].get("value") or entry.get("summary", "")
-        entries.append(
-            FeedEntry(
-                url=link,
-                title=(entry.get("title") or "").strip()[:500],
-                published_on=datetime.date(*published[:3]) if published else None,
-                content=content,
-            )
-        )
-    return entries
-
-
-ASSET = re.compile(r"\.(css|js|png|jpe?g|gif|svg|ico|pdf|zip|xml|rss)$", re.I)
+# PDFs are statements too (notices, press notes): an index page's links to them are followed.
+ASSET = re.compile(r"\.(css|js|png|jpe?g|gif|svg|ico|zip|xml|rss)$", re.I)
 
 
 def index_links(raw: bytes, base_url: str, limit: int, declared_encoding: str | None = None):
@@ -219,15 +213,3 @@ def index_links(raw: bytes, base_url: str, limit: int, declared_encoding: str | 
         if len(links) >= limit:
             break
     return links
-
-
-def parse_any(raw: bytes, content_type: str, declared_encoding: str | None, url: str, name: str):
-    """A statement from a page or a file, chosen by media type or file name."""
-    looks_html = content_type in ("text/html", "application/xhtml+xml") or name.lower().endswith(
-        (".html", ".htm")
-    )
-    if looks_html or (
-        not content_type and raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-    ):
-        return parse_html(raw, declared_encoding, url)
-    return parse_text(raw, declared_encoding)
