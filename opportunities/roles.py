@@ -24,6 +24,9 @@ DESK_STAFF_WRITES = {
     "note": ("add", "change", "delete"),
     "suggestion": ("change",),
     "commitmentcandidate": ("change",),
+    # Triage of new names, and teaching extraction a phrase (switched off, never deleted).
+    "namecandidate": ("change",),
+    "term": ("add", "change"),
 }
 TEAM_LEAD_WRITES = {
     **DESK_STAFF_WRITES,

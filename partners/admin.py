@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from lib.sheets.admin import HistoryModelAdmin
 
-from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening
+from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening, Term
 from .resources import ContactResource, FirmResource
 
 
@@ -62,3 +62,25 @@ class PolicyOpeningAdmin(HistoryModelAdmin):
     search_fields = ["title", "instrument", "cap", "summary", "country__name"]
     autocomplete_fields = ["country", "areas"]
     date_hierarchy = "effective_date"
+
+
+@admin.register(Term)
+class TermAdmin(HistoryModelAdmin):
+    """The vocabulary extraction reads: policy, commitment, place, defence-context and
+    off-topic phrases. Switch a term off rather than delete it: load_reference brings back a
+    deleted one, never an edited or switched-off one."""
+
+    list_display = ["phrase", "kind", "opening_kind", "is_active", "updated_at"]
+    list_filter = ["kind", "is_active", "opening_kind"]
+    list_editable = ["is_active"]
+    search_fields = ["phrase", "note"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["switch_off"]
+
+    @admin.action(description="Switch off (extraction stops using them)", permissions=["change"])
+    def switch_off(self, request, queryset) -> None:
+        # One save each, so updated_at moves and every worker rebuilds its gazetteer.
+        for term in queryset.filter(is_active=True):
+            term.is_active = False
+            term.save(update_fields=["is_active", "updated_at"])
+        self.message_user(request, "Switched off; the next extraction no longer uses them.")

@@ -28,7 +28,10 @@ class Country(TimeStamped):
     official_name = models.CharField(max_length=200, blank=True)
     demonyms = models.JSONField(default=list, blank=True, help_text="e.g. Japanese")
     aliases = models.JSONField(default=list, blank=True, help_text="Other names: UK, Britain")
-    history = HistoricalRecords()
+    # What load_reference last wrote to aliases and demonyms: a reload adds only terms new to
+    # the reference data, so a term staff removed stays removed.
+    reference_terms = models.JSONField(default=list, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["reference_terms"])
 
     class Meta:
         ordering = ["name"]
@@ -59,9 +62,13 @@ class InvestmentArea(TimeStamped):
     )
     description = models.TextField(blank=True)
     keywords = models.JSONField(
-        default=list, blank=True, help_text="Phrases that mark this area in a statement."
+        default=list,
+        blank=True,
+        help_text="Phrases that mark this area in a statement. A single common word "
+        "(training, exports) counts only in a sentence about defence.",
     )
-    history = HistoricalRecords()
+    reference_terms = models.JSONField(default=list, blank=True, editable=False)  # see Country
+    history = HistoricalRecords(excluded_fields=["reference_terms"])
 
     class Meta:
         ordering = ["name"]
@@ -191,3 +198,53 @@ class PolicyOpening(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.country.code}: {self.title}"
+
+
+class Term(TimeStamped):
+    """A phrase extraction looks for that names no entity: policy and commitment wording, places
+    that are not countries, and the words that make a sentence about defence. Data, not code, so
+    a desk can teach the system a phrase; a term is switched off rather than deleted, so that
+    load_reference does not bring it back."""
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", "Policy phrase"
+        COMMITMENT = "commitment", "Commitment phrase"
+        PLACE = "place", "Place that is not a country"
+        CONTEXT = "context", "Defence context word"
+        OFF_TOPIC = "off_topic", "Off-topic word (a commitment about it is dropped)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    phrase = models.CharField(
+        max_length=200,
+        help_text="Matched in any case, hyphen, space or none alike; short all-caps words "
+        "(FDI) only in capitals.",
+    )
+    opening_kind = models.CharField(
+        max_length=20,
+        choices=PolicyOpening.Kind.choices,
+        blank=True,
+        help_text="Policy phrases: the opening it points to; blank for one worth a mention "
+        "that opens nothing by itself (Make in India).",
+    )
+    is_active = models.BooleanField(default=True)
+    note = models.CharField(max_length=250, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "phrase"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("phrase"),
+                "kind",
+                name="term_phrase_unique_per_kind",
+                violation_error_message="This phrase is already a term of that kind.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="policy") | Q(opening_kind=""),
+                name="term_opening_kind_only_for_policy",
+                violation_error_message="Only a policy phrase points to an opening kind.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.phrase}"

@@ -1,18 +1,27 @@
-"""Reference data: every country (pycountry plus our demonyms and aliases) and the starter tree
-of investment areas. Loading only creates what is missing, so staff edits are never undone."""
+"""Reference data: every country (pycountry plus our demonyms and aliases), the starter tree of
+investment areas (`data/areas.json`) and the vocabulary of terms (`data/terms.csv`).
+
+Loading creates what is missing and adds to existing rows only the aliases and keywords that
+are new to the data since the last load (each row keeps what the load last wrote in
+`reference_terms`), so a term staff removed or a name staff changed is never undone."""
 
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Country, InvestmentArea
+from .models import Country, InvestmentArea, Term
 
-COUNTRY_DATA = Path(__file__).parent / "data" / "countries.csv"
+DATA = Path(__file__).parent / "data"
+COUNTRY_DATA = DATA / "countries.csv"
+AREA_DATA = DATA / "areas.json"
+TERM_DATA = DATA / "terms.csv"
 
 
 @dataclass(frozen=True)
@@ -24,244 +33,136 @@ class AreaSpec:
     description: str = ""
 
 
-INVESTMENT_AREAS: tuple[AreaSpec, ...] = (
-    AreaSpec(
-        "industrial-cooperation",
-        "Industrial cooperation",
-        (),
-        description="Building, owning and sustaining defence capability together.",
-    ),
-    AreaSpec(
-        "co-development",
-        "Co-development and co-production",
-        (
-            "co-development",
-            "co-develop",
-            "co-production",
-            "co-produce",
-            "joint production",
-            "joint development",
-            "jointly develop",
-            "jointly produce",
-        ),
-        parent="industrial-cooperation",
-    ),
-    AreaSpec(
-        "co-innovation",
-        "Co-innovation, co-design and co-creation",
-        ("co-innovation", "co-design", "co-creation", "joint innovation", "innovation partnership"),
-        parent="industrial-cooperation",
-    ),
-    AreaSpec(
-        "technology-transfer",
-        "Technology transfer",
-        (
-            "technology transfer",
-            "transfer of technology",
-            "transfer of technologies",
-            "technology sharing",
-        ),
-        parent="industrial-cooperation",
-    ),
-    AreaSpec(
-        "make-in-india",
-        "Localisation and Make in India",
-        (
-            "Make in India",
-            "Atmanirbhar",
-            "Atmanirbharta",
-            "Atmanirbharata",
-            "Atmanirbharatha",
-            "Aatmanirbhar Bharat",
-            "self-reliance",
-            "indigenisation",
-            "indigenization",
-            "indigenous content",
-            "localisation",
-            "localization",
-        ),
-        parent="industrial-cooperation",
-    ),
-    AreaSpec(
-        "mro",
-        "Maintenance, repair and overhaul",
-        ("maintenance, repair and overhaul", "MRO", "repair and overhaul"),
-        parent="industrial-cooperation",
-    ),
-    AreaSpec(
-        "investment",
-        "FDI and investment",
-        (
-            "foreign direct investment",
-            "FDI",
-            "investment partnership",
-            "investment collaboration",
-            "private sector investment",
-            "private sector investments",
-            "joint venture",
-            "joint ventures",
-            "defence investment",
-        ),
-        description="Foreign direct investment, joint ventures and investment partnerships.",
-    ),
-    AreaSpec(
-        "research-design",
-        "Research, design and development",
-        (
-            "research and development",
-            "R&D",
-            "research and design",
-            "research, design",
-            "joint research",
-            "design and development",
-            "science and technology",
-        ),
-    ),
-    AreaSpec(
-        "supply-chains",
-        "Supply chains",
-        (
-            "supply chain",
-            "supply chains",
-            "trusted supply chains",
-            "resilient supply chains",
-            "trusted suppliers",
-            "critical minerals",
-        ),
-    ),
-    AreaSpec(
-        "military-cooperation",
-        "Military cooperation",
-        (),
-        description="Service-to-service cooperation between armed forces.",
-    ),
-    AreaSpec(
-        "training-exercises",
-        "Training and exercises",
-        (
-            "training",
-            "exercise",
-            "exercises",
-            "joint exercise",
-            "joint exercises",
-            "staff talks",
-            "military exchanges",
-        ),
-        parent="military-cooperation",
-    ),
-    AreaSpec(
-        "maritime-security",
-        "Maritime security and domain awareness",
-        (
-            "maritime domain awareness",
-            "maritime security",
-            "white-shipping",
-            "maritime surveillance",
-        ),
-        parent="military-cooperation",
-    ),
-    AreaSpec(
-        "capabilities",
-        "Capabilities and platforms",
-        (),
-        description="Platforms and systems that partnerships build.",
-    ),
-    AreaSpec(
-        "aerospace",
-        "Aerospace and aero-engines",
-        (
-            "aero-engine",
-            "aero-engines",
-            "jet engine",
-            "jet engines",
-            "fighter aircraft",
-            "helicopters",
-        ),
-        parent="capabilities",
-    ),
-    AreaSpec(
-        "naval-systems",
-        "Shipbuilding and submarines",
-        ("shipbuilding", "submarine", "submarines", "warships", "naval platforms"),
-        parent="capabilities",
-    ),
-    AreaSpec(
-        "unmanned-systems",
-        "Unmanned and autonomous systems",
-        (
-            "unmanned",
-            "unmanned ground vehicles",
-            "unmanned aerial vehicles",
-            "UAV",
-            "UAVs",
-            "drones",
-            "autonomous systems",
-        ),
-        parent="capabilities",
-    ),
-    AreaSpec(
-        "defence-exports",
-        "Defence exports",
-        ("defence exports", "defense exports", "export market", "exports"),
-    ),
-)
+def _areas_read() -> tuple[AreaSpec, ...]:
+    with AREA_DATA.open(encoding="utf-8") as handle:
+        return tuple(
+            AreaSpec(
+                slug=row["slug"],
+                name=row["name"],
+                keywords=tuple(row.get("keywords", ())),
+                parent=row.get("parent"),
+                description=row.get("description", ""),
+            )
+            for row in json.load(handle)
+        )
+
+
+INVESTMENT_AREAS: tuple[AreaSpec, ...] = _areas_read()
 
 
 def _split(cell: str) -> list[str]:
     return [term.strip() for term in cell.split("|") if term.strip()]
 
 
-def countries_load() -> int:
-    """Create every ISO 3166 country that is missing. Returns how many were created."""
+def terms_merged(current: list[str], before: list[str], now: list[str]) -> list[str]:
+    """`current` plus the terms of `now` that the last load did not write (`before`) and that
+    `current` lacks in any case: what staff removed stays removed, what is new arrives."""
+    had = {term.casefold() for term in [*current, *before]}
+    return [*current, *(term for term in now if term.casefold() not in had)]
+
+
+def _country_extras() -> dict[str, tuple[list[str], list[str]]]:
     extras = {}
     with COUNTRY_DATA.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             extras[row["alpha_2"]] = (_split(row["demonyms"]), _split(row["aliases"]))
-    existing = set(Country.objects.values_list("code", flat=True))
-    missing = []
+    return extras
+
+
+def countries_load() -> int:
+    """Create every ISO 3166 country that is missing and bring new aliases and demonyms to the
+    others. Returns how many were created."""
+    extras = _country_extras()
+    existing = {country.code: country for country in Country.objects.all()}
+    missing, changed, now = [], [], timezone.now()
     for record in pycountry.countries:
-        if record.alpha_2 in existing:
-            continue
         demonyms, aliases = extras.get(record.alpha_2, ([], []))
         common_name = getattr(record, "common_name", None)
         if common_name and common_name != record.name:
             # "Korea, Republic of" reads badly; keep the formal form as an alias.
             aliases = [record.name, *aliases]
-        missing.append(
-            Country(
-                code=record.alpha_2,
-                alpha_3=record.alpha_3,
-                name=common_name or record.name,
-                official_name=getattr(record, "official_name", ""),
-                demonyms=demonyms,
-                aliases=aliases,
+        country = existing.get(record.alpha_2)
+        if country is None:
+            missing.append(
+                Country(
+                    code=record.alpha_2,
+                    alpha_3=record.alpha_3,
+                    name=common_name or record.name,
+                    official_name=getattr(record, "official_name", ""),
+                    demonyms=demonyms,
+                    aliases=aliases,
+                    reference_terms=[*aliases, *demonyms],
+                )
             )
+            continue
+        before = country.reference_terms or []
+        merged = (
+            terms_merged(country.aliases or [], before, aliases),
+            terms_merged(country.demonyms or [], before, demonyms),
         )
+        if merged != (country.aliases, country.demonyms) or before != [*aliases, *demonyms]:
+            country.aliases, country.demonyms = merged
+            # bulk_update leaves auto_now alone; the gazetteer's version check needs the bump.
+            country.reference_terms, country.updated_at = [*aliases, *demonyms], now
+            changed.append(country)
     Country.objects.bulk_create(missing)
+    fields = ["aliases", "demonyms", "reference_terms", "updated_at"]
+    Country.objects.bulk_update(changed, fields, batch_size=100)
     return len(missing)
 
 
 def investment_areas_load() -> int:
-    """Create the starter areas that are missing. Returns how many were created."""
+    """Create the starter areas that are missing and bring new keywords to the others.
+    Returns how many were created."""
     existing = list(InvestmentArea.objects.all())
     by_slug = {area.slug: area for area in existing}
-    names = {area.name.casefold() for area in existing}
+    by_name = {area.name.casefold(): area for area in existing}
     created = 0
     for spec in INVESTMENT_AREAS:
         # Staff may have renamed the slug or the name; either one still marks the area present.
-        if spec.slug in by_slug or spec.name.casefold() in names:
+        area = by_slug.get(spec.slug) or by_name.get(spec.name.casefold())
+        if area is not None:
+            before = area.reference_terms or []
+            keywords = terms_merged(area.keywords or [], before, list(spec.keywords))
+            if keywords != area.keywords or before != list(spec.keywords):
+                area.keywords, area.reference_terms = keywords, list(spec.keywords)
+                area.save(update_fields=["keywords", "reference_terms", "updated_at"])
+            by_slug.setdefault(spec.slug, area)
             continue
         by_slug[spec.slug] = InvestmentArea.objects.create(
             slug=spec.slug,
             name=spec.name,
             parent=by_slug.get(spec.parent) if spec.parent else None,
             keywords=list(spec.keywords),
+            reference_terms=list(spec.keywords),
             description=spec.description,
         )
         created += 1
     return created
 
 
+def terms_load() -> int:
+    """Create the vocabulary's missing terms; existing ones (edited or switched off by staff)
+    are left as they are. Returns how many were created."""
+    existing = {
+        (kind, phrase.casefold()) for kind, phrase in Term.objects.values_list("kind", "phrase")
+    }
+    missing = {}
+    with TERM_DATA.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = (row["kind"], row["phrase"].casefold())
+            if key not in existing and key not in missing:
+                missing[key] = Term(
+                    kind=row["kind"], phrase=row["phrase"], opening_kind=row["opening_kind"]
+                )
+    Term.objects.bulk_create(missing.values())
+    return len(missing)
+
+
 def reference_load() -> dict[str, int]:
     with transaction.atomic():
-        return {"countries": countries_load(), "investment areas": investment_areas_load()}
+        return {
+            "countries": countries_load(),
+            "investment areas": investment_areas_load(),
+            "terms": terms_load(),
+        }

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 from lib.tasks import enqueue_each_after_commit
 
 from . import imports, tasks
 from .manual import manual_source, statement_paste
-from .models import ImportRun, Mention, RawItem, Source, Statement
+from .models import Commitment, ImportRun, Mention, NameCandidate, RawItem, Source, Statement
+from .names import name_candidate_accept, name_candidate_dismiss
 from .parse import ParseError, parse_any
 
 
@@ -83,15 +85,33 @@ class SourceAdmin(HistoryModelAdmin):
         self.message_user(request, f"Queued {len(sources)} imports; see Import runs.")
 
 
-class MentionInline(admin.TabularInline):
-    model = Mention
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["kind", "term", "start", "end", "snippet"]
-    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MentionInline(ReadOnlyInline):
+    model = Mention
+    fields = ["kind", "term", "role", "in_title", "start", "end", "snippet"]
+    readonly_fields = fields
+
+
+class CommitmentInline(ReadOnlyInline):
+    model = Commitment
+    fields = ["phrase", "sentence", "countries"]
+    readonly_fields = fields
+
+
+class NameCandidateInline(ReadOnlyInline):
+    model = NameCandidate
+    fields = ["kind", "title", "name", "country", "similar_firm", "similar_contact", "status"]
+    readonly_fields = fields
 
 
 @admin.register(Statement)
@@ -117,7 +137,7 @@ class StatementAdmin(TrackerModelAdmin):
         "pages",
     ]
     date_hierarchy = "published_on"
-    inlines = [MentionInline]
+    inlines = [MentionInline, CommitmentInline, NameCandidateInline]
     actions = ["reprocess"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -179,8 +199,8 @@ class ImportRunAdmin(TrackerModelAdmin):
 
 @admin.register(Mention)
 class MentionAdmin(TrackerModelAdmin):
-    list_display = ["term", "kind", "statement", "start", "end"]
-    list_filter = ["kind"]
+    list_display = ["term", "kind", "role", "in_title", "statement", "start", "end"]
+    list_filter = ["kind", "role", "in_title"]
     list_select_related = ["statement"]
     search_fields = ["term", "snippet", "statement__title"]
     raw_id_fields = ["statement"]
@@ -224,3 +244,95 @@ class RawItemAdmin(TrackerModelAdmin):
         )
         tasks.queue_extraction(new)
         self.message_user(request, f"{len(new)} new statement(s) stored; refresh to see the rest.")
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(TrackerModelAdmin):
+    list_display = ["__str__", "phrase", "countries", "statement"]
+    list_filter = ["phrase"]
+    list_select_related = ["statement"]
+    search_fields = ["sentence", "statement__title"]
+    raw_id_fields = ["statement"]
+    readonly_fields = ["statement", "phrase", "sentence", "start", "end", "countries"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(NameCandidate)
+class NameCandidateAdmin(TrackerModelAdmin):
+    """People and firms a statement names that the tracker does not know: accept (set the
+    country first when it was not guessed), accept as another name of the one it resembles,
+    or dismiss. A decision covers every open candidate of that name."""
+
+    list_display = ["__str__", "kind", "country", "similar", "statement", "status"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["statement", "country", "similar_firm__country", "similar_contact"]
+    search_fields = ["name", "sentence", "statement__title"]
+    raw_id_fields = ["statement", "similar_firm", "similar_contact", "firm", "contact"]
+    autocomplete_fields = ["country"]
+    readonly_fields = ["statement", "kind", "sentence", "start", "status", "decided_by"]
+    fields = [
+        "statement",
+        "kind",
+        "title",
+        "name",
+        "country",
+        "sentence",
+        "similar_firm",
+        "similar_contact",
+        "status",
+        "firm",
+        "contact",
+        "decided_by",
+    ]
+    actions = ["accept", "accept_as_same", "dismiss"]
+
+    @admin.display(description="is this the same as…?")
+    def similar(self, candidate: NameCandidate) -> str:
+        return str(candidate.similar or "")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def _each(self, request, queryset, decide, done: str) -> None:
+        count = 0
+        for candidate_id in queryset.values_list("pk", flat=True):
+            try:
+                statement_ids = decide(candidate_id)
+            except (ValidationError, NameCandidate.DoesNotExist) as error:
+                self.message_user(
+                    request, "; ".join(getattr(error, "messages", [str(error)])), messages.WARNING
+                )
+                continue
+            if isinstance(statement_ids, list):
+                tasks.queue_extraction(statement_ids)  # the new name is found in them now
+            count += 1
+        self.message_user(request, f"{done} {count} name{'s' if count != 1 else ''}.")
+
+    @admin.action(description="Accept as new contacts or firms", permissions=["change"])
+    def accept(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda pk: name_candidate_accept(candidate_id=pk, by=request.user),
+            "Accepted",
+        )
+
+    @admin.action(description="Accept as another name of the similar one", permissions=["change"])
+    def accept_as_same(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda pk: name_candidate_accept(candidate_id=pk, by=request.user, same=True),
+            "Accepted",
+        )
+
+    @admin.action(description="Dismiss", permissions=["change"])
+    def dismiss(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda pk: name_candidate_dismiss(candidate_id=pk, by=request.user),
+            "Dismissed",
+        )

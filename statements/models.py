@@ -7,7 +7,20 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 
+# Commitments and name candidates: what extraction finds beyond mentions. They refer to
+# Statement by name, so this import at the top is not a cycle.
+from .finding_models import Commitment, NameCandidate
 from .folders import FolderRefused, folder_resolve
+
+__all__ = [
+    "Commitment",
+    "ImportRun",
+    "Mention",
+    "NameCandidate",
+    "RawItem",
+    "Source",
+    "Statement",
+]
 
 
 class Source(TimeStamped):
@@ -206,14 +219,21 @@ MENTION_ENTITIES = ("country", "firm", "contact", "area")
 
 
 def _entity_matches_kind() -> Q:
-    """kind "firm": firm set, country, contact and area empty; and so on; "policy": all empty."""
+    """kind "firm": firm set, country, contact and area empty; and so on; "policy" and "place":
+    all empty."""
     condition = Q()
-    for kind in (*MENTION_ENTITIES, "policy"):
+    for kind in (*MENTION_ENTITIES, "policy", "place"):
         condition |= Q(
             kind=kind,
             **{f"{entity}__isnull": entity != kind for entity in MENTION_ENTITIES},
         )
     return condition
+
+
+class MentionQuerySet(models.QuerySet):
+    def parties(self) -> models.QuerySet:
+        """Country mentions whose country acts in its statement: the ones suggestions pair."""
+        return self.filter(kind=Mention.Kind.COUNTRY, role=Mention.Role.PARTY)
 
 
 class Mention(models.Model):
@@ -223,6 +243,14 @@ class Mention(models.Model):
         CONTACT = "contact", "Contact"
         AREA = "area", "Investment area"
         POLICY = "policy", "Policy phrase"
+        PLACE = "place", "Place (not a country)"
+
+    class Role(models.TextChoices):
+        """What a country mention says of the country (see docs/extraction.md)."""
+
+        PARTY = "party", "Party (acts in the statement)"
+        PLACE = "place", "Place (where something happens)"
+        OTHER = "other", "Other (topic, third party, beneficiary)"
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="mentions")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -230,6 +258,10 @@ class Mention(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     snippet = models.TextField(help_text="The sentence around the mention")
+    in_title = models.BooleanField(
+        default=False, help_text="Found in the title (start and end are then offsets in it)"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     # Indexed below only where set: each mention names one entity, and a full index per column
     # would also file the three empty ones of every row.
     country = models.ForeignKey(
@@ -242,6 +274,8 @@ class Mention(models.Model):
     area = models.ForeignKey(
         InvestmentArea, null=True, blank=True, on_delete=models.CASCADE, db_index=False
     )
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "start"]
@@ -258,12 +292,21 @@ class Mention(models.Model):
         constraints = [
             *(
                 models.UniqueConstraint(
-                    fields=["statement", "start", "end", *([kind] if kind != "policy" else [])],
+                    fields=["statement", "in_title", "start", "end", *entity],
                     condition=Q(kind=kind),
                     name=f"mention_unique_{kind}_span",
                     violation_error_message="A mention of this at this span already exists.",
                 )
-                for kind in ("country", "firm", "contact", "area", "policy")
+                for kind, entity in (
+                    *((entity, [entity]) for entity in MENTION_ENTITIES),
+                    ("policy", []),
+                    ("place", []),
+                )
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="country", role__in=["party", "place", "other"]) | Q(role=""),
+                name="mention_role_of_countries",
+                violation_error_message="Country mentions, and only they, have a role.",
             ),
             models.CheckConstraint(
                 condition=_entity_matches_kind(),

@@ -70,10 +70,20 @@ def models_named(*names: str, needs: tuple[str, ...]) -> list:
 
 
 def commitments_of(statement: Statement) -> list[str]:
-    sentences = []
-    for model in models_named("CommitmentCandidate", "Commitment", needs=("statement", "sentence")):
-        sentences += model.objects.filter(statement=statement).values_list("sentence", flat=True)
-    return sentences
+    """The statement's own commitments where the project stores them (statements.Commitment);
+    the follow-up candidates copy those, so they are read only when nothing else is stored."""
+    for names in (("Commitment",), ("CommitmentCandidate",)):
+        models = models_named(*names, needs=("statement", "sentence"))
+        sentences = [
+            sentence
+            for model in models
+            for sentence in model.objects.filter(statement=statement).values_list(
+                "sentence", flat=True
+            )
+        ]
+        if models:
+            return sentences
+    return []
 
 
 def names_of(statement: Statement) -> list[str] | None:

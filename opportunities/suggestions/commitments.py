@@ -10,8 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lib.rows import rows_insert
-from statements.commitments import find_commitments
-from statements.models import Statement
+from statements.models import Commitment
 
 from ..models import CommitmentCandidate, FollowUp, Opportunity, Suggestion
 from .triage import opportunity_visible
@@ -32,9 +31,10 @@ TITLE_LIMIT = 250
 
 
 def commitments_propose(*, statement_ids: Iterable[int]) -> int:
-    """Store the statements' commitment sentences as candidates on each one's suggestion or,
-    failing that, on an opportunity that cites it. Re-running adds nothing twice. The queries
-    are the same in number for one statement or a batch. Returns how many are new."""
+    """Store the statements' commitments (found at extraction) as candidates on each one's
+    suggestion or, failing that, on an opportunity that cites it. Re-running adds nothing
+    twice. The queries are the same in number for one statement or a batch. Returns how many
+    are new."""
     statement_ids = list(statement_ids)
     with transaction.atomic():
         targets: dict[int, tuple[int | None, int | None]] = {}
@@ -59,21 +59,23 @@ def commitments_propose(*, statement_ids: Iterable[int]) -> int:
         )
         # Plain rows: a batch of statements carries thousands of these sentences.
         created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+        # Found and kept on the statement at extraction, whether or not anything follows.
         fresh = [
             (
                 statement_id,
                 *targets[statement_id],
-                found.phrase,
-                found.sentence,
-                found.start,
+                phrase,
+                sentence,
+                start,
                 str(CommitmentCandidate.Status.OPEN),
                 created_at,
             )
-            for statement_id, text in Statement.objects.filter(pk__in=targets)
-            .order_by("pk")
-            .values_list("pk", "text")
-            for found in find_commitments(text)
-            if (statement_id, found.start) not in known
+            for statement_id, phrase, sentence, start in Commitment.objects.filter(
+                statement_id__in=targets
+            )
+            .order_by("statement_id", "start")
+            .values_list("statement_id", "phrase", "sentence", "start")
+            if (statement_id, start) not in known
         ]
         rows_insert(
             CommitmentCandidate,

@@ -44,8 +44,10 @@ def suggestion_propose(*, statement_id: int) -> Suggestion | None:
 def suggestions_propose(*, statement_ids: Iterable[int]) -> dict[int, Suggestion]:
     """Propose one opportunity per statement for its home-partner pairing.
 
-    A statement qualifies when it names the home country (or its source is the home
-    government), at least one partner country and at least one investment area. Re-running
+    A statement qualifies when the home country is one of its parties (or its source is the
+    home government), at least one other country is a party and it names at least one
+    investment area. Countries named only as places or topics are neither (see
+    statements.extract.roles). Re-running
     updates an open suggestion in place; one staff have accepted or dismissed is left alone.
     Returns statement id -> suggestion, for the statements that propose one. The queries are
     the same in number for one statement or a thousand.
@@ -79,7 +81,7 @@ def _proposals(home: Country, statement_ids: list[int]) -> list[Proposal]:
         .only("pk", "title", "published_on", "source__country")
         .order_by("pk")
     )
-    countries = _linked(Statement.countries, statement_ids)
+    countries = _parties(statement_ids)
     areas_of = _linked(Statement.areas, statement_ids)
     firms_of = _linked(Statement.firms, statement_ids)
     openings_of = _linked(Statement.policy_openings, statement_ids, "country")
@@ -122,6 +124,23 @@ def _proposals(home: Country, statement_ids: list[int]) -> list[Proposal]:
             )
         )
     return proposals
+
+
+def _parties(statement_ids: list[int]) -> dict[int, list[Country]]:
+    """Statement id -> the countries that act in it (a mention of role party): places, topics
+    and third parties named on the way are never paired."""
+    pairs = list(
+        Mention.objects.filter(statement_id__in=statement_ids)
+        .parties()
+        .order_by()
+        .values_list("statement_id", "country_id")
+        .distinct()
+    )
+    objects = Country.objects.in_bulk({pk for _, pk in pairs})
+    parties: dict[int, list[Country]] = {}
+    for statement_id, pk in pairs:
+        parties.setdefault(statement_id, []).append(objects[pk])
+    return parties
 
 
 def _linked(relation, statement_ids: list[int], *related: str) -> dict[int, list]:

@@ -1,56 +1,43 @@
-"""The gazetteer: every name, alias, demonym, keyword and policy phrase, in one Aho-Corasick
-automaton over case-folded text, cached per process and rebuilt when the partners data moves."""
+"""The gazetteer: every name, alias, demonym, keyword and vocabulary term (policy, commitment,
+place and defence-context phrases), in one Aho-Corasick automaton over case-folded text, cached
+per process and rebuilt when the partners data moves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import ahocorasick
 from django.db.models import CharField, Count, Max, Value
 
-from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
+from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, Term
 
 from ..models import Mention
 
 Kind = Mention.Kind
 OpeningKind = PolicyOpening.Kind
-
-# Phrase -> the kind of policy opening it points to; None marks a phrase worth a mention that
-# does not open anything by itself ("Make in India" is the standing policy, not a new door).
-POLICY_PHRASES: dict[str, str | None] = {
-    "foreign direct investment": OpeningKind.FDI,
-    "FDI": OpeningKind.FDI,
-    "automatic route": OpeningKind.FDI,
-    "government route": OpeningKind.FDI,
-    "liberalisation": OpeningKind.FDI,
-    "liberalization": OpeningKind.FDI,
-    "liberalised": OpeningKind.FDI,
-    "liberalized": OpeningKind.FDI,
-    "policy framework liberalization": OpeningKind.FDI,
-    "policy framework liberalisation": OpeningKind.FDI,
-    "completely open": OpeningKind.FDI,
-    "74%": OpeningKind.FDI,
-    "private sector investment": OpeningKind.FDI,
-    "private sector investments": OpeningKind.FDI,
-    "offset": OpeningKind.OFFSETS,
-    "offsets": OpeningKind.OFFSETS,
-    "positive indigenisation list": OpeningKind.PROCUREMENT,
-    "positive indigenization list": OpeningKind.PROCUREMENT,
-    "industrial licensing": OpeningKind.OTHER,
-    "Make in India": None,
-}
-PROPER_NOUNS = frozenset({Kind.COUNTRY, Kind.FIRM, Kind.CONTACT})
+# Terms that mark a sentence without taking its span: "defence" inside "defence exports" still
+# says the sentence is about defence, and "agreed to" competes with no name.
+CUE_KINDS = frozenset({Term.Kind.COMMITMENT, Term.Kind.CONTEXT, Term.Kind.OFF_TOPIC})
+PROPER_NOUNS = frozenset({Kind.COUNTRY, Kind.FIRM, Kind.CONTACT, Kind.PLACE})
 # Length-preserving clean-up, so offsets in the folded text are offsets in the original: any
-# whitespace becomes a space, hyphens and apostrophes their ASCII forms.
+# whitespace and any hyphen or dash become a space ("co-production" is "co production"), and
+# apostrophes their ASCII form.
 FOLD = str.maketrans(
     {
         **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
-        "\u2010": "-",
-        "\u2011": "-",
+        "-": " ",
+        "\u2010": " ",
+        "\u2011": " ",
+        "\u2012": " ",
+        "\u2013": " ",
+        "\u2014": " ",
         "\u2019": "'",
     }
 )
+PLURAL_ES = re.compile(r"(s|x|z|ch|sh)$")
 
 
 class Entry(NamedTuple):
@@ -66,10 +53,11 @@ class Match(NamedTuple):
     """What the automaton holds per folded term."""
 
     length: int
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...]  # those that take the span (names, areas, policy, places)
     # The distinct (kind, entity id) pairs of the entries, for the usual case where all match.
     entities: tuple[tuple[str, int | None], ...]
     any_case: bool
+    cues: tuple[Entry, ...]  # commitment and context phrases: they take no span
 
 
 @dataclass(frozen=True)
@@ -77,6 +65,22 @@ class Gazetteer:
     version: tuple
     automaton: ahocorasick.Automaton
     country_codes: dict[int, str]
+    # Folded policy phrase -> the opening kind it points to ("" for none).
+    policy_kinds: dict[str, str] = field(default_factory=dict)
+    # Folded area keywords that are a single common word: they count only beside defence.
+    generic: frozenset[str] = frozenset()
+    # For name candidates: every known name folded, surnames of contacts, and the names to
+    # offer as "is this the same as ...?".
+    known_names: frozenset[str] = frozenset()
+    surnames: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # First folded word of a name -> {id: name}, the known names a candidate is compared with.
+    firms_by_word: dict[str, dict[int, str]] = field(default_factory=dict)
+    contacts_by_word: dict[str, dict[int, str]] = field(default_factory=dict)
+    country_terms: frozenset[str] = frozenset()  # every folded country name and demonym
+
+    @cached_property  # frozen, but cached_property writes the instance dict directly
+    def country_ids(self) -> dict[str, int]:
+        return {code: pk for pk, code in self.country_codes.items()}
 
 
 def fold(text: str) -> str:
@@ -103,61 +107,128 @@ def case_matches(entry: Entry, surface: str) -> bool:
     return True
 
 
+def variants(term: str, *, inflect: bool = True) -> list[str]:
+    """Spellings a keyword also matches: hyphen or space and none alike ("co-production",
+    "coproduction"), and the other number of its last word ("supply chain(s)", "drone(s)").
+    Names and capitalised terms keep their one spelling."""
+    found = [term]
+    if "-" in term and term.replace("-", "").isalpha():
+        found.append(term.replace("-", ""))
+    words = fold(term).split()
+    # A single word gets its other number too ("drone", "drones"), a phrase on its last word.
+    if inflect and words and words[-1].isalpha() and len(words[-1]) > 3 and term.islower():
+        last = words[-1]
+        if last.endswith("ies"):
+            other = last[:-3] + "y"
+        elif last.endswith("es") and PLURAL_ES.search(last[:-2]):
+            other = last[:-2]
+        elif last.endswith("s") and not last.endswith("ss"):
+            other = last[:-1]
+        elif last.endswith("y") and last[-2] not in "aeiou":
+            other = last[:-1] + "ies"
+        else:
+            other = last + ("es" if PLURAL_ES.search(last) else "s")
+        found.append(" ".join([*words[:-1], other]))
+    return found
+
+
 def gazetteer_version() -> tuple:
     """Count and latest edit per gazetteer model, in one query."""
     parts = [
         model.objects.order_by()
         .values(model_name=Value(model.__name__, output_field=CharField()))
         .annotate(rows=Count("pk"), latest=Max("updated_at"))
-        for model in (Country, Firm, Contact, InvestmentArea)
+        for model in (Country, Firm, Contact, InvestmentArea, Term)
     ]
     rows = parts[0].union(*parts[1:], all=True)
     return tuple(sorted((row["model_name"], row["rows"], row["latest"]) for row in rows))
 
 
-def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
-    entries: dict[str, dict[tuple, Entry]] = {}
+class _Builder:
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[tuple, Entry]] = {}
 
-    def add(kind: str, entity_id: int | None, terms: list) -> None:
+    def add(self, kind: str, entity_id: int | None, terms: list) -> None:
         for term in terms:
             term = term.strip() if isinstance(term, str) else ""
             if len(term) < 2:
                 continue
             entry = Entry(kind, entity_id, term, _case(kind, term))
             key = (kind, entity_id, entry.case, term if entry.case == "caps" else "")
-            entries.setdefault(fold(term), {}).setdefault(key, entry)
+            self.entries.setdefault(fold(term), {}).setdefault(key, entry)
 
-    country_codes = {}
+    def automaton(self) -> ahocorasick.Automaton:
+        automaton = ahocorasick.Automaton()
+        for key, by_entity in self.entries.items():
+            found = tuple(by_entity.values())
+            spanning = tuple(entry for entry in found if entry.kind not in CUE_KINDS)
+            cues = tuple(entry for entry in found if entry.kind in CUE_KINDS)
+            entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in spanning))
+            any_case = all(entry.case == "any" for entry in spanning)
+            automaton.add_word(key, Match(len(key), spanning, entities, any_case, cues))
+        if self.entries:
+            automaton.make_automaton()
+        return automaton
+
+
+def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
+    builder = _Builder()
+    country_codes, country_terms = {}, set()
     for pk, code, *terms in Country.objects.values_list(
         "pk", "code", "name", "official_name", "aliases", "demonyms"
     ):
         country_codes[pk] = code
-        add(Kind.COUNTRY, pk, [terms[0], terms[1], *(terms[2] or []), *(terms[3] or [])])
+        terms = [terms[0], terms[1], *(terms[2] or []), *(terms[3] or [])]
+        builder.add(Kind.COUNTRY, pk, terms)
+        country_terms.update(fold(term) for term in terms if term)
+    by_word: dict[str, dict[str, dict[int, str]]] = {Kind.FIRM: {}, Kind.CONTACT: {}}
+    known: set[str] = set()
+    surnames: dict[str, list[int]] = {}
     for kind, model in ((Kind.FIRM, Firm), (Kind.CONTACT, Contact)):
         for pk, name, aliases in model.objects.values_list("pk", "name", "aliases"):
-            add(kind, pk, [name, *(aliases or [])])
+            builder.add(kind, pk, [name, *(aliases or [])])
+            if words := fold(name).split():
+                by_word[kind].setdefault(words[0], {})[pk] = name
+            known.update(fold(term) for term in [name, *(aliases or [])])
+            if kind == Kind.CONTACT and len(words) > 1:
+                surnames.setdefault(words[-1], []).append(pk)
+    generic = set()
     for pk, keywords in InvestmentArea.objects.values_list("pk", "keywords"):
-        add(Kind.AREA, pk, list(keywords or []))
-    add(Kind.POLICY, None, list(POLICY_PHRASES))
-
-    automaton = ahocorasick.Automaton()
-    for key, by_entity in entries.items():
-        found = tuple(by_entity.values())
-        entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in found))
-        any_case = all(entry.case == "any" for entry in found)
-        automaton.add_word(key, Match(len(key), found, entities, any_case))
-    if entries:
-        automaton.make_automaton()
-    return Gazetteer(version=version, automaton=automaton, country_codes=country_codes)
+        for keyword in keywords or []:
+            spellings = variants(keyword)
+            builder.add(Kind.AREA, pk, spellings)
+            if " " not in fold(keyword).strip() and _case(Kind.AREA, keyword) == "any":
+                generic.update(fold(spelling).strip() for spelling in spellings)
+    policy_kinds = {}
+    for kind, phrase, opening_kind in Term.objects.filter(is_active=True).values_list(
+        "kind", "phrase", "opening_kind"
+    ):
+        spellings = variants(phrase, inflect=kind not in CUE_KINDS)
+        builder.add(Kind.POLICY if kind == Term.Kind.POLICY else kind, None, spellings)
+        if kind == Term.Kind.POLICY:
+            for spelling in spellings:
+                policy_kinds.setdefault(fold(spelling), opening_kind)
+    return Gazetteer(
+        version=version,
+        automaton=builder.automaton(),
+        country_codes=country_codes,
+        policy_kinds=policy_kinds,
+        generic=frozenset(generic),
+        known_names=frozenset(known),
+        surnames={key: tuple(ids) for key, ids in surnames.items()},
+        firms_by_word=by_word[Kind.FIRM],
+        contacts_by_word=by_word[Kind.CONTACT],
+        country_terms=frozenset(country_terms),
+    )
 
 
 _cached: Gazetteer | None = None
 
 
 def gazetteer_get() -> Gazetteer:
-    # Building reads every country, firm, contact and area, too slow to do per batch; but staff
-    # edit aliases in the admin while workers run, so each call compares a one-query version
-    # (count + latest updated_at per model) and rebuilds in this process when it moved.
+    # Building reads every country, firm, contact, area and term, too slow to do per batch; but
+    # staff edit aliases in the admin while workers run, so each call compares a one-query
+    # version (count + latest updated_at per model) and rebuilds in this process when it moved.
     # (A QuerySet.update() that leaves updated_at alone would go unseen; none touches these.)
     global _cached
     version = gazetteer_version()

@@ -1,5 +1,6 @@
 """Finding gazetteer terms in a text: one Aho-Corasick pass over the case-folded text, matches
-kept at word boundaries and in the case their term asks for, overlaps given to the longest."""
+kept at word boundaries and in the case their term asks for, overlaps given to the longest.
+Cues (commitment and defence-context phrases) are gathered in the same pass but take no span."""
 
 from __future__ import annotations
 
@@ -23,18 +24,40 @@ class Found(NamedTuple):
     snippet: str
     sentence: int  # index of the sentence in the text
     sentence_span: tuple[int, int]
+    role: str = ""  # countries: party, place or other (see roles.py)
+
+
+class Cue(NamedTuple):
+    kind: str  # Term.Kind.COMMITMENT or Term.Kind.CONTEXT
+    phrase: str  # as the vocabulary spells it
+    start: int
+    end: int
 
 
 def find_mentions(text: str, gazetteer: Gazetteer) -> list[Found]:
     """Every gazetteer term in `text`, one Found per entity the term stands for."""
+    return find_all(text, gazetteer)[0]
+
+
+def find_all(text: str, gazetteer: Gazetteer) -> tuple[list[Found], list[Cue]]:
+    """The mentions of `text` (as `find_mentions`) and its cues, in text order."""
     if not text or not len(gazetteer.automaton):
-        return []
+        return [], []
     size = len(text)
-    candidates = []
+    candidates, cues = [], []
     for last, match in gazetteer.automaton.iter(fold(text)):
         start, end = last - match.length + 1, last + 1
         if (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
             continue
+        if match.cues:
+            surface = text[start:end]
+            cues.extend(
+                Cue(cue.kind, cue.term, start, end)
+                for cue in match.cues
+                if case_matches(cue, surface)
+            )
+            if not match.entries:
+                continue
         entities = match.entities
         if not match.any_case:
             surface = text[start:end]
@@ -68,4 +91,4 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Found]:
         for kind, entity_id in entities:
             found.append(Found(kind, entity_id, term, start, end, around, index, sentence))
     found.sort(key=BY_POSITION)  # stable: the entities of one span keep their order
-    return found
+    return found, cues

@@ -1,10 +1,13 @@
-"""Candidate policy openings: where policy phrases meet a country that can own the policy."""
+"""Candidate policy openings: a sentence where a policy phrase meets a sign that a door opened
+("liberalised", "raised to 74 per cent", "automatic route"), owned by the country whose policy
+it is, with the cap and instrument the sentence names."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .gazetteer import POLICY_PHRASES, Gazetteer, Kind, OpeningKind, fold
+from .gazetteer import Gazetteer, Kind, OpeningKind, fold
 from .matching import Found
 
 # Stable titles: a candidate is found again by (country, title) on re-extraction.
@@ -12,57 +15,222 @@ OPENING_TITLES = {
     OpeningKind.FDI: "Defence FDI opening (from statement)",
     OpeningKind.OFFSETS: "Defence offsets policy (from statement)",
     OpeningKind.PROCUREMENT: "Defence procurement opening (from statement)",
+    OpeningKind.EXPORT: "Defence export control easing (from statement)",
+    OpeningKind.INCENTIVE: "Defence industry incentive (from statement)",
     OpeningKind.OTHER: "Defence industrial policy (from statement)",
 }
 OPENING_PRIORITY = (
     OpeningKind.FDI,
     OpeningKind.OFFSETS,
     OpeningKind.PROCUREMENT,
+    OpeningKind.EXPORT,
+    OpeningKind.INCENTIVE,
     OpeningKind.OTHER,
 )
-POLICY_KINDS = {fold(phrase): kind for phrase, kind in POLICY_PHRASES.items()}
+# A door that opens, not one that is only named: "tightened export controls" proposes nothing.
+OPENING_CUE = re.compile(
+    r"\b(?:open(?:ed|s|ing)?|liberali[sz](?:e|ed|es|ing|ation)|eas(?:e|ed|es|ing)|"
+    r"relax(?:ed|es|ing|ation)?|rais(?:e|ed|es|ing)|allow(?:ed|s|ing)?|permit(?:s|ted|ting)?|"
+    r"lift(?:ed|s|ing)?|remov(?:e|ed|es|ing|al)|simplif(?:y|ied|ies|ication)|"
+    r"streamlin(?:e|ed|es|ing)|reform(?:s|ed|ing)?|revis(?:e|ed|ion)|amend(?:ed|ment|ments)?|"
+    r"notif(?:y|ied|ies|ication)|introduc(?:e|ed|es|tion)|launch(?:ed|es)?|unveil(?:ed|s)?|"
+    r"exempt(?:ed|s|ion)?|waive(?:d|s)?|up\s+to|no\s+longer|automatic\s+route|"
+    r"expedit(?:e|ed|es|ing)|speed(?:s|ing)?\s+up|fast-track(?:ed|s)?|accelerat(?:e|ed|es)|"
+    r"positive\s+indigeni[sz]ation\s+list|general\s+export\s+licen[cs]e)\b",
+    re.IGNORECASE,
+)
+# "74%", "74 %", "74 per cent", "74 percent", "74 pc", "seventy-four per cent".
+UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS = {
+    **{word: n for n, word in enumerate(UNITS, 1)},
+    **{word: n for n, word in enumerate(TEENS, 10)},
+    **{word: n * 10 for n, word in enumerate(TENS, 2)},
+    "hundred": 100,
+    "one hundred": 100,
+}
+SPELLED = (
+    r"(?:one\s+hundred|hundred|(?:" + "|".join(TENS) + r")(?:[\s-](?:" + "|".join(UNITS) + r"))?"
+    r"|" + "|".join(TEENS + UNITS) + r")"
+)
+PERCENT = re.compile(
+    r"(?<![\d.\w-])(\d{1,3}(?:\.\d+)?|" + SPELLED + r")\s?(?:%|per\s?cent\b|percent\b|pc\b)",
+    re.IGNORECASE,
+)
+
+
+def percent_value(words: str) -> str:
+    """ "74" from "74" or "seventy-four"."""
+    if words[:1].isdigit():
+        return words
+    parts = re.split(r"[\s-]+", words.lower())
+    return str(NUMBER_WORDS.get(" ".join(parts)) or sum(NUMBER_WORDS.get(p, 0) for p in parts))
+
+
+ROUTE = re.compile(r"\b(automatic|government|approval)\s+route\b", re.IGNORECASE)
+INSTRUMENT = re.compile(
+    r"\b(?:Press\s+Note\s+(?:No\.?\s*)?\d+(?:\s*\(\s*\d{4}(?:\s+Series)?\s*\))?|"
+    r"Defen[cs]e\s+(?:Acquisition|Procurement)\s+Procedure(?:[\s,-]*\(?(?:19|20)\d{2}\)?)?|"
+    r"(?:DAP|DPP)[\s-]*(?:19|20)\d{2}|Positive\s+Indigeni[sz]ation\s+Lists?|"
+    r"Open\s+General\s+Export\s+Licen[cs]es?|Foreign\s+Trade\s+Policy(?:\s+(?:19|20)\d{2})?|"
+    r"(?:Defen[cs]e\s+)?Offset\s+Guidelines|Notification\s+No\.?\s*[\w/.()-]+)",
+)
 # "United States industry", "Japanese companies": the country benefits from the policy named in
 # the sentence, it does not own it.
 BENEFICIARY = re.compile(
-    r"\s+(industry|industries|firms?|compan(y|ies)|investors|manufacturers|OEMs|suppliers|vendors)"
-    r"\b",
+    r"\s+(?:[a-z-]+\s+){0,2}?(?:industry|industries|firms?|compan(?:y|ies)|investors|"
+    r"manufacturers|OEMs|suppliers|vendors|buyers|end\s+users|entities|exporters|importers)\b",
     re.IGNORECASE,
 )
+JOINED = re.compile(r"\s*(?:-|\u2013|/|,|&|and)?\s*")
+FLOW_BEFORE = re.compile(r"\b(?:to|for|towards|into|from)\s+(?:the\s+)?$", re.IGNORECASE)
 SENTENCE_LIMIT = 2000
+CAP_LIMIT = 120
+INSTRUMENT_LIMIT = 250
+
+
+@dataclass(frozen=True)
+class Proposal:
+    sentence: str
+    cap: str = ""
+    instrument: str = ""
+
+
+def _cap(sentence: str, kind: str) -> str:
+    """ "74% automatic route" from "up to 74 per cent under the automatic route"."""
+    percent = PERCENT.search(sentence)
+    route = ROUTE.search(sentence)
+    parts = []
+    if percent and kind == OpeningKind.FDI:
+        parts.append(f"{percent_value(percent.group(1))}%")
+    if route and kind == OpeningKind.FDI:
+        parts.append(f"{route.group(1).lower()} route")
+    return " ".join(parts)[:CAP_LIMIT]
+
+
+def percent_mentions(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """Percentages in a sentence that names FDI, as policy mentions: caps are policy wording in
+    any spelling, but "74 per cent of the budget" in another sentence is no cap."""
+    fdi_sentences = {
+        item.sentence: item
+        for item in found
+        if item.kind == Kind.POLICY and gazetteer.policy_kinds.get(fold(item.term)) == "fdi"
+    }
+    taken = {(item.start, item.end) for item in found if item.kind == Kind.POLICY}
+    extra = []
+    for item in fdi_sentences.values():
+        low, high = item.sentence_span
+        for match in PERCENT.finditer(text, low, high):
+            if (match.start(), match.end()) not in taken:
+                extra.append(
+                    item._replace(term=match.group(), start=match.start(), end=match.end())
+                )
+    return extra
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Who may own a policy a sentence opens without naming its owner."""
+
+    home: int | None
+    source: int | None = None  # the publishing government
+    parties: frozenset[int] = frozenset()
+
+    def fallback(self, excluded: set[int]) -> int | None:
+        """The source's government, else the home country where it takes part (or nobody
+        does), else the one party left; never a country the sentence opens the door *to*."""
+        if self.source and self.source not in excluded:
+            return self.source
+        if self.home not in excluded and (self.home in self.parties or not self.parties):
+            return self.home
+        others = self.parties - excluded
+        return next(iter(others)) if len(others) == 1 else None
+
+
+def _owner(
+    items: list[Found], phrase: Found, text: str, home_code: str, gazetteer: Gazetteer
+) -> tuple[int | None, set[int]]:
+    """(owner named in the sentence, countries the sentence says cannot own it)."""
+    countries, excluded, previous = [], set(), None
+    for item in items:
+        if item.kind != Kind.COUNTRY:
+            continue
+        # "licences for India", "exports to India", "Japanese companies": the door opens to
+        # or for them; they do not own it. Nor does one joined to such a country ("for
+        # India-US investment").
+        before = text[max(0, item.start - 12) : item.start]
+        joined = previous is not None and JOINED.fullmatch(text, previous.end, item.start)
+        if (
+            BENEFICIARY.match(text, item.end)
+            or FLOW_BEFORE.search(before)
+            or (joined and previous.entity_id in excluded)
+        ):
+            excluded.add(item.entity_id)
+        else:
+            countries.append(item)
+        previous = item
+    home = [c for c in countries if gazetteer.country_codes.get(c.entity_id) == home_code]
+    owners = home or countries
+    if not owners:
+        return None, excluded
+    return min(owners, key=lambda country: abs(country.start - phrase.start)).entity_id, excluded
 
 
 def policy_candidates(
-    text: str, found: list[Found], gazetteer: Gazetteer, home_code: str
-) -> dict[tuple[int, str], str]:
-    """(country id, opening kind) -> the sentence that proposes it.
+    text: str,
+    found: list[Found],
+    gazetteer: Gazetteer,
+    home_code: str,
+    owners: Owners | None = None,
+) -> dict[tuple[int, str], Proposal]:
+    """(country id, opening kind) -> the proposal of the first sentence that makes it.
 
-    Policy phrases propose an opening where they share a sentence with a country whose policy
-    it can be: the home country when the sentence names it ("completely open in India"), else
-    the named country nearest the phrase. A country named only as a beneficiary ("United States
-    firms", "Japanese companies") owns nothing.
+    A sentence proposes an opening when it has a policy phrase of some kind and an opening cue.
+    The owner is the home country when the sentence names it ("completely open in India"), else
+    the named country nearest the phrase, else `owners.fallback` (the source's country, then
+    the home country). A country named only as a beneficiary ("United States firms",
+    "Japanese companies") or a destination ("licences for India") owns nothing.
     """
     by_sentence: dict[int, list[Found]] = {}
     for item in found:
         by_sentence.setdefault(item.sentence, []).append(item)
-    proposals: dict[tuple[int, str], str] = {}
+    proposals: dict[tuple[int, str], Proposal] = {}
     for items in by_sentence.values():
-        phrases = [(POLICY_KINDS.get(fold(i.term)), i) for i in items if i.kind == Kind.POLICY]
+        phrases = [
+            (gazetteer.policy_kinds.get(fold(i.term), ""), i)
+            for i in items
+            if i.kind == Kind.POLICY
+        ]
         present = {phrase_kind for phrase_kind, _ in phrases}
         kind = next((k for k in OPENING_PRIORITY if k in present), None)
         if kind is None:
             continue
-        countries = [
-            item
-            for item in items
-            if item.kind == Kind.COUNTRY and not BENEFICIARY.match(text, item.end)
-        ]
-        home = [c for c in countries if gazetteer.country_codes.get(c.entity_id) == home_code]
-        owners = home or countries
-        if not owners:
+        low, high = items[0].sentence_span
+        sentence = text[low:high][:SENTENCE_LIMIT]
+        if not OPENING_CUE.search(sentence):
             continue
         phrase = next(item for phrase_kind, item in phrases if phrase_kind == kind)
-        owner = min(owners, key=lambda country: abs(country.start - phrase.start))
-        if (owner.entity_id, kind) not in proposals:
-            low, high = phrase.sentence_span
-            proposals[owner.entity_id, kind] = text[low:high][:SENTENCE_LIMIT]
+        owner, excluded = _owner(items, phrase, text, home_code, gazetteer)
+        if owner is None and owners is not None:
+            owner = owners.fallback(excluded)
+        if owner is None or (owner, kind) in proposals:
+            continue
+        instrument = INSTRUMENT.search(sentence)
+        proposals[owner, kind] = Proposal(
+            sentence=sentence,
+            cap=_cap(sentence, kind),
+            instrument=instrument.group()[:INSTRUMENT_LIMIT] if instrument else "",
+        )
     return proposals

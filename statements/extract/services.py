@@ -18,11 +18,13 @@ from django.utils import timezone
 from lib.rows import links_replace, rows_insert
 from partners.models import PolicyOpening
 
-from ..models import Mention, Statement
+from ..models import Mention, Source, Statement
 from ..signals import statement_extracted
-from .gazetteer import Gazetteer, Kind, gazetteer_get
-from .matching import Found, find_mentions
-from .policy import OPENING_TITLES, policy_candidates
+from .findings import commitments_replace, name_candidates_replace
+from .gazetteer import Kind, gazetteer_get
+from .matching import Found
+from .policy import OPENING_TITLES, Proposal
+from .reading import Reading, statement_read
 
 # Mention kind -> the statement's many-to-many field it links through.
 LINKS = {
@@ -43,6 +45,8 @@ class ExtractResult:
     contacts: frozenset[int]
     areas: frozenset[int]
     policy_openings: frozenset[int]
+    parties: frozenset[int] = frozenset()
+    title_mentions: tuple[Found, ...] = ()
 
 
 def statement_extract(*, statement_id: int) -> ExtractResult:
@@ -54,31 +58,50 @@ def statement_extract(*, statement_id: int) -> ExtractResult:
 
 
 def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
-    """Replace each statement's mentions and links with what its text names now.
+    """Replace each statement's mentions, links, commitments and open name candidates with what
+    its title and text say now.
 
-    Idempotent: mentions and links are replaced, and candidate openings are found again by a
-    stable (country, title), so running it twice leaves the same rows. Openings linked by hand
-    stay linked. Statements deleted meanwhile are skipped. Sends `statement_extracted` with the
-    ids once the transaction commits.
+    Idempotent: rows are replaced, candidate openings are found again by a stable (country,
+    title), and name candidates by (statement, kind, name), so running it twice leaves the same
+    rows. Openings linked by hand stay linked; name candidates staff decided stay decided.
+    Statements deleted meanwhile are skipped. Sends `statement_extracted` with the ids once the
+    transaction commits.
     """
     gazetteer = gazetteer_get()
+    home = settings.TRACKER_HOME_COUNTRY
     with transaction.atomic():
         # Locked in id order, so two overlapping batches wait for each other, never deadlock.
         statements = list(
             Statement.objects.select_for_update()
             .filter(pk__in=list(statement_ids))
             .order_by("pk")
-            .only("pk", "title", "text")
+            .only("pk", "title", "text", "source_id")
         )
         if not statements:
             return []
         ids = [statement.pk for statement in statements]
-        found = {statement.pk: find_mentions(statement.text, gazetteer) for statement in statements}
-        _mentions_replace(ids, found)
-        linked = {kind: _entities(found, kind) for kind in LINKS}
+        source_countries = dict(
+            Source.objects.filter(pk__in={s.source_id for s in statements}).values_list(
+                "pk", "country_id"
+            )
+        )
+        readings = {
+            statement.pk: statement_read(
+                title=statement.title,
+                text=statement.text,
+                gazetteer=gazetteer,
+                source_country=source_countries.get(statement.source_id),
+                home_code=home,
+            )
+            for statement in statements
+        }
+        _mentions_replace(ids, readings)
+        linked = {kind: _entities(readings, kind) for kind in LINKS}
         for kind, field in LINKS.items():
             links_replace(getattr(Statement, field), linked[kind])
-        openings = _openings_propose(statements, found, gazetteer)
+        openings = _openings_propose(statements, readings)
+        commitments_replace(readings=readings)
+        name_candidates_replace(readings=readings)
         Statement.objects.filter(pk__in=ids).update(extracted_at=timezone.now())
         transaction.on_commit(
             partial(statement_extracted.send, sender=Statement, statement_ids=ids)
@@ -86,27 +109,47 @@ def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
     return [
         ExtractResult(
             statement_id=pk,
-            mentions=tuple(found[pk]),
+            mentions=tuple(readings[pk].found),
             countries=frozenset(linked[Kind.COUNTRY][pk]),
             firms=frozenset(linked[Kind.FIRM][pk]),
             contacts=frozenset(linked[Kind.CONTACT][pk]),
             areas=frozenset(linked[Kind.AREA][pk]),
             policy_openings=frozenset(openings.get(pk, ())),
+            parties=frozenset(readings[pk].parties),
+            title_mentions=tuple(readings[pk].title_found),
         )
         for pk in ids
     ]
 
 
-def _entities(found: dict[int, list[Found]], kind: str) -> dict[int, set[int]]:
-    return {pk: {i.entity_id for i in items if i.kind == kind} for pk, items in found.items()}
+def _entities(readings: dict[int, Reading], kind: str) -> dict[int, set[int]]:
+    return {
+        pk: {i.entity_id for i in (*r.found, *r.title_found) if i.kind == kind}
+        for pk, r in readings.items()
+    }
 
 
-def _mentions_replace(ids: list[int], found: dict[int, list[Found]]) -> None:
+def _mentions_replace(ids: list[int], readings: dict[int, Reading]) -> None:
     Mention.objects.filter(statement_id__in=ids).delete()
     rows_insert(
         Mention,
-        ["statement", "kind", "term", "start", "end", "snippet", *ENTITY_FIELDS],
-        (_mention_row(pk, item) for pk, items in found.items() for item in items),
+        [
+            "statement",
+            "kind",
+            "term",
+            "start",
+            "end",
+            "snippet",
+            "in_title",
+            "role",
+            *list(ENTITY_FIELDS),
+        ],
+        (
+            _mention_row(pk, item, in_title)
+            for pk, reading in readings.items()
+            for in_title, items in ((True, reading.title_found), (False, reading.found))
+            for item in items
+        ),
     )
 
 
@@ -116,39 +159,57 @@ NO_ENTITY = (None,) * len(ENTITY_FIELDS)
 ENTITY_SLOT = {kind: index for index, kind in enumerate(ENTITY_FIELDS)}
 
 
-def _mention_row(statement_id: int, item: Found) -> tuple:
+def _mention_row(statement_id: int, item: Found, in_title: bool) -> tuple:
     entities = NO_ENTITY
     if (slot := ENTITY_SLOT.get(item.kind)) is not None:
         entities = (*NO_ENTITY[:slot], item.entity_id, *NO_ENTITY[slot + 1 :])
     term = item.term[:TERM_LIMIT]
-    return (statement_id, str(item.kind), term, item.start, item.end, item.snippet, *entities)
+    return (
+        statement_id,
+        str(item.kind),
+        term,
+        item.start,
+        item.end,
+        item.snippet,
+        in_title,
+        item.role,
+        *entities,
+    )
 
 
 def _openings_propose(
-    statements: list[Statement], found: dict[int, list[Found]], gazetteer: Gazetteer
+    statements: list[Statement], readings: dict[int, Reading]
 ) -> dict[int, list[int]]:
     """Find or create each candidate opening the batch proposes and link it to its statements.
     Returns statement id -> opening ids."""
-    home = settings.TRACKER_HOME_COUNTRY
     wanted: dict[int, list[tuple[int, str]]] = {}
-    first: dict[tuple[int, str], tuple[Statement, str]] = {}
+    first: dict[tuple[int, str], tuple[Statement, Proposal]] = {}
     for statement in statements:
-        proposals = policy_candidates(statement.text, found[statement.pk], gazetteer, home)
+        proposals = readings[statement.pk].openings
         wanted[statement.pk] = sorted(proposals)
-        for key, sentence in sorted(proposals.items()):
-            first.setdefault(key, (statement, sentence))
+        for key, proposal in sorted(proposals.items()):
+            # The first statement proposes it; a later one that names a cap or an instrument
+            # the first did not gives the opening its wording.
+            earlier = first.get(key)
+            if earlier is None or (
+                (proposal.cap or proposal.instrument)
+                and not (earlier[1].cap or earlier[1].instrument)
+            ):
+                first[key] = (statement, proposal)
     if not first:
         return {}
     titles = {title.lower(): kind for kind, title in OPENING_TITLES.items()}
-    existing = {
-        (opening.country_id, titles[opening.lowered]): opening.pk
+    found = {
+        (opening.country_id, titles[opening.lowered]): opening
         for opening in PolicyOpening.objects.annotate(lowered=Lower("title")).filter(
             country_id__in={country_id for country_id, _ in first}, lowered__in=list(titles)
         )
     }
-    for (country_id, kind), (statement, sentence) in first.items():
+    existing = {key: opening.pk for key, opening in found.items()}
+    for (country_id, kind), (statement, proposal) in first.items():
         if (country_id, kind) not in existing:
-            existing[country_id, kind] = _opening_create(country_id, kind, statement, sentence)
+            existing[country_id, kind] = _opening_create(country_id, kind, statement, proposal)
+    _openings_complete(found, first)
     links = {pk: [existing[key] for key in keys] for pk, keys in wanted.items() if keys}
     # Added, never replaced: staff may link openings by hand, and extraction must not undo that.
     through = Statement.policy_openings.through
@@ -163,7 +224,25 @@ def _openings_propose(
     return links
 
 
-def _opening_create(country_id: int, kind: str, statement: Statement, sentence: str) -> int:
+def _openings_complete(
+    found: dict[tuple[int, str], PolicyOpening], first: dict[tuple[int, str], tuple]
+) -> None:
+    """A candidate opening proposed before without a cap or instrument takes the one a later
+    statement names; a value already there (perhaps a desk's) is never replaced."""
+    changed = []
+    for key, opening in found.items():
+        proposal = first.get(key, (None, None))[1]
+        if opening.status != PolicyOpening.Status.CANDIDATE or proposal is None:
+            continue
+        cap, instrument = opening.cap or proposal.cap, opening.instrument or proposal.instrument
+        if (cap, instrument) != (opening.cap, opening.instrument):
+            opening.cap, opening.instrument = cap, instrument
+            changed.append(opening)
+    for opening in changed:  # save(): the change is kept in the opening's history
+        opening.save(update_fields=["cap", "instrument", "updated_at"])
+
+
+def _opening_create(country_id: int, kind: str, statement: Statement, proposal: Proposal) -> int:
     # iexact, as the unique constraint is on the lower-cased title; get_or_create settles a race
     # with another batch proposing the same opening.
     opening, _ = PolicyOpening.objects.get_or_create(
@@ -173,7 +252,9 @@ def _opening_create(country_id: int, kind: str, statement: Statement, sentence: 
             "title": OPENING_TITLES[kind],
             "kind": kind,
             "status": PolicyOpening.Status.CANDIDATE,
-            "summary": f"Proposed by extraction from “{statement.title}”: {sentence}",
+            "cap": proposal.cap,
+            "instrument": proposal.instrument,
+            "summary": f"Proposed by extraction from “{statement.title}”: {proposal.sentence}",
         },
     )
     return opening.pk

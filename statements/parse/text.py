@@ -96,17 +96,24 @@ def _shortened(line: str) -> str:
     return line[:TITLE_MAX].rsplit(" ", 1)[0] + "…"
 
 
-def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatement:
-    """Read a plain-text statement: a title line, optional `Date:`/`Speaker:` lines, the body.
+TITLE_LINE_LIMIT = 250  # a longer first line is a paragraph, not a title
+TITLE_LIMIT = 200
+SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
+FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)", re.DOTALL)
 
-    Page furniture such as "top of page" is dropped wherever it stands on a line of its own.
-    """
-    lines = clean_lines(decode(raw, declared_encoding)).split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
-        raise ParseError("The file is empty.")
-    title = lines.pop(0).strip()
+
+def _first_sentence(text: str) -> str:
+    """A title for a text file that has no title line: its first sentence, cut at a word if
+    long."""
+    match = FIRST_SENTENCE.match(text)
+    sentence = " ".join((match.group(1) if match else text).split())
+    if len(sentence) <= TITLE_LIMIT:
+        return sentence
+    return sentence[:TITLE_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _headers(lines: list[str]) -> tuple[datetime.date | None, str, int]:
+    """`Date:` and `Speaker:` lines at the top: (date, speaker, index of the first body line)."""
     published_on, speaker, body_start = None, "", 0
     for index, line in enumerate(lines):
         match = HEADER.match(line.strip())
@@ -122,10 +129,33 @@ def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatem
             body_start = index + 1
         elif line.strip():
             break
-    text = "\n".join(lines[body_start:]).strip()
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    if not text:
+    return published_on, speaker, body_start
+
+
+def parse_text(raw: bytes, declared_encoding: str | None = None) -> ParsedStatement:
+    """Read a plain-text statement: a title line, optional `Date:`/`Speaker:` lines, the body.
+
+    The first line is the title when a body follows it and it is no longer than a title. A
+    file that is one paragraph of sentences, or opens with a paragraph, is all text, titled by
+    its first sentence; a lone line that is no sentence is a title without text (an error).
+    Page furniture such as "top of page" is dropped wherever it stands on a line of its own.
+    """
+    lines = clean_lines(decode(raw, declared_encoding)).split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise ParseError("The file is empty.")
+    first, rest = lines[0].strip(), lines[1:]
+    published_on, speaker, body_start = _headers(rest)
+    body = "\n".join(rest[body_start:]).strip()
+    if body and len(first) <= TITLE_LINE_LIMIT:
+        title, text = first, body
+    elif not body and len(first) <= TITLE_LINE_LIMIT and not SENTENCE_END.search(first):
         raise ParseError("The statement has a title but no text.")
+    else:
+        text = "\n".join([first, *rest[body_start:]]).strip()
+        title = _first_sentence(text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
     return ParsedStatement(
         title=title[:500], text=text, published_on=published_on, speaker=speaker[:300]
     )

@@ -32,8 +32,16 @@ from opportunities.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
-from statements.models import ImportRun, Mention, RawItem, Source, Statement
+from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, Term
+from statements.models import (
+    Commitment,
+    ImportRun,
+    Mention,
+    NameCandidate,
+    RawItem,
+    Source,
+    Statement,
+)
 from tests.factories import (
     ContactFactory,
     CountryFactory,
@@ -56,7 +64,16 @@ APPS = ("partners", "statements", "opportunities")
 SMALL, LARGE = 20, 200
 PAGES = ("changelist", "change", "add", "history")
 # Admins that refuse adding by design (rows come from imports and extraction).
-ADD_REFUSED = {ImportRun, Mention, RawItem, DigestLog, CommitmentCandidate, WebhookDelivery}
+ADD_REFUSED = {
+    ImportRun,
+    Mention,
+    RawItem,
+    DigestLog,
+    CommitmentCandidate,
+    WebhookDelivery,
+    Commitment,
+    NameCandidate,
+}
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -239,6 +256,45 @@ def add_commitments(count: int) -> None:
     )
 
 
+def add_terms(count: int) -> None:
+    start = Term.objects.count()
+    Term.objects.bulk_create(
+        Term(kind=Term.Kind.PLACE, phrase=f"Place {start + n}") for n in range(count)
+    )
+
+
+def add_statement_commitments(count: int) -> None:
+    statement, start = _statement(), Commitment.objects.count()
+    Commitment.objects.bulk_create(
+        Commitment(
+            statement=statement,
+            phrase="agreed to",
+            sentence=f"Both sides agreed to meet {n} times.",
+            start=(start + n) * 40,
+            end=(start + n) * 40 + 30,
+            countries=["IN", "JP"],
+        )
+        for n in range(count)
+    )
+
+
+def add_name_candidates(count: int) -> None:
+    statement, start, japan = _statement(), NameCandidate.objects.count(), _japan()
+    similar = FirmFactory(country=japan)
+    NameCandidate.objects.bulk_create(
+        NameCandidate(
+            statement=statement,
+            kind=NameCandidate.Kind.ORGANISATION,
+            name=f"Candidate {start + n} Limited",
+            sentence="Candidate Limited signed.",
+            start=n,
+            country=japan,
+            similar_firm=similar if n % 2 else None,
+        )
+        for n in range(count)
+    )
+
+
 def _endpoint(n: int) -> WebhookEndpoint:
     return WebhookEndpoint.objects.create(team=_team(), url=f"https://hooks.example.org/{n}")
 
@@ -294,6 +350,9 @@ ROWS = [
     Rows(DigestLog, add_digest_logs),
     Rows(CalendarFeed, add_calendar_feeds),
     Rows(CommitmentCandidate, add_commitments),
+    Rows(Term, add_terms),
+    Rows(Commitment, add_statement_commitments),
+    Rows(NameCandidate, add_name_candidates),
     Rows(WebhookEndpoint, add_webhook_endpoints),
     Rows(WebhookDelivery, add_webhook_deliveries),
 ]
@@ -321,6 +380,9 @@ BUDGETS: dict[type[Model], tuple[int, int, int, int]] = {
     DigestLog: (11, 8, 7, 9),
     CalendarFeed: (9, 8, 6, 9),
     CommitmentCandidate: (11, 9, 7, 8),
+    Term: (9, 7, 6, 8),
+    Commitment: (10, 8, 7, 8),
+    NameCandidate: (9, 9, 7, 8),
     WebhookEndpoint: (10, 8, 7, 9),
     WebhookDelivery: (11, 7, 7, 9),
 }

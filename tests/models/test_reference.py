@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from partners.models import Country, InvestmentArea
-from partners.reference import INVESTMENT_AREAS, reference_load
+from partners.models import Country, InvestmentArea, Term
+from partners.reference import INVESTMENT_AREAS, TERM_DATA, reference_load
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,9 @@ def all_keywords() -> set[str]:
 
 
 def test_first_load_creates_every_country_and_area(loaded: dict[str, int]) -> None:
-    assert loaded == {"countries": 249, "investment areas": len(INVESTMENT_AREAS)}
+    terms = len(TERM_DATA.read_text(encoding="utf-8").splitlines()) - 1
+    assert loaded == {"countries": 249, "investment areas": len(INVESTMENT_AREAS), "terms": terms}
+    assert Term.objects.count() == terms
     assert Country.objects.count() == 249
     assert InvestmentArea.objects.count() == len(INVESTMENT_AREAS)
 
@@ -61,7 +63,7 @@ def test_areas_are_loaded_as_a_tree(loaded: dict[str, int]) -> None:
 
 
 def test_second_load_creates_nothing(loaded: dict[str, int]) -> None:
-    assert reference_load() == {"countries": 0, "investment areas": 0}
+    assert reference_load() == {"countries": 0, "investment areas": 0, "terms": 0}
     assert Country.objects.count() == 249
     assert InvestmentArea.objects.count() == len(INVESTMENT_AREAS)
 
@@ -101,7 +103,7 @@ def test_area_whose_slug_staff_edited_does_not_break_the_next_load(
 def test_deleted_area_comes_back_on_the_next_load(loaded: dict[str, int]) -> None:
     InvestmentArea.objects.filter(slug="mro").delete()
 
-    assert reference_load() == {"countries": 0, "investment areas": 1}
+    assert reference_load() == {"countries": 0, "investment areas": 1, "terms": 0}
 
     restored = InvestmentArea.objects.get(slug="mro")
     assert restored.parent.slug == "industrial-cooperation"
@@ -111,7 +113,7 @@ def test_deleted_area_comes_back_on_the_next_load(loaded: dict[str, int]) -> Non
 def test_deleted_country_comes_back_on_the_next_load(loaded: dict[str, int]) -> None:
     Country.objects.filter(code="KR").delete()
 
-    assert reference_load() == {"countries": 1, "investment areas": 0}
+    assert reference_load() == {"countries": 1, "investment areas": 0, "terms": 0}
     assert Country.objects.filter(code="KR", alpha_3="KOR").exists()
 
 

@@ -23,13 +23,15 @@ def statement_highlight(
             continue
         pieces.append(escape(text[position : mention.start]))
         words = text[mention.start : mention.end]
-        label = f"{mention.get_kind_display()}: {mention.entity or mention.term}"
+        role = f" ({mention.role})" if mention.role else ""
+        label = f"{mention.get_kind_display()}{role}: {mention.entity or mention.term}"
         href = link_for(mention)
         if href:
             pieces.append(
                 format_html(
-                    '<a class="mention mention-{}" href="{}" title="{}">{}</a>',
+                    '<a class="mention mention-{}{}" href="{}" title="{}">{}</a>',
                     mention.kind,
+                    f" mention-{mention.role}" if mention.role else "",
                     href,
                     label,
                     words,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from opportunities.models import Opportunity
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
-from statements.models import Mention, Statement
+from statements.models import Mention, NameCandidate, Statement
 
 from .filters import DashboardFilterForm, Scope
 from .highlight import statement_highlight
@@ -34,6 +34,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentions = list(
         statement.mentions.select_related("country", "firm__country", "area", "contact")
     )
+    # Parties act in the statement; the other countries it names are places and topics.
+    party_ids = {m.country_id for m in mentions if m.role == Mention.Role.PARTY}
+    countries = list(statement.countries.all())
     policy_openings = list(statement.policy_openings.all())
     query = scope.query()
 
@@ -69,7 +72,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scope": scope,
         "statement": statement,
         "highlighted": statement_highlight(
-            text=statement.text, mentions=mentions, link_for=link_for
+            text=statement.text,
+            mentions=[m for m in mentions if not m.in_title],
+            link_for=link_for,
         ),
         "mention_kinds": [
             (kinds[row["kind"]].lower(), row["n"])
@@ -81,7 +86,13 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "suggestions": [(s, s.opportunity_id in visible) for s in suggestions],
         "opportunities": opportunities,
         "policy_openings": policy_openings,
-        "countries": statement.countries.all(),
+        "parties": [c for c in countries if c.pk in party_ids],
+        "other_countries": [c for c in countries if c.pk not in party_ids],
+        "commitments": statement.commitments.all(),
+        "name_candidates": statement.name_candidates.filter(
+            status=NameCandidate.Status.OPEN
+        ).select_related("country", "similar_firm__country", "similar_contact"),
+        "may_decide_names": request.user.has_perm("statements.change_namecandidate"),
         "firms": statement.firms.all(),
         "areas": statement.areas.all(),
     }

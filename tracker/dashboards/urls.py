@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import pages, views
+from . import names, pages, views
 
 app_name = "dashboards"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("dashboards/opportunities/", views.opportunity_list, name="opportunities"),
     path("dashboards/follow-ups/", views.follow_up_list, name="follow_ups"),
     path("dashboards/statements/<int:pk>/", pages.statement_detail, name="statement"),
+    path(
+        "dashboards/name-candidates/<int:pk>/decide/",
+        names.name_candidate_decide,
+        name="name_candidate_decide",
+    ),
     re_path(r"^dashboards/countries/(?P<code>[A-Za-z]{2})/$", pages.country_detail, name="country"),
     path("dashboards/firms/<int:pk>/", pages.firm_detail, name="firm"),
     path("dashboards/areas/<slug:slug>/", pages.area_detail, name="area"),

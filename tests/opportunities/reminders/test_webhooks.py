@@ -189,6 +189,17 @@ def test_new_suggestion_goes_to_every_subscribed_team(server, team, other_team) 
         end=13,
         snippet="co-innovation",
     )
+    # Suggestions pair the countries that act in a statement: Japan is a party of this one.
+    Mention.objects.create(
+        statement=statement,
+        kind=Mention.Kind.COUNTRY,
+        country=jp,
+        role=Mention.Role.PARTY,
+        term="Japan",
+        start=20,
+        end=25,
+        snippet="Japan",
+    )
 
     created = suggestion_propose(statement_id=statement.pk)
     suggestion_propose(statement_id=statement.pk)  # re-proposing sends nothing new

@@ -15,17 +15,38 @@ from opportunities.models import CommitmentCandidate, FollowUp
 from opportunities.suggestions.commitments import commitment_accept, commitments_propose
 from opportunities.suggestions.triage import suggestion_accept
 from opportunities.tasks import propose_suggestions
-from statements.commitments import find_commitments
-from statements.parse import parse_text
+from partners.reference import reference_load
+from statements.extract import statement_extract
 from tests.extraction import statement_from_file, statement_from_text
 from tests.factories import OpportunityFactory, SuggestionFactory
 
 SAMPLES = Path(statements.__file__).parent / "samples"
-pytestmark = pytest.mark.usefixtures("tasks_in_process")
+pytestmark = [pytest.mark.usefixtures("tasks_in_process"), pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def reference() -> None:
+    reference_load()
+
+
+def extracted(statement):
+    """The statement once extracted: commitments are found and kept at extraction."""
+    statement_extract(statement_id=statement.pk)
+    return statement
+
+
+def find_commitments(text: str) -> list:
+    statement = extracted(statement_from_text(text))
+    return list(statement.commitments.order_by("start"))
 
 
 def sample_text(name: str) -> str:
-    return parse_text((SAMPLES / name).read_bytes()).text
+    return statement_from_file(SAMPLES / name).text
+
+
+def sample_commitments(name: str) -> tuple[str, list]:
+    statement = extracted(statement_from_file(SAMPLES / name))
+    return statement.text, list(statement.commitments.order_by("start"))
 
 
 @pytest.mark.parametrize(
@@ -57,8 +78,7 @@ def sample_text(name: str) -> str:
     ],
 )
 def test_commitment_sentences_in_the_samples(name: str, expected) -> None:
-    text = sample_text(name)
-    found = find_commitments(text)
+    text, found = sample_commitments(name)
 
     assert len(found) == len(expected)
     for commitment, (phrase, start) in zip(found, expected, strict=True):
@@ -70,15 +90,15 @@ def test_commitment_sentences_in_the_samples(name: str, expected) -> None:
 
 
 def test_a_statement_without_commitments_yields_none() -> None:
-    assert find_commitments(sample_text("routine-courtesy-call.txt")) == []
+    assert sample_commitments("routine-courtesy-call.txt")[1] == []
     assert find_commitments("The Minister said the talks were warm. Mr. Rao agreed.") == []
 
 
 def test_abbreviations_do_not_cut_a_sentence() -> None:
     (found,) = find_commitments(
-        "Smt. R. Iyengar and H.E. Mr. Han agreed to meet again. The weather was fine."
+        "Smt. R. Iyengar and H.E. Mr. Han agreed to meet again on defence. The weather was fine."
     )
-    assert found.sentence == "Smt. R. Iyengar and H.E. Mr. Han agreed to meet again."
+    assert found.sentence == "Smt. R. Iyengar and H.E. Mr. Han agreed to meet again on defence."
 
 
 # --- candidates -------------------------------------------------------------------------------
@@ -87,7 +107,7 @@ def test_abbreviations_do_not_cut_a_sentence() -> None:
 @pytest.fixture
 def forum(db):
     """The Japan-India forum sample as a stored statement with a suggestion of its own."""
-    statement = statement_from_file(SAMPLES / "japan-india-industry-forum.txt")
+    statement = extracted(statement_from_file(SAMPLES / "japan-india-industry-forum.txt"))
     return SuggestionFactory(statement=statement, key="IN-JP")
 
 
@@ -114,7 +134,7 @@ def test_the_suggestion_job_proposes_them_and_none_for_a_courtesy_call(forum) ->
     result = propose_suggestions.delay([forum.statement_id]).get()
     assert result["commitments"] == 4
 
-    courtesy = statement_from_file(SAMPLES / "routine-courtesy-call.txt")
+    courtesy = extracted(statement_from_file(SAMPLES / "routine-courtesy-call.txt"))
     SuggestionFactory(statement=courtesy)
     assert propose_suggestions.delay([courtesy.pk]).get()["commitments"] == 0
     assert not CommitmentCandidate.objects.filter(statement=courtesy).exists()
@@ -122,7 +142,9 @@ def test_the_suggestion_job_proposes_them_and_none_for_a_courtesy_call(forum) ->
 
 @pytest.mark.django_db
 def test_a_statement_cited_by_an_opportunity_gets_them_on_it(team) -> None:
-    statement = statement_from_text("India and Japan agreed to hold talks.", title="Short")
+    statement = extracted(
+        statement_from_text("India and Japan agreed to hold defence talks.", title="Short")
+    )
     opportunity = OpportunityFactory(team=team)
     opportunity.statements.add(statement)
 
@@ -134,7 +156,9 @@ def test_a_statement_cited_by_an_opportunity_gets_them_on_it(team) -> None:
 
 @pytest.mark.django_db
 def test_nothing_to_attach_to_means_no_candidates() -> None:
-    statement = statement_from_text("Both sides agreed to meet.", title="Loose")
+    statement = extracted(
+        statement_from_text("Both sides agreed to hold defence talks.", title="Loose")
+    )
     assert commitments_propose(statement_ids=[statement.pk]) == 0
 
 
@@ -173,7 +197,9 @@ def test_accepting_before_the_suggestion_is_refused(forum, desk_staff) -> None:
 
 @pytest.mark.django_db
 def test_another_teams_commitment_cannot_be_accepted(team, outsider) -> None:
-    statement = statement_from_text("Both sides agreed to meet.", title="Japan only")
+    statement = extracted(
+        statement_from_text("Both sides agreed to hold defence talks.", title="Japan only")
+    )
     OpportunityFactory(team=team).statements.add(statement)
     commitments_propose(statement_ids=[statement.pk])
     with pytest.raises(ValidationError, match="another team"):

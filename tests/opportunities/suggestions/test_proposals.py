@@ -134,7 +134,9 @@ def test_no_home_country_no_suggestion(reference, extract) -> None:
 
 def test_a_statement_from_the_home_government_need_not_name_it(reference, extract) -> None:
     source = SourceFactory(country=country("IN"))
-    statement = statement_from_text("Japan will join the co-innovation programme.", source=source)
+    statement = statement_from_text(
+        "Japan will join the defence co-innovation programme.", source=source
+    )
 
     [suggestion] = extract(statement)
 
@@ -142,7 +144,9 @@ def test_a_statement_from_the_home_government_need_not_name_it(reference, extrac
 
 
 def test_partners_are_sorted_in_the_key_and_named_in_the_title(reference, extract) -> None:
-    statement = statement_from_text("India, Japan and Australia agreed on joint exercises.")
+    statement = statement_from_text(
+        "India, Japan and Australia agreed on joint military exercises."
+    )
 
     [suggestion] = extract(statement)
 

@@ -1,0 +1,197 @@
+"""The patterns of people's and organisations' names in running text, and the checks that
+keep office words and common words out of them (see names.py for what is done with them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .gazetteer import fold
+
+TITLES = (
+    r"(?:(?:Deputy\s+|Vice\s+)?Prime\s+Minister|(?:Defen[cs]e|Foreign|External\s+Affairs|"
+    r"Deputy|Vice|State)\s+Minister|Minister(?:\s+of\s+State)?|(?:Defen[cs]e|Foreign|"
+    r"Deputy|Under|Assistant|Permanent)\s+Secretary|Secretary(?:\s+General)?|Ambassador|"
+    r"High\s+Commissioner|(?:Vice\s+)?President|Chancellor|Senator|Governor|Chairman|"
+    r"Chairperson|Director\s+General|Managing\s+Director|Chief\s+Executive|CEO|"
+    r"(?:Lieutenant|Lt\.?|Major|Maj\.?)\s+Gen(?:eral|\.)?|General|Gen\.|(?:Vice|Rear)\s+Admiral|"
+    r"Admiral|Adm\.|Air\s+(?:Chief|Vice)?\s*Marshal|Brigadier|Brig\.|Colonel|Col\.|Commodore|"
+    r"Commander|Cdr\.|Captain|Capt\.|His\s+Excellency|Her\s+Excellency|H\.\s?E\.|Hon'ble|"
+    r"Honourable|Professor|Prof\.?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Smt\.?|Shri|Sri)"
+)
+UPPER, LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+NAME_WORD = (
+    rf"(?:[{UPPER}]\.|[{UPPER}](?=[\s,])|[{UPPER}][{LOWER}]+(?:[-'\u2019][{UPPER}{LOWER}]+)*)"
+)
+# Offices that are also plain words ("General Authorisation", "Captain of industry"): after
+# them a one-word name is no name.
+AMBIGUOUS_TITLES = frozenset({"general", "major", "captain", "commander"})
+PERSON = re.compile(
+    # (?=[A-Z]): a lower-case word fails at once instead of trying every title.
+    rf"\b(?=[A-Z])(?P<title>{TITLES}(?:\s+{TITLES})*)\s+"
+    rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
+)
+SUFFIX = (
+    r"(?:Heavy\s+Industries|Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Limited|Ltd\.?|"
+    r"Corporation|Corp\.|Company|Inc\.|Incorporated|PLC|LLC|GmbH|Aerospace|Aeronautics|"
+    r"Systems|Technologies|Dynamics|Electronics|Shipbuilders|Shipyards?|Dockyards?|Group|"
+    r"Organi[sz]ation|Agency|Ministry|Laboratories|Institute)"
+)
+ORG_WORD = r"(?:[A-Z][\w&-]*|&|and|of|for)"
+SUFFIX_HIT = re.compile(rf"(?<![\w-]){SUFFIX}(?!\w)")
+RUN_BEFORE = re.compile(rf"(?:{ORG_WORD}\s+){{1,6}}$")
+RUN_BETWEEN = re.compile(rf"\s+(?:{ORG_WORD}\s+){{0,4}}")
+CAPITAL_WORD = re.compile(r"(?<![\w'.])[A-Z][A-Za-z'.]*")
+# fmt: off
+TITLE_STARTS = frozenset({
+    "deputy", "vice", "prime", "defence", "defense", "foreign", "external", "state", "minister",
+    "under", "assistant", "permanent", "secretary", "ambassador", "high", "president",
+    "chancellor", "senator", "governor", "chairman", "chairperson", "director", "managing",
+    "chief", "ceo", "lieutenant", "lt", "major", "maj", "general", "gen", "rear", "admiral",
+    "adm", "air", "brigadier", "brig", "colonel", "col", "commodore", "commander", "cdr",
+    "captain", "capt", "his", "her", "h.e", "hon'ble", "honourable", "professor", "prof", "dr",
+    "mr", "mrs", "ms", "smt", "shri", "sri",
+})
+# fmt: on
+ORGANISATION = re.compile(rf"\b(?P<name>(?:[A-Z][\w&-]*\s+)(?:{ORG_WORD}\s+){{0,5}}{SUFFIX})(?!\w)")
+SUFFIX_WORD = re.compile(
+    r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
+    r"GmbH|Aerospace|Aeronautics|Systems|Technologies|Dynamics|Electronics|"
+    r"Shipbuilders|Shipyards?|Dockyards?|Group|Organi[sz]ation|Agency|"
+    r"Ministry|Laboratories|Institute"
+)
+LOWER_WORD = re.compile(rf"\b[{LOWER}][{LOWER}-]+\b")
+POSSESSIVE = re.compile(r"['\u2019]s$")
+# An honorific inside a run of capitalised words starts a person, not an organisation.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "smt", "shri", "sri", "prof", "he"})
+# Capitalised words that are no part of a name: the start of a sentence, offices, bodies.
+_NOT_NAMES = (
+    "the a an and of in on at for to with by from as both two this that these its their our "
+    "his her during under after before meanwhile earlier today separately ministry minister "
+    "government defence defense foreign affairs navy army air force forces republic kingdom "
+    "state states department office council committee forum dialogue summit meeting joint "
+    "statement visit prime secretary general president assembly staff headquarters officer "
+    "officers court electric dynamics atomics motors said says also january february march "
+    "april may june july august september october november december monday tuesday wednesday "
+    "thursday friday saturday sunday"
+)
+NOT_NAMES = frozenset(_NOT_NAMES.split())
+# Words that start a sentence or a phrase before an organisation's name.
+LEADING = frozenset(_NOT_NAMES.split()[:32])
+# Words that say what kind of body, not which one: "Joint Working Group" is no organisation.
+_GENERIC = (
+    "joint working expert steering high level defence defense industrial industry technical "
+    "federal union central state "
+    "sub naval military national strategic security policy bilateral trilateral cooperation "
+    "consultative coordination task study review apex ministerial research development science "
+    "technology space export procurement the"
+)
+GENERIC = frozenset(_GENERIC.split())
+PUBLIC_BODIES = frozenset({"organisation", "organization", "agency", "ministry", "institute"})
+
+
+def _trim(words: list[str], stop: frozenset[str] = NOT_NAMES) -> list[str]:
+    while words and (words[0].lower() in stop or words[0] == "&"):
+        words = words[1:]
+    while words and words[-1].lower() in stop:
+        words = words[:-1]
+    return words
+
+
+def _organisation_ok(words: list[str], countries: frozenset[str], common: set[str]) -> bool:
+    """A name needs a word of its own: not a generic word, not a country ("India-UK"), not a
+    word the statement also writes in lower case ("Autonomous Systems": "autonomous")."""
+    if len(words) < 2:
+        return False
+    suffix = fold(words[-1]).rstrip(".")
+    plain = [w for w in words[:-1] if fold(w) not in ("and", "&", "of", "for")]
+    distinctive = [
+        w
+        for w in plain
+        if fold(w) not in GENERIC
+        and w.lower() not in common
+        and not all(part in countries for part in fold(w).split())
+    ]
+    if distinctive:
+        return True
+    # "Defence Research and Development Organisation": a public body may be all common words.
+    return suffix in PUBLIC_BODIES and len(plain) >= 3
+
+
+Span = tuple[str, str, str, int, int, int]  # kind, name, title, start, end, title's start
+
+
+def name_spans(
+    text: str, countries: frozenset[str]
+) -> Iterator[tuple[str, str, str, int, int, int]]:
+    """(kind, name, title, start, end, start of the title) of each person and organisation
+    pattern in `text`."""
+    common = set(LOWER_WORD.findall(text))
+    yield from _people(text, countries, common)
+    yield from _organisations(text, countries, common)
+
+
+def _people(text: str, countries: frozenset[str], common: set[str]) -> Iterator[Span]:
+    # The title regex is tried only where a capitalised word can start a title: trying its
+    # sixty alternatives at every capital was most of the cost of a statement.
+    after = 0
+    for word in CAPITAL_WORD.finditer(text):
+        if word.start() < after or word.group().rstrip(".").lower() not in TITLE_STARTS:
+            continue
+        match = PERSON.match(text, word.start())
+        if match is None:
+            continue
+        after = match.end()
+        words = _trim(match.group("name").split())
+        if words and POSSESSIVE.search(words[-1]):  # "Odinga's": the name is "Odinga"
+            words[-1] = POSSESSIVE.sub("", words[-1])
+        if not words or any(fold(w) in countries for w in words) or words[-1].endswith("."):
+            continue
+        last_title = fold(match.group("title").split()[-1]).rstrip(".")
+        if len(words) == 1 and (last_title in AMBIGUOUS_TITLES or words[0].lower() in common):
+            continue
+        name = " ".join(words)
+        start = match.start("name") + match.group("name").find(name)
+        yield "person", name, match.group("title"), start, start + len(name), match.start()
+
+
+def _organisations(text: str, countries: frozenset[str], common: set[str]) -> Iterator[Span]:
+    # From each word only names end with, back over the capitalised words before it.
+    hits = list(SUFFIX_HIT.finditer(text))
+    after = 0
+    for index, hit in enumerate(hits):
+        following = hits[index + 1] if index + 1 < len(hits) else None
+        if following and RUN_BETWEEN.fullmatch(text, hit.end(), following.start()):
+            continue  # "Heavy Industries Limited": the run ends at the later word
+        low = max(after, hit.start() - 150)
+        run = RUN_BEFORE.search(text, low, hit.start())
+        after = hit.end()
+        if run is None:
+            continue
+        whole = text[run.start() : hit.end()]
+        for part in _organisation_parts(whole.split()):
+            words = _trim(part, LEADING)
+            # "Representatives of Bharat Forge Limited": a common word and its "of" go.
+            while len(words) > 2 and words[0].lower() in common and words[1] in ("of", "for"):
+                words = words[2:]
+            if not _organisation_ok(words, countries, common):
+                continue
+            name = " ".join(words)
+            start = run.start() + whole.find(name)
+            yield "organisation", name, "", start, start + len(name), start
+
+
+def _organisation_parts(words: list[str]) -> list[list[str]]:
+    """ "Hanwha Aerospace and Bharat Electronics Limited" is two organisations: a run is cut
+    after an honorific ("Mr") and at an "and" that follows a word only names end with."""
+    breaks = [i for i, w in enumerate(words) if fold(w).replace(".", "") in HONORIFICS]
+    if breaks:
+        words = words[breaks[-1] + 1 :]
+    parts, current = [], []
+    for word in words:
+        if word in ("and", "&") and current and SUFFIX_WORD.fullmatch(current[-1]):
+            parts.append(current)
+            current = []
+            continue
+        current.append(word)
+    return [*parts, current]

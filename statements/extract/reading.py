@@ -1,0 +1,124 @@
+"""Reading one statement: everything extraction concludes from its title and text, before
+anything is stored. Pure: the gazetteer in, plain values out."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from partners.models import Term
+
+from .commitments import FoundCommitment, find_commitments
+from .gazetteer import Gazetteer, Kind, fold
+from .matching import BY_POSITION, Cue, Found, find_all
+from .names import NameFound, names_find
+from .policy import Owners, Proposal, percent_mentions, policy_candidates
+from .roles import party_ids, roles_assign
+from .sentences import sentence_spans
+
+TITLE_PREFIX = 300  # how far into the text a title may be repeated as its first sentence
+
+
+@dataclass
+class Reading:
+    found: list[Found]  # in the text
+    title_found: list[Found] = field(default_factory=list)  # in the title (offsets in it)
+    parties: set[int] = field(default_factory=set)
+    commitments: list[FoundCommitment] = field(default_factory=list)
+    names: list[NameFound] = field(default_factory=list)
+    openings: dict[tuple[int, str], Proposal] = field(default_factory=dict)
+
+
+def _words(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def title_repeats(title: str, text: str) -> bool:
+    """A title made from the text's first sentence says nothing the text does not."""
+    return _words(text[: len(title) + TITLE_PREFIX]).startswith(_words(title))
+
+
+def areas_gate(
+    text: str, found: list[Found], cues: list[Cue], gazetteer: Gazetteer, *, about_defence: bool
+) -> list[Found]:
+    """Drop every area of a statement that says nothing of defence ("joint training camps for
+    athletes", "joint research in agriculture"), and an area matched by a single common word
+    ("training", "exports") unless its own sentence is about defence."""
+    if not about_defence:
+        return [item for item in found if item.kind != Kind.AREA]
+    context: set[int] | None = None
+    kept = []
+    for item in found:
+        # Generic keywords are single words: lower() folds them as fold() would, cheaper.
+        if item.kind == Kind.AREA and item.term.lower() in gazetteer.generic:
+            if context is None:
+                starts = [low for low, _ in sentence_spans(text)]
+                context = {
+                    bisect_right(starts, cue.start) - 1
+                    for cue in cues
+                    if cue.kind == Term.Kind.CONTEXT
+                }
+            if item.sentence not in context:
+                continue
+        kept.append(item)
+    return kept
+
+
+def _inside_names(found: list[Found], names: list[NameFound]) -> list[Found]:
+    """A country inside an organisation's name ("Bharat Electronics Limited signed") is no
+    party to the statement: the firm acts, not its country."""
+    spans = [(name.start, name.end) for name in names if name.kind == "organisation"]
+    if not spans:
+        return found
+    return [
+        item._replace(role="other")
+        if item.kind == Kind.COUNTRY and any(low <= item.start < high for low, high in spans)
+        else item
+        for item in found
+    ]
+
+
+def statement_read(
+    *,
+    title: str,
+    text: str,
+    gazetteer: Gazetteer,
+    source_country: int | None,
+    home_code: str,
+) -> Reading:
+    found, cues = find_all(text, gazetteer)
+    title_found, title_cues = ([], [])
+    if title and not title_repeats(title, text):
+        title_found, title_cues = find_all(title, gazetteer)
+    always = [source_country] if source_country else []
+    about_defence = any(cue.kind == Term.Kind.CONTEXT for cue in (*cues, *title_cues))
+    found = areas_gate(text, found, cues, gazetteer, about_defence=about_defence)
+    found = roles_assign(text, found, party_ids=always)
+    # After roles, so that a name's country is guessed from parties, not from topics.
+    names, contacts = names_find(text, found, gazetteer, fallback_country=source_country)
+    if contacts:
+        found = sorted([*found, *contacts], key=BY_POSITION)
+    title_found = roles_assign(
+        title,
+        areas_gate(title, title_found, title_cues, gazetteer, about_defence=about_defence),
+        in_title=True,
+        party_ids=always,
+    )
+    found = _inside_names(found, names)
+    parties = party_ids(found) | party_ids(title_found)
+    found = sorted([*found, *percent_mentions(text, found, gazetteer)], key=BY_POSITION)
+    owners = Owners(
+        home=gazetteer.country_ids.get(home_code),
+        source=source_country,
+        parties=frozenset(parties),
+    )
+    openings = policy_candidates(title, title_found, gazetteer, home_code, owners)
+    openings.update(policy_candidates(text, found, gazetteer, home_code, owners))
+    return Reading(
+        found=found,
+        title_found=title_found,
+        parties=parties,
+        commitments=find_commitments(text, found, cues, gazetteer, parties=parties),
+        names=names,
+        openings=openings,
+    )
