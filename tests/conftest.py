@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
@@ -13,6 +14,11 @@ from tracker.celery import app as celery_app
 from tracker.models import ApiToken
 
 from .factories import CountryFactory, OpportunityFactory, TeamFactory, UserFactory
+
+# Speed is measured by bench/, never by a test's wall clock: on a loaded machine hypothesis's
+# default 200 ms deadline failed examples that were right.
+hypothesis_settings.register_profile("tracker", deadline=None)
+hypothesis_settings.load_profile("tracker")
 
 # Fixtures of local servers every test directory may use (HTTP, HTTPS, SMTP).
 pytest_plugins = [
