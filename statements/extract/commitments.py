@@ -55,27 +55,6 @@ REPORTED_HEAD = re.compile(
     r"\b(?:said|says|stated|noted|repeated|added|recalled|reiterated|confirmed)\s+that\s+"
 )
 REPORTED_TAIL = (" said", " says", " stated", " added")
-# The word before "will" when it is someone: a body or person (capitalised), or one of these.
-SUBJECT = re.compile(
-    r"(?:\b[A-Z][\w&.-]*|\b(?i:sides?|leaders?|ministers?|officials?|governments?|ministry|"
-    r"ministries|nav(?:y|ies)|arm(?:y|ies)|forces?|delegations?|countries|nations|partners|"
-    r"it|they|we|he|she|i|department|agency|company|firm|organisation|organization))"
-    r"\s+(?:(?i:also|jointly|further|now|soon)\s+)?$"
-)
-ARRANGED = re.compile(r"\bbe\s+(?:held|hosted|convened)\b")
-# Grammar that commits beyond the listed phrases: the future ("will set up", "shall
-# convene", "will be held"), reported intent ("announced that it would review"), a mandate
-# ("instructed their officials to", "tasked the ministries to"), a renewed commitment.
-GRAMMAR = re.compile(
-    r"\b(?:will|shall)\s+(?:also\s+|jointly\s+|further\s+|now\s+|soon\s+)?(?!not\b)[a-z]+"
-    r"(?:\s+(?:held|hosted|convened|signed|concluded|launched|set\s+up|established))?\b|"
-    r"\bthat\s+(?:it|they|he|she|the\s+\w+(?:\s+\w+)?)\s+would\s+[a-z]+\b|"
-    r"\b(?:instructed|directed|tasked|mandated)\s+(?:their|the|its)\s+(?:[\w-]+\s+){0,3}"
-    r"to\s+[a-z]+\b|"
-    r"\b(?:reaffirmed|reiterated|renewed|underlined)\s+(?:their|its|his|her|the)\s+"
-    r"(?:[\w-]+\s+)?commitment\s+to\b|"
-    r"\bsigned\s+an?\s+(?:memorandum\s+of\s+understanding|MoU|agreement|arrangement)\s+to\b"
-)
 
 
 @dataclass(frozen=True)
