@@ -11,6 +11,7 @@ figures, then what each statement got wrong (--quiet leaves that out). See READM
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -101,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     labels = labels_load()
     with tempfile.TemporaryDirectory(prefix="extraction-eval-") as tmp:
         work = Path(tmp)
+        # The eval's own folder sources live here; folder sources may read only allowed roots.
+        os.environ["STATEMENTS_FOLDER_ROOTS"] = str(work / "files")
         django_setup(work / "eval.sqlite3")
         from extraction.collect import observed, statements_import
 
