@@ -45,6 +45,7 @@ test() {
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/python" .ci/import_cycles.py
+    DEBUG=1 "$VENV/bin/mypy"
     DEBUG=1 manage makemigrations --check --dry-run
     local where="SQLite, tasks in-process"
     [ -n "${DATABASE_URL:-}" ] && where="${DATABASE_URL%%:*}"

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import pairwise
+from typing import Any
 
+from django.db.models import Model
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 from simple_history.utils import get_m2m_reverse_field_name
 
 
-def _m2m_rows(records: list, field_name: str, model) -> dict[int, list[dict]]:
+def _m2m_rows(
+    records: list[Any], field_name: str, model: type[Model]
+) -> dict[int, list[dict[str, Any]]]:
     """Historical through rows of one M2M field, per history id, as simple-history shows them."""
     through = getattr(records[0], field_name).model
     reverse = get_m2m_reverse_field_name(model._meta.get_field(field_name))

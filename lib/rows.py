@@ -7,15 +7,22 @@ own work, so these rows go in through one `executemany` of plain values instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import connection, models
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column, f"{name} is not a column"
+    return field.column
 
 
 def rows_insert(
     model: type[models.Model],
     fields: list[str],
-    rows: Iterable[tuple],
+    rows: Iterable[tuple[Any, ...]],
     *,
     ignore_conflicts: bool = False,
 ) -> None:
@@ -26,7 +33,7 @@ def rows_insert(
     if not rows:
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -36,7 +43,7 @@ def rows_insert(
         )
 
 
-def links_replace(relation, targets: dict[int, Iterable[int]]) -> None:
+def links_replace(relation: Any, targets: Mapping[int, Iterable[int]]) -> None:
     """`obj.<relation>.set(ids)` for many objects at once, in two queries: `relation` is the
     many-to-many descriptor (`Statement.countries`), `targets` maps object id -> target ids.
     Bypasses m2m_changed, as `set()` on these unhistoried links needs no receivers."""
@@ -51,7 +58,9 @@ def links_replace(relation, targets: dict[int, Iterable[int]]) -> None:
     )
 
 
-def rows_update(model: type[models.Model], fields: list[str], rows: Iterable[tuple]) -> None:
+def rows_update(
+    model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
     """UPDATE `fields` of many rows by primary key: each row is (*values, pk). Unlike
     `bulk_update`, whose CASE expression is built field by field in Python, one statement is
     prepared once and run for every row."""
@@ -60,9 +69,10 @@ def rows_update(model: type[models.Model], fields: list[str], rows: Iterable[tup
         return
     quote = connection.ops.quote_name
     meta = model._meta
-    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in fields)
+    assignments = ", ".join(f"{quote(_column(model, name))} = %s" for name in fields)
+    key = quote(_column(model, meta.pk.name))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s",
+            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {key} = %s",
             rows,
         )

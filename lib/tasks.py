@@ -34,7 +34,7 @@ def enqueue_each_after_commit(task: Task, calls: Iterable[Sequence[object]]) -> 
         transaction.on_commit(partial(_send_each, task, calls))
 
 
-def _send_each(task: Task, calls: list[tuple]) -> None:
+def _send_each(task: Task, calls: Sequence[Sequence[object]]) -> None:
     for sent, args in enumerate(calls):
         try:
             task.apply_async(args)

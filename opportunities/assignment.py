@@ -7,16 +7,24 @@ someone else; and the owner must be an active member of the work's team.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from .visibility import visible_team_ids
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import Team
+    from .visibility import AnyUser
+
 ASSIGN_PERMISSION = "opportunities.assign_opportunity"
 
 
-def may_assign_others(user) -> bool:
+def may_assign_others(user: AnyUser) -> bool:
     return user.has_perm(ASSIGN_PERMISSION)
 
 
@@ -42,7 +50,7 @@ def assignment_refusal(
     return None
 
 
-def assignment_check(*, by, owner, team) -> None:
+def assignment_check(*, by: User, owner: User, team: Team | None) -> None:
     """Raise ValidationError when `by` may not make `owner` the owner of `team`'s work."""
     if not owner.is_active:
         raise ValidationError(f"{owner} is not an active user.")
@@ -59,7 +67,7 @@ def assignment_check(*, by, owner, team) -> None:
         raise ValidationError(refusal)
 
 
-def assignable_owners(user) -> QuerySet:
+def assignable_owners(user: AnyUser) -> QuerySet[Any]:
     """Active members of the teams `user` sees: whom a menu offers as an owner."""
     users = get_user_model().objects.filter(is_active=True)
     teams = visible_team_ids(user)

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from .assignment import assignment_check, may_assign_others
-from .models import FollowUp, Opportunity
+from .models import FollowUp, Opportunity, OpportunityQuerySet
 from .reminders.webhooks import stage_changed_emit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+Versioned = TypeVar("Versioned", Opportunity, FollowUp)
 
 
 class StaleVersion(Exception):
     """The record changed since the caller read it."""
 
 
-def _stored_for_update(record, expected_version: int | None, *fields: str):
+def _stored_for_update(record: Versioned, expected_version: int | None, *fields: str) -> Versioned:
     """The stored row of `record` (its version and `fields`), locked until the transaction
     ends; StaleVersion if someone saved it after `expected_version`."""
     current = type(record).objects.select_for_update().only("version", *fields).get(pk=record.pk)
@@ -44,7 +53,7 @@ def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) 
     return opportunity
 
 
-def stage_stamp(opportunity: Opportunity, *, now=None) -> None:
+def stage_stamp(opportunity: Opportunity, *, now: datetime | None = None) -> None:
     """Mark a stage change: when it happened, and when the opportunity closed (None if open)."""
     now = now or timezone.now()
     opportunity.stage_changed_at = now
@@ -72,7 +81,7 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
     return moved
 
 
-def opportunity_assign(*, opportunities: QuerySet[Opportunity], owner, by) -> int:
+def opportunity_assign(*, opportunities: OpportunityQuerySet, owner: User, by: User) -> int:
     """Give each opportunity a new owner; only team leads (or see-all) may assign."""
     if not may_assign_others(by):
         raise PermissionDenied("Only team leads may assign opportunities.")

@@ -4,23 +4,31 @@ see-all permission sees every team's."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
+
 SEE_ALL_PERMISSION = "opportunities.view_all_teams"
 
 
-def _teams_of(user) -> QuerySet:
-    # Looked up by name: the models that scope by team import this module.
-    return apps.get_model("opportunities", "Team").objects.filter(members=user)
+def _teams_of(user: AnyUser) -> QuerySet[Any]:
+    # Looked up by name: the models that scope by team import this module. Asked only for an
+    # active (so signed-in) user, whose pk is set.
+    return apps.get_model("opportunities", "Team").objects.filter(members=user)  # type: ignore[misc]
 
 
-def sees_every_team(user) -> bool:
+def sees_every_team(user: AnyUser) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm(SEE_ALL_PERMISSION))
 
 
-def visible_teams(user) -> QuerySet:
+def visible_teams(user: AnyUser) -> QuerySet[Any]:
     """The teams `user` may see and work in, as a lazy queryset (no query until it is used)."""
     Team = apps.get_model("opportunities", "Team")
     if not user.is_active:
@@ -28,7 +36,7 @@ def visible_teams(user) -> QuerySet:
     return Team.objects.all() if sees_every_team(user) else _teams_of(user)
 
 
-def visible_team_ids(user) -> set[int] | None:
+def visible_team_ids(user: AnyUser) -> set[int] | None:
     """The teams whose work `user` may see; None means every team."""
     if not user.is_active:
         return set()
@@ -37,12 +45,12 @@ def visible_team_ids(user) -> set[int] | None:
     return set(_teams_of(user).values_list("pk", flat=True))
 
 
-class TeamScopedQuerySet(models.QuerySet):
+class TeamScopedQuerySet(models.QuerySet[Any]):
     """Rows a user may see: their teams' work, or everything with the see-all permission."""
 
     team_path = "team"
 
-    def visible_to(self, user) -> TeamScopedQuerySet:
+    def visible_to(self, user: AnyUser) -> TeamScopedQuerySet:
         if not user.is_active:
             return self.none()
         if sees_every_team(user):

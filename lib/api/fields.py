@@ -48,12 +48,13 @@ class KeyRelatedField(serializers.RelatedField):
         "incorrect_type": "Give an id (integer) or a key (text), not {data_type}.",
     }
 
-    def __init__(self, *, natural: KeyParser | None = None, **kwargs) -> None:
+    def __init__(self, *, natural: KeyParser | None = None, **kwargs: Any) -> None:
         self.natural = natural
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Model:
         queryset = self.get_queryset()
+        assert queryset is not None, "a KeyRelatedField needs a queryset"
         q = key_q(data, self.natural)
         if q is None:
             self.fail("incorrect_type", data_type=type(data).__name__)
@@ -62,7 +63,7 @@ class KeyRelatedField(serializers.RelatedField):
             self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
         return found[0]
 
-    def to_representation(self, value: Model) -> int:
+    def to_representation(self, value: Any) -> int:
         return value.pk
 
 
@@ -95,9 +96,9 @@ def _matches(row: Model, value: Any, natural: KeyParser | None) -> bool:
         return row.pk == pk
     # Re-evaluate the key against the fetched row in Python, without another query.
     q = natural(value.strip()) if natural else None
-    return q is not None and all(
-        _field_matches(row, lookup, wanted) for lookup, wanted in q.children
-    )
+    # A key's Q holds (lookup, value) pairs only, never nested nodes.
+    pairs: list[tuple[str, Any]] = list(q.children) if q is not None else []  # type: ignore[arg-type]
+    return q is not None and all(_field_matches(row, lookup, wanted) for lookup, wanted in pairs)
 
 
 def _field_matches(row: Model, lookup: str, wanted: Any) -> bool:
@@ -115,7 +116,12 @@ class ManyKeysField(serializers.Field):
     """A many-to-many: reads ids (from a `pairs()` annotation), writes ids or natural keys."""
 
     def __init__(
-        self, *, queryset: QuerySet, pairs_attr: str, natural: KeyParser | None = None, **kwargs
+        self,
+        *,
+        queryset: QuerySet[Any],
+        pairs_attr: str,
+        natural: KeyParser | None = None,
+        **kwargs: Any,
     ) -> None:
         self.queryset, self.pairs_attr, self.natural = queryset, pairs_attr, natural
         kwargs.setdefault("required", False)
@@ -124,7 +130,7 @@ class ManyKeysField(serializers.Field):
     def get_attribute(self, instance: Model) -> Any:
         if hasattr(instance, self.pairs_attr):
             return [pair[0] for pair in pairs_of(instance, self.pairs_attr)]
-        return sorted(getattr(instance, self.source).values_list("pk", flat=True))
+        return sorted(getattr(instance, self.source or "").values_list("pk", flat=True))
 
     def to_representation(self, value: list[int]) -> list[int]:
         return value
@@ -145,7 +151,7 @@ class PairLabelsField(serializers.Field):
     """The labels (names) beside the ids of a `pairs()` annotation, read only; `part` picks
     which label when the annotation carries several (1: the first)."""
 
-    def __init__(self, *, pairs_attr: str, part: int = 1, **kwargs) -> None:
+    def __init__(self, *, pairs_attr: str, part: int = 1, **kwargs: Any) -> None:
         self.pairs_attr, self.part = pairs_attr, part
         kwargs["read_only"] = True
         kwargs["source"] = "*"
@@ -159,7 +165,7 @@ class PairLabelsField(serializers.Field):
 class IdsField(serializers.Field):
     """The ids of a `pairs()` annotation, read only."""
 
-    def __init__(self, pairs_attr: str, **kwargs) -> None:
+    def __init__(self, pairs_attr: str, **kwargs: Any) -> None:
         self.pairs_attr = pairs_attr
         super().__init__(read_only=True, source="*", **kwargs)
 

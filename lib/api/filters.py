@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .fields import as_pk, key_q
+from .fields import KeyParser, as_pk, key_q
 
 
 def search_filter(*fields: str) -> django_filters.CharFilter:
@@ -56,7 +57,7 @@ def flag_filter(method: str | None, label: str) -> FlagFilter:
     )
 
 
-def key_rows(queryset, value: str, natural) -> list[int]:
+def key_rows(queryset: QuerySet[Any], value: str, natural: KeyParser | None) -> list[int]:
     """The ids an id-or-key filter names; a malformed value is a 400. Resolved here, not as a
     subquery, so PostgreSQL plans with the actual id (its statistics know how common it is)."""
     q = key_q(value, natural)
@@ -65,7 +66,13 @@ def key_rows(queryset, value: str, natural) -> list[int]:
     return list(queryset.filter(q).values_list("pk", flat=True)[:100])
 
 
-def filter_by_key(queryset, field: str, rows, value: str, natural):
+def filter_by_key(
+    queryset: QuerySet[Any],
+    field: str,
+    rows: QuerySet[Any],
+    value: str,
+    natural: KeyParser | None,
+) -> QuerySet[Any]:
     """The rows of `queryset` whose `field` is one of the `rows` that `value` (an id or a
     natural key) names, each row once: through a many-to-many, a row linked to two of them
     (two firms of one name) would come twice by a join. One id stays a join, which

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.db.models import QuerySet
 from rest_framework import exceptions, filters, pagination
+from rest_framework.request import Request
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -9,7 +13,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -20,7 +24,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return min(int(raw), self.max_page_size)
 
-    def check_unpaged(self, request) -> None:
+    def check_unpaged(self, request: Request) -> None:
         """For an export, which is the whole list: refuse what a page would refuse (a bad
         `page_size`, a `page` that is no whole number), so a typo is told either way."""
         self.get_page_size(request)
@@ -38,8 +42,10 @@ class StableOrderingFilter(filters.OrderingFilter):
     """Any ordering ends with the primary key, so pages never skip or repeat a row that ties
     (what an incremental `updated_since` pull relies on)."""
 
-    def get_ordering(self, request, queryset, view) -> list[str]:
-        ordering = list(super().get_ordering(request, queryset, view) or queryset.query.order_by)
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
+        ordering: list[Any] = list(
+            super().get_ordering(request, queryset, view) or queryset.query.order_by
+        )
         if not any(term.lstrip("-") in ("pk", "id") for term in ordering):
             # Same direction as the last term, so an index on (field, id) serves it both ways.
             descending = bool(ordering) and str(ordering[-1]).startswith("-")

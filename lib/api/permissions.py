@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import permissions
+from rest_framework.request import Request
 
 
 class StaffModelPermissions(permissions.DjangoModelPermissions):
@@ -17,7 +20,7 @@ class StaffModelPermissions(permissions.DjangoModelPermissions):
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
         if not (user and user.is_authenticated and user.is_active and user.is_staff):
             return False
@@ -32,7 +35,7 @@ class StaffModelPermissions(permissions.DjangoModelPermissions):
             meta = queryset.model._meta
             perms = [f"{meta.app_label}.{action}_{meta.model_name}" for action in actions]
         else:
-            perms = self.get_required_permissions(request.method, queryset.model)
+            perms = self.get_required_permissions(request.method or "GET", queryset.model)
         return user.has_perms(perms)
 
     def _queryset(self, view):

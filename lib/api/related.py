@@ -15,7 +15,10 @@ from django.db.models import (
     Aggregate,
     Expression,
     F,
+    ManyToManyField,
+    Model,
     OuterRef,
+    QuerySet,
     Subquery,
     TextField,
 )
@@ -38,12 +41,15 @@ class JsonPairs(Aggregate):
         )
 
 
-def _relation(model, field_name: str, labels) -> tuple:
+def _relation(
+    model: type[Model], field_name: str, labels: tuple[str | Expression, ...]
+) -> tuple[Any, ...]:
     """The link rows of `model.<field_name>` correlated on the outer row, the link's column of
     the related id, and each label looked up by that id."""
     field = model._meta.get_field(field_name)
+    assert isinstance(field, ManyToManyField), f"{field_name} is not a many-to-many"
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    related = field.related_model.objects.filter(pk=OuterRef(f"{target}_id"))
+    related = field.related_model._default_manager.filter(pk=OuterRef(f"{target}_id"))
     # Each label looked up by id: joined instead, PostgreSQL hashed the whole related table
     # (249 countries) for every listed row, half of a page's query.
     label_expressions = [
@@ -55,12 +61,13 @@ def _relation(model, field_name: str, labels) -> tuple:
         )
         for label in labels
     ]
-    links = field.remote_field.through.objects.filter(**{source: OuterRef("pk")}).order_by()
+    through: Any = field.remote_field.through  # always set on a many-to-many
+    links = through._default_manager.filter(**{source: OuterRef("pk")}).order_by()
     return links, source, F(f"{target}_id"), label_expressions
 
 
 @cache
-def pairs(model, field_name: str, *labels: str | Expression) -> Subquery:
+def pairs(model: type[Model], field_name: str, *labels: str | Expression) -> Subquery:
     """Annotation: `[[id, label, ...], ...]` of `model.<field_name>` (a many-to-many) per row;
     several labels (a code and a name) come from the one subquery.
 
@@ -92,7 +99,7 @@ def pairs_of(obj: Any, attr: str) -> list[tuple]:
     return parsed[attr]
 
 
-def json_rows(queryset, group_by: str, **fields: str | Expression) -> Subquery:
+def json_rows(queryset: QuerySet[Any], group_by: str, **fields: str | Expression) -> Subquery:
     """Annotation: the rows of `queryset` (correlated on `group_by`) as a JSON array of
     arrays of `fields`, in the same query; read them back with `parse_rows`."""
     expressions = [F(value) if isinstance(value, str) else value for value in fields.values()]

@@ -67,7 +67,9 @@ DETAIL_PATH = re.compile(r"^(?P<collection>.*/)\{(?P<key>[^{}/]+)\}/$")
 FIRST_ROW = "results/0/"
 
 
-def add_record_links(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+def add_record_links(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     """Postprocessing hook: OpenAPI links from each response that carries a record (a create,
     a read, an update, an action such as accept; a list's first row) to the operations on that
     same record (`/x/{id}/` and its actions), for clients and for stateful tests to follow. A

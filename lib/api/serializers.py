@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -9,6 +10,13 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
 from .errors import PreconditionFailed, stale_message
+
+if TYPE_CHECKING:
+    # The mixins below extend DRF classes; the checker reads them as their subclasses.
+    _Field = serializers.CharField
+    _Serializer = serializers.ModelSerializer
+else:
+    _Field = _Serializer = object
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -20,10 +28,10 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
-class StrictTextMixin:
+class StrictTextMixin(_Field):
     """A JSON string only: DRF would turn 12 into "12" where the schema says string."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -68,7 +76,7 @@ def _reader(field):
     per-row work DRF repeats done once. A plain attribute is read with getattr, and shown as
     it is stored when its type is already the one shown (most text and number columns)."""
     if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
-        field.timezone = field.default_timezone()  # DRF looks the zone up for every value
+        field.timezone = field.default_timezone()  # type: ignore[assignment]  # DRF looks the zone up for every value
     stored_type = _AS_STORED.get(type(field).to_representation)
     represent = field.to_representation
 
@@ -100,13 +108,13 @@ def _reader(field):
 
 
 class ReadModelSerializer(serializers.ModelSerializer):
-    def to_representation(self, instance) -> dict:
+    def to_representation(self, instance: Any) -> dict[str, Any]:
         # DRF's own loop, with each field's reader chosen once per serializer instead of per
         # row: a page of 100 opportunities spent more time here than in the database.
         readers = self.__dict__.get("_readers")
         if readers is None:
             readers = self._readers = [
-                (field.field_name, _reader(field)) for field in self._readable_fields
+                (field.field_name or "", _reader(field)) for field in self._readable_fields
             ]
         # DRF skips every default while `partial`, output included, so a PATCH would answer
         # without `country_name` (`source="country.name", default=None`) where a read has it
@@ -115,7 +123,7 @@ class ReadModelSerializer(serializers.ModelSerializer):
         partial = getattr(root, "partial", False)
         root.partial = False
         try:
-            shown = {}
+            shown: dict[str, Any] = {}
             for name, read in readers:
                 value = read(instance)
                 if value is not _SKIP:
@@ -146,7 +154,7 @@ class ModelSerializer(ReadModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: type[models.Model] = self.Meta.model
         many = {field.name for field in model._meta.many_to_many}
         instance = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():
@@ -167,14 +175,14 @@ class ModelSerializer(ReadModelSerializer):
             if isinstance(field, ManyKeysField) and field.source in validated_data
         }
 
-    def create(self, validated_data: dict):
+    def create(self, validated_data: dict[str, Any]) -> Any:
         many = self._many(validated_data)
         instance = super().create(validated_data)
         for name, rows in many.items():
             getattr(instance, name).set(rows)
         return instance
 
-    def update(self, instance, validated_data: dict):
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         many = self._many(validated_data)
         instance = super().update(instance, validated_data)
         for name, rows in many.items():
@@ -191,7 +199,7 @@ def version_field() -> StrictIntegerField:
     )
 
 
-class VersionPreconditionMixin:
+class VersionPreconditionMixin(_Serializer):
     """`version` (declare it with `version_field()`) is the record's version on a read and the
     version the client read on a write: a stale one is a 412 before anything else is checked.
     The service that saves must check again under a lock."""

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, NoReturn
+
 import django_filters
 from django.db import connections, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, generics, permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from lib.sheets.export import Column, CSVRenderer, XLSXRenderer, sheet_response
 
@@ -27,14 +31,25 @@ KEY_PARAMETER = OpenApiParameter(
 )
 
 
-def _has_nul(request) -> bool:
+if TYPE_CHECKING:
+    # The mixins below extend DRF's generic viewset; the checker reads them as its subclasses.
+    from django.db.models import Model, QuerySet
+    from django.http import HttpResponseBase
+    from rest_framework.serializers import BaseSerializer
+
+    _ViewSet = viewsets.ModelViewSet
+else:
+    _ViewSet = object
+
+
+def _has_nul(request: Request) -> bool:
     return any(
         "\x00" in key or any("\x00" in v for v in values)
         for key, values in request.query_params.lists()
     )
 
 
-class ApiViewSetMixin:
+class ApiViewSetMixin(_ViewSet):
     """Shared by every viewset: bad query strings are a 400, errors are always JSON, and a
     list answers `?format=csv` / `?format=xlsx` with `sheet_columns`."""
 
@@ -42,18 +57,20 @@ class ApiViewSetMixin:
     sheet_name = "export"
 
     @classmethod
-    def as_view(cls, actions=None, **initkwargs):
+    def as_view(cls, actions: Any = None, **initkwargs: Any) -> Any:
         # Reads run outside a transaction (a streamed export must not hold one open, and a
         # list is then just its queries); writes get their own, as ATOMIC_REQUESTS would.
         return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method in permissions.SAFE_METHODS:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
             return super().dispatch(request, *args, **kwargs)
 
-    def permission_denied(self, request, message=None, code=None):
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> NoReturn:
         lookup = self.lookup_url_kwarg or self.lookup_field
         if request.user and request.user.is_authenticated and lookup in self.kwargs:
             # Another team's record is a 404 whatever the method: a 403 would confirm it exists.
@@ -62,16 +79,17 @@ class ApiViewSetMixin:
             )
         super().permission_denied(request, message=message, code=code)
 
-    def get_renderers(self):
+    def get_renderers(self) -> list[Any]:
         found = super().get_renderers()
         if getattr(self, "action", None) == "list" and self.sheet_columns:
             found += [CSVRenderer(), XLSXRenderer()]
         return found
 
-    def initial(self, request, *args, **kwargs) -> None:
-        if getattr(self, request.method.lower(), None) is None:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        method = request.method or ""
+        if getattr(self, method.lower(), None) is None:
             # Before content negotiation, so `TRACE ...?format=csv` is a 405, not a 404.
-            raise exceptions.MethodNotAllowed(request.method)
+            raise exceptions.MethodNotAllowed(method)
         super().initial(request, *args, **kwargs)
         if _has_nul(request):
             raise exceptions.ValidationError({"detail": "NUL characters are not allowed."})
@@ -80,7 +98,7 @@ class ApiViewSetMixin:
 
     SINGLE_PARAMETERS = ("page", "page_size", "ordering", "format", "key")
 
-    def _refuse_repeated_parameters(self, request) -> None:
+    def _refuse_repeated_parameters(self, request: Request) -> None:
         """`?page_size=10&page_size=20` is ambiguous: only multi-value filters may repeat."""
         filterset_class = getattr(self, "filterset_class", None)
         filters = filterset_class.base_filters if filterset_class is not None else {}
@@ -96,7 +114,7 @@ class ApiViewSetMixin:
                 {name: ["Give this parameter once."] for name in repeated}
             )
 
-    def _refuse_empty_typed_filters(self, request) -> None:
+    def _refuse_empty_typed_filters(self, request: Request) -> None:
         """`?updated_since=` or `?stage=` is a mistake, not "no filter" (django-filter's
         reading): only free-text filters may be empty."""
         filterset_class = getattr(self, "filterset_class", None)
@@ -116,7 +134,7 @@ class ApiViewSetMixin:
                 {name: ["Give a value, or leave the parameter out."] for name in empty}
             )
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         accepted = getattr(self.request, "accepted_renderer", None)
         if accepted is not None and accepted.format in SHEET_FORMATS:
             # The error is told in JSON, never as an empty spreadsheet.
@@ -136,16 +154,17 @@ class ApiViewSetMixin:
     def get_sheet_columns(self) -> list[Column]:
         return self.sheet_columns
 
-    def get_rows_queryset(self):
+    def get_rows_queryset(self) -> QuerySet[Any]:
         """What an export filters and orders: it reads only values() of its columns, so the
         annotations of get_queryset would go unused."""
         return self.get_queryset()
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt in SHEET_FORMATS:
-            if self.paginator is not None:
-                self.paginator.check_unpaged(request)
+            paginator = self.paginator
+            if paginator is not None:
+                paginator.check_unpaged(request)  # type: ignore[attr-defined]
             queryset = self.filter_queryset(self.get_rows_queryset())
             return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
         return super().list(request, *args, **kwargs)
@@ -156,13 +175,13 @@ class ReadOnlyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
-    def perform_create(self, serializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         self._reload(serializer, serializer.save())
 
-    def perform_update(self, serializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         self._reload(serializer, serializer.save())
 
-    def _reload(self, serializer, instance) -> None:
+    def _reload(self, serializer: BaseSerializer[Any], instance: Model) -> None:
         # Read back through get_queryset, so the response carries the same names as a read.
         serializer.instance = self.get_queryset().get(pk=instance.pk)
 
@@ -171,7 +190,7 @@ def etag_of(version: int) -> str:
     return f'"{version}"'
 
 
-class VersionedViewSetMixin:
+class VersionedViewSetMixin(_ViewSet):
     """For a model with a `version` bumped on every change: details carry it as the ETag, and
     a write or delete whose `If-Match` (or, for a delete, a `version` in the body) names
     another version gets 412 and changes nothing. The serializer checks a `version` sent with
@@ -179,7 +198,7 @@ class VersionedViewSetMixin:
 
     ETAG_ACTIONS = ("retrieve", "create", "update", "partial_update")
 
-    def get_object(self):
+    def get_object(self) -> Any:
         obj = super().get_object()
         if self.request.method not in permissions.SAFE_METHODS:
             expected = self._expected_versions()
@@ -195,7 +214,7 @@ class VersionedViewSetMixin:
                 versions = [body] if versions is None else [v for v in versions if v == body]
         return versions
 
-    def perform_destroy(self, instance) -> None:
+    def perform_destroy(self, instance: Any) -> None:
         if self._expected_versions() is not None:
             # get_object read the version without a lock; hold the row while deleting it.
             current = (
@@ -211,7 +230,7 @@ class VersionedViewSetMixin:
                 raise PreconditionFailed(stale_message(current))
         super().perform_destroy(instance)
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         data = getattr(response, "data", None)
         if (
@@ -224,7 +243,7 @@ class VersionedViewSetMixin:
         return response
 
 
-def _body_version(request) -> int | None:
+def _body_version(request: Request) -> int | None:
     data = request.data
     version = data.get("version") if hasattr(data, "get") else None
     if version is None or version == "":
@@ -236,7 +255,7 @@ def _body_version(request) -> int | None:
     raise exceptions.ValidationError({"version": ["Expected the version you read, such as 3."]})
 
 
-def if_match_versions(request) -> list[int] | None:
+def if_match_versions(request: Request) -> list[int] | None:
     """The versions an `If-Match` header accepts; None when it is absent or `*`."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import certifi
@@ -173,7 +173,7 @@ def _exchange(
     headers: dict[str, str],
     timeout: float,
     read: Callable[[urllib3.BaseHTTPResponse], Answer],
-    **options,
+    **options: Any,
 ) -> Answer:
     """One request to the vetted target, trying its addresses in turn (a name may resolve to an
     IPv6 and an IPv4 address); `read` turns the response into the answer."""

@@ -7,6 +7,7 @@ from typing import Any
 import tablib
 from django.contrib import admin
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from import_export import fields
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -48,7 +49,7 @@ class SafeExportMixin(ExportActionMixin):
     export_formats = [CSV, XLSX]
     list_per_page = 50
 
-    def get_resource_classes(self, request) -> list[type[SafeModelResource]]:
+    def get_resource_classes(self, request: HttpRequest) -> list[type[SafeModelResource]]:
         classes = list(self.resource_classes) or [
             modelresource_factory(self.model, resource_class=SafeModelResource)
         ]

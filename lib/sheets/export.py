@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import datetime
 import decimal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Expression, F, Min, QuerySet
+from django.db.models import Expression, F, ManyToManyField, Min, Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import renderers
@@ -30,7 +30,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Values for a chunk of rows, by primary key (a row missing from the result gets an empty cell);
 # the dict is the export's own, for what a loader reads once per export.
-PerChunk = Callable[[list[int], dict], dict[int, Any]]
+PerChunk = Callable[[list[int], dict[Any, Any]], dict[int, Any]]
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,11 @@ def columns(*specs: str | tuple) -> list[Column]:
     return made
 
 
-def named_labels(prefix: str, labels) -> dict[str, Expression]:
+def named_labels(prefix: str, labels: Iterable[str | Expression]) -> dict[str, Expression]:
     """Each label (a field name or an expression of the related model) as `<prefix>0`,
     `<prefix>1`..."""
     return {
-        f"{prefix}{n}": F(label) if isinstance(label, str) else label
+        f"{prefix}{n}": F(label) if isinstance(label, str) else label  # type: ignore[misc]
         for n, label in enumerate(labels)
     }
 
@@ -74,13 +74,15 @@ class Labels:
     firms, whatever the export's size), so each chunk only reads its link rows' ids: joining
     the related table in every chunk's query took twice as long."""
 
-    def __init__(self, model, field_name: str, *label_names: str | Expression) -> None:
-        self.field = model._meta.get_field(field_name)
+    def __init__(self, model: type[Model], field_name: str, *label_names: str | Expression) -> None:
+        field = model._meta.get_field(field_name)
+        assert isinstance(field, ManyToManyField), f"{field_name} is not a many-to-many"
+        self.field = field
         self.expressions = named_labels("sheet_label_", label_names)
         self.width = len(self.expressions)
 
     def _labels_of_related(self) -> dict[int, Any]:
-        rows = self.field.related_model.objects.annotate(**self.expressions).values_list(
+        rows = self.field.related_model._default_manager.annotate(**self.expressions).values_list(
             "pk", *self.expressions
         )
         if self.width == 1:
@@ -93,8 +95,8 @@ class Labels:
         label_of = memo[self]
         source, target = self.field.m2m_field_name(), self.field.m2m_reverse_field_name()
         found: dict[int, list[int]] = {}
-        through = self.field.remote_field.through
-        links = of_ids(through.objects.all(), f"{source}_id", ids).values_list(
+        through: Any = self.field.remote_field.through  # always set on a many-to-many
+        links = of_ids(through._default_manager.all(), f"{source}_id", ids).values_list(
             f"{source}_id", f"{target}_id"
         )
         for owner_id, target_id in links:
@@ -175,7 +177,7 @@ _AS_WRITTEN_OR_NONE = AS_WRITTEN | {type(None)}
 _TEXT_OR_NONE = frozenset({str, type(None)})
 
 
-def sheet_rows(queryset: QuerySet, spec: list[Column]) -> Iterator[Iterable[Any]]:
+def sheet_rows(queryset: QuerySet[Any], spec: list[Column]) -> Iterator[Sequence[Any]]:
     """The header, then one flat, formula-safe row per row of `queryset`."""
     yield [column.header for column in spec]
     fields = [column.field for column in spec if column.field is not None]
@@ -191,7 +193,12 @@ def sheet_rows(queryset: QuerySet, spec: list[Column]) -> Iterator[Iterable[Any]
         yield from _chunk_rows(chunk, spec, zone, memo)
 
 
-def _chunk_rows(chunk: list[tuple], spec: list[Column], zone, memo: dict) -> Iterator[tuple]:
+def _chunk_rows(
+    chunk: list[tuple[Any, ...]],
+    spec: list[Column],
+    zone: datetime.tzinfo,
+    memo: dict[Any, Any],
+) -> Iterator[tuple[Any, ...]]:
     """The chunk's rows, made safe a column at a time: a column of numbers and dates is
     passed on as it is, a column of text gets one comprehension (per-cell calls showed at
     100,000 rows)."""
@@ -201,13 +208,16 @@ def _chunk_rows(chunk: list[tuple], spec: list[Column], zone, memo: dict) -> Ite
     flat = []
     loaded_by: dict[PerChunk, dict] = {}
     for column in spec:
+        values: Sequence[Any]
         if column.field is not None:
             values = fetched[position]
             position += 1
         else:
-            if column.per_chunk not in loaded_by:
-                loaded_by[column.per_chunk] = column.per_chunk(ids, memo)
-            loaded = loaded_by[column.per_chunk]
+            load = column.per_chunk
+            assert load is not None, "a column reads a field or a per-chunk loader"
+            if load not in loaded_by:
+                loaded_by[load] = load(ids, memo)
+            loaded = loaded_by[load]
             if column.part is None:
                 values = [loaded.get(pk) for pk in ids]
             else:
@@ -234,7 +244,7 @@ class _Line:
 CSV_LINES_PER_WRITE = 500
 
 
-def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The CSV text in pieces of a few hundred lines (a piece per line costs the response more
     than writing the line)."""
     writer = csv.writer(_Line())
@@ -247,7 +257,9 @@ def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
     yield "".join(pending)
 
 
-def sheet_response(queryset: QuerySet, spec: list[Column], fmt: str, name: str):
+def sheet_response(
+    queryset: QuerySet[Any], spec: list[Column], fmt: str, name: str
+) -> StreamingHttpResponse | FileResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{name}-{stamp}.{fmt}"
     if fmt == "csv":
@@ -271,7 +283,12 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         return b""
 
 
@@ -281,5 +298,10 @@ class XLSXRenderer(renderers.BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         return b""

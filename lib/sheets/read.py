@@ -64,7 +64,9 @@ def _header(cells: list[Any]) -> list[str]:
     return names
 
 
-def _rows(header: list[str], body: Iterator[tuple[int, list[Any]]], max_rows: int = MAX_ROWS):
+def _rows(
+    header: list[str], body: Iterator[tuple[int, list[Any]]], max_rows: int = MAX_ROWS
+) -> Iterator[Any]:
     for count, (number, cells) in enumerate(body, start=1):
         if count > max_rows:
             raise SheetTooLarge(f"At most {max_rows} rows per upload.")

@@ -62,5 +62,5 @@ def unneutralise(value: str) -> str:
 
 
 class SafeModelResource(resources.ModelResource):
-    def export_field(self, field, instance, **kwargs) -> Any:
+    def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         return neutralise(super().export_field(field, instance, **kwargs))

@@ -14,7 +14,7 @@ import math
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 CELL_LIMIT = 32767  # characters Excel holds in a cell
@@ -129,7 +129,7 @@ def sheet_title(title: str) -> str:
     return SHEET_NAME_FORBIDDEN.sub("-", title)[:31] or "Sheet1"
 
 
-def xlsx_file(rows: Iterable[list[Any]], title: str) -> IO[bytes]:
+def xlsx_file(rows: Iterable[Sequence[Any]], title: str) -> IO[bytes]:
     """The rows (the first is the header) as an XLSX file, positioned at its start.
 
     Cells arrive already flat and neutralised (see `sheets`): text, numbers, dates, None.
@@ -150,7 +150,7 @@ def xlsx_file(rows: Iterable[list[Any]], title: str) -> IO[bytes]:
     return output
 
 
-def _write_rows(sheet: IO[bytes], rows: Iterable[list[Any]]) -> None:
+def _write_rows(sheet: IO[bytes], rows: Iterable[Sequence[Any]]) -> None:
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
