@@ -43,20 +43,16 @@ def statements_import(folder: Path, labels: dict, work: Path) -> dict[str, int]:
     return dict(RawItem.objects.filter(statement__isnull=False).values_list("name", "statement_id"))
 
 
-def has_roles() -> bool:
-    return "role" in {field.name for field in Mention._meta.get_fields()}
-
-
 def parties_of(statement: Statement) -> set[str]:
-    """Country mentions in the party role; every country mention while roles do not exist."""
-    mentions = statement.mentions.filter(kind=Mention.Kind.COUNTRY)
-    if has_roles():
-        return {
-            code
-            for code, role in mentions.values_list("country__code", "role")
-            if str(role).lower() == "party"
-        }
-    return set(mentions.values_list("country__code", flat=True))
+    """The statement's parties as the product reads them (statements.parties: party mentions
+    and the publisher's country); every country mention in code that has no roles yet."""
+    try:
+        from statements.parties import parties_of as product_parties
+    except ImportError:
+        mentions = statement.mentions.filter(kind=Mention.Kind.COUNTRY)
+        return set(mentions.values_list("country__code", flat=True))
+    ids = product_parties([statement.pk]).get(statement.pk, set())
+    return set(Country.objects.filter(pk__in=ids).values_list("code", flat=True))
 
 
 def models_named(*names: str, needs: tuple[str, ...]) -> list:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from lib.rows import links_replace
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Mention, Statement
+from statements.parties import parties_of
 
 from ..models import Opportunity, Suggestion
 from ..reminders.webhooks import suggestions_created_emit
@@ -127,20 +128,11 @@ def _proposals(home: Country, statement_ids: list[int]) -> list[Proposal]:
 
 
 def _parties(statement_ids: list[int]) -> dict[int, list[Country]]:
-    """Statement id -> the countries that act in it (a mention of role party): places, topics
-    and third parties named on the way are never paired."""
-    pairs = list(
-        Mention.objects.filter(statement_id__in=statement_ids)
-        .parties()
-        .order_by()
-        .values_list("statement_id", "country_id")
-        .distinct()
-    )
-    objects = Country.objects.in_bulk({pk for _, pk in pairs})
-    parties: dict[int, list[Country]] = {}
-    for statement_id, pk in pairs:
-        parties.setdefault(statement_id, []).append(objects[pk])
-    return parties
+    """Statement id -> the countries that act in it (statements.parties): places, topics and
+    third parties named on the way are never paired."""
+    ids_of = parties_of(statement_ids)
+    objects = Country.objects.in_bulk(set().union(*ids_of.values()))
+    return {pk: [objects[country] for country in sorted(ids)] for pk, ids in ids_of.items()}
 
 
 def _linked(relation, statement_ids: list[int], *related: str) -> dict[int, list]:

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MentionFactory, StatementFactory
+from statements.models import Mention
+from tests.factories import CountryFactory, MentionFactory, SourceFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -328,3 +329,26 @@ def test_admin_links_on_the_overview_open_filtered_admin_lists(known, team_lead,
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.context["cl"].result_count == count, url
+
+
+def test_statement_page_counts_its_publisher_among_the_parties(team_lead, session_for):
+    """A Japanese ministry's note that names only India: Japan, its publisher, is a party too."""
+    japan, india = CountryFactory(code="JP", name="Japan"), CountryFactory(code="IN", name="India")
+    text = "The Minister held talks with the Defence Minister of India."
+    statement = StatementFactory(source=SourceFactory(country=japan), text=text)
+    statement.countries.add(india)
+    start = text.index("India")
+    MentionFactory(
+        statement=statement,
+        kind=Mention.Kind.COUNTRY,
+        term="India",
+        start=start,
+        end=start + len("India"),
+        country=india,
+        role=Mention.Role.PARTY,
+    )
+
+    response = session_for(team_lead).get(reverse("dashboards:statement", args=[statement.pk]))
+
+    assert [c.code for c in response.context["parties"]] == ["IN", "JP"]
+    assert response.context["other_countries"] == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.urls import reverse
 from opportunities.models import Opportunity
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Mention, NameCandidate, Statement
+from statements.parties import parties_of
 
 from .filters import DashboardFilterForm, Scope
 from .highlight import statement_highlight
@@ -34,9 +35,11 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentions = list(
         statement.mentions.select_related("country", "firm__country", "area", "contact")
     )
-    # Parties act in the statement; the other countries it names are places and topics.
-    party_ids = {m.country_id for m in mentions if m.role == Mention.Role.PARTY}
-    countries = list(statement.countries.all())
+    # Parties act in the statement (its publisher among them); the other countries it names are
+    # places and topics.
+    party_ids = parties_of([statement.pk]).get(statement.pk, set())
+    named_or_party = Q(statements=statement) | Q(pk__in=party_ids)
+    countries = list(Country.objects.filter(named_or_party).distinct())
     policy_openings = list(statement.policy_openings.all())
     query = scope.query()
 

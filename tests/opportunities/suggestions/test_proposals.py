@@ -143,6 +143,21 @@ def test_a_statement_from_the_home_government_need_not_name_it(reference, extrac
     assert suggestion.key == "IN-JP"
 
 
+def test_a_partner_ministry_that_never_names_its_own_country_pairs_it(reference, extract) -> None:
+    """A Japanese ministry's press note about talks with India names India only: its publisher,
+    Japan, is the other party (statements.parties)."""
+    source = SourceFactory(country=country("JP"))
+    statement = statement_from_text(
+        "The Minister of Defense held talks with the Defence Minister of India. The two "
+        "Ministers agreed to accelerate the co-development of defence equipment.",
+        source=source,
+    )
+
+    [suggestion] = extract(statement)
+
+    assert suggestion.key == "IN-JP"
+
+
 def test_partners_are_sorted_in_the_key_and_named_in_the_title(reference, extract) -> None:
     statement = statement_from_text(
         "India, Japan and Australia agreed on joint military exercises."
