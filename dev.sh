@@ -2,6 +2,7 @@
 # The project's two commands, on a fresh machine with only Python 3.11+:
 #   ./dev.sh run    set up (venv, install, migrate, reference + demo data) and run the dev server
 #   ./dev.sh test   set up, then lint, check migrations and run the whole test suite
+#   (./dev.sh setup only creates the venv and installs the requirements)
 # Extra arguments after `test` go to pytest; PORT picks the dev server's port (default 8000).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,7 +56,8 @@ test() {
 }
 
 case "${1:-}" in
+    setup) setup ;;
     run) shift; run "$@" ;;
     test) shift; test "$@" ;;
-    *) echo "usage: ./dev.sh run | ./dev.sh test [pytest arguments]" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh run | ./dev.sh test [pytest arguments] | ./dev.sh setup" >&2; exit 2 ;;
 esac
