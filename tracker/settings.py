@@ -174,6 +174,11 @@ STATEMENTS_FETCH_MAX_BYTES = env.int("STATEMENTS_FETCH_MAX_BYTES", default=10 * 
 # PDFs from folders are not capped by a fetch; both caps bound what PDFium is handed.
 STATEMENTS_PDF_MAX_BYTES = env.int("STATEMENTS_PDF_MAX_BYTES", default=20 * 1024 * 1024)
 STATEMENTS_PDF_MAX_PAGES = env.int("STATEMENTS_PDF_MAX_PAGES", default=300)
+# Scans are read by OCR where Debian's tesseract-ocr is installed (statements/parse/ocr.py).
+STATEMENTS_PDF_OCR = env.bool("STATEMENTS_PDF_OCR", default=True)
+STATEMENTS_PDF_OCR_LANGUAGES = env.str("STATEMENTS_PDF_OCR_LANGUAGES", default="eng")
+STATEMENTS_PDF_OCR_MAX_PAGES = env.int("STATEMENTS_PDF_OCR_MAX_PAGES", default=20)
+STATEMENTS_PDF_OCR_PAGE_SECONDS = env.float("STATEMENTS_PDF_OCR_PAGE_SECONDS", default=60.0)
 # Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
 STATEMENTS_FETCH_ALLOWED_HOSTS = env.list("STATEMENTS_FETCH_ALLOWED_HOSTS", default=[])
 # Directories folder sources may read (resolved; nothing outside them, by `..` or symlink).

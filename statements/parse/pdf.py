@@ -1,7 +1,8 @@
 """The text layer of a PDF statement, read with pypdfium2 (chosen by a measured comparison
 with pypdf, bench/README.md): title and date from the document's metadata or its first page,
 the page count kept. A PDF is bytes from outside: a malformed, truncated or encrypted file, a
-scan with no text, or one past the caps is a clear ParseError, never a crash."""
+scan with no text, or one past the caps is a clear ParseError, never a crash. A scan is read by
+OCR where tesseract is installed (ocr.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import unicodedata
 import pypdfium2
 from django.conf import settings
 
+from .ocr import ocr_available, pages_ocr
 from .text import ParsedStatement, ParseError, clean_lines, title_from_text
 
 DEFAULT_MAX_PAGES = 300
@@ -79,6 +81,10 @@ def _pages_text(document: pypdfium2.PdfDocument) -> list[str]:
     return texts
 
 
+def _has_text(texts: list[str], pages: int) -> bool:
+    return sum(len(text.strip()) for text in texts) >= MIN_CHARS_PER_PAGE * max(pages, 1) / 2
+
+
 def parse_pdf(raw: bytes) -> ParsedStatement:
     """The statement in a PDF's text layer. Raises ParseError for anything unreadable."""
     max_pages = int(getattr(settings, "STATEMENTS_PDF_MAX_PAGES", DEFAULT_MAX_PAGES))
@@ -90,15 +96,22 @@ def parse_pdf(raw: bytes) -> ParsedStatement:
         metadata = document.get_metadata_dict(skip_empty=True)
         try:
             texts = _pages_text(document)
+            if not _has_text(texts, pages) and ocr_available():
+                texts = pages_ocr(document)
+                if not _has_text(texts, pages):
+                    raise ParseError(
+                        f"The PDF has no text layer ({pages} page{'s' * (pages != 1)} of "
+                        "images: a scan?) and OCR found no text on it."
+                    )
         except pypdfium2.PdfiumError as error:
             raise ParseError(f"The PDF is malformed and cannot be read ({error}).") from error
     finally:
         document.close()
     texts = [unicodedata.normalize("NFC", text.replace("\r\n", "\n")) for text in texts]
-    if sum(len(text.strip()) for text in texts) < MIN_CHARS_PER_PAGE * max(pages, 1) / 2:
+    if not _has_text(texts, pages):
         raise ParseError(
             f"The PDF has no text layer ({pages} page{'s' * (pages != 1)} of images: a scan?); "
-            "it needs OCR before it can be read."
+            "it needs OCR before it can be read (install Debian's tesseract-ocr)."
         )
     text = clean_lines("\n\n".join(texts))
     title = (metadata.get("Title") or "").strip()

@@ -93,3 +93,46 @@ def _assemble(objects: list[bytes], trailer: bytes) -> bytes:
     out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, trailer)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+
+
+def scanned_text_pdf(pages: list[str], *, dpi: int = 200) -> bytes:
+    """A scan of text: each page of `pdf_bytes(pages)` rendered to a grey image (by PDFium, as
+    a scanner would photograph print) and placed alone on an image-only page, no text layer."""
+    import zlib
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf_bytes(pages))
+    images = []
+    try:
+        for page in document:
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            raw, stride = bytes(bitmap.buffer), bitmap.stride
+            rows = b"".join(
+                raw[row * stride : row * stride + bitmap.width] for row in range(bitmap.height)
+            )
+            images.append((bitmap.width, bitmap.height, zlib.compress(rows)))
+            bitmap.close()
+            page.close()
+    finally:
+        document.close()
+    objects: list[bytes] = [b"", b""]
+    kids = []
+    for width, height, data in images:
+        objects.append(
+            _stream(
+                b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8 /Filter /FlateDecode" % (width, height),
+                data,
+            )
+        )
+        image = len(objects)
+        objects.append(_stream(b"", b"q 595 0 0 842 0 0 cm /Im1 Do Q"))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+            b"/Resources << /XObject << /Im1 %d 0 R >> >> >>" % (len(objects), image)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+    return _assemble(objects, b"")
