@@ -13,6 +13,13 @@ def queue_suggestions(sender, *, statement_ids: list[int], **kwargs) -> None:
     enqueue_after_commit(propose_suggestions, statement_ids)
 
 
+def queue_watch_matching(sender, *, statement_ids: list[int], **kwargs) -> None:
+    """Receiver of `statement_extracted`: the batch's statements matched against watches."""
+    from .reminders.tasks import match_watches
+
+    enqueue_after_commit(match_watches, statement_ids)
+
+
 class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = "Opportunities"
@@ -22,3 +29,4 @@ class OpportunitiesConfig(AppConfig):
         from statements.signals import statement_extracted
 
         statement_extracted.connect(queue_suggestions, dispatch_uid="opportunities.suggestions")
+        statement_extracted.connect(queue_watch_matching, dispatch_uid="opportunities.watches")

@@ -13,7 +13,14 @@ from simple_history.models import HistoricalRecords
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 from statements.models import Statement
 
-from .reminders.models import CalendarFeed, DigestLog, WebhookDelivery, WebhookEndpoint
+from .reminders.models import (
+    CalendarFeed,
+    DigestLog,
+    Watch,
+    WatchMatch,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from .suggestions.models import CommitmentCandidate
 from .visibility import SEE_ALL_PERMISSION, TeamScopedQuerySet, visible_team_ids
 from .worklists import FollowUpWorkMixin, OpportunityWorkMixin
@@ -322,6 +329,8 @@ __all__ = [
     "Suggestion",
     "Team",
     "TeamScopedQuerySet",
+    "Watch",
+    "WatchMatch",
     "WebhookDelivery",
     "WebhookEndpoint",
     "visible_team_ids",

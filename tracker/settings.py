@@ -268,6 +268,7 @@ CELERY_TASK_ROUTES = {
     "statements.tasks.extract_statement": {"queue": "extraction"},
     "statements.tasks.extract_statements": {"queue": "extraction"},
     "opportunities.tasks.propose_suggestions": {"queue": "extraction"},
+    "opportunities.tasks.match_watches": {"queue": "extraction"},
     "opportunities.tasks.deliver_webhook": {"queue": "notifications"},
     "opportunities.tasks.send_daily_digests": {"queue": "notifications"},
     "opportunities.tasks.emit_overdue_webhooks": {"queue": "notifications"},

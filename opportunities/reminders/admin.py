@@ -18,6 +18,7 @@ from ..models import (
     CalendarFeed,
     CommitmentCandidate,
     DigestLog,
+    Watch,
     WebhookDelivery,
     WebhookEndpoint,
     visible_team_ids,
@@ -108,6 +109,40 @@ class CommitmentActionForm(ActionForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Default: two weeks from today",
     )
+
+
+@admin.register(Watch)
+class WatchAdmin(admin.ModelAdmin):
+    """Everyone keeps their own watches (the dashboards' Watching page does the same)."""
+
+    list_display = ["__str__", "user", "notify_webhook", "created_at"]
+    list_filter = ["kind", "notify_webhook"]
+    list_select_related = ["user", "country", "partner", "firm__country", "area"]
+    fields = ["kind", "term", "country", "partner", "firm", "area", "notify_webhook"]
+    autocomplete_fields = ["country", "partner", "firm", "area"]
+
+    def get_queryset(self, request):
+        watches = super().get_queryset(request)
+        return watches if request.user.is_superuser else watches.filter(user=request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request) and self._own(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return self.has_module_permission(request)
+
+    has_change_permission = has_delete_permission = has_view_permission
+
+    def _own(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(CommitmentCandidate)

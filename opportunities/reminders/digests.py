@@ -1,4 +1,5 @@
-"""The daily digest: one mail per person with their follow-ups and stale work.
+"""The daily digest: one mail per person with their follow-ups, stale work and the new
+statements that matched their watches.
 
 Everything is read in a fixed number of queries, however many people there are; each person's
 digest is claimed (a DigestLog row under a unique constraint) before it is sent, so a second run
@@ -23,7 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import DigestLog, FollowUp, Opportunity, Team
+from ..models import DigestLog, FollowUp, Opportunity, Team, WatchMatch
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,19 @@ class Digest:
     overdue: Section
     this_week: Section
     stale: Section
+    watching: Section
     team_overdue: list[Section] = field(default_factory=list)
 
     @property
     def sections(self) -> list[Section]:
-        return [self.overdue, self.due_today, self.this_week, self.stale, *self.team_overdue]
+        return [
+            self.overdue,
+            self.due_today,
+            self.this_week,
+            self.stale,
+            *self.team_overdue,
+            self.watching,
+        ]
 
     @property
     def item_count(self) -> int:
@@ -79,12 +88,17 @@ class _Links:
         site = settings.TRACKER_SITE_URL
         self.follow_ups = site + reverse("admin:opportunities_followup_changelist")
         self.opportunities = site + reverse("admin:opportunities_opportunity_changelist")
+        self.watching = site + reverse("dashboards:watching")
+        self.site = site
 
     def follow_up(self, pk: int) -> str:
         return f"{self.follow_ups}{pk}/change/"
 
     def opportunity(self, pk: int) -> str:
         return f"{self.opportunities}{pk}/change/"
+
+    def statement(self, pk: int) -> str:
+        return self.site + reverse("dashboards:statement", args=[pk])
 
 
 def _new_digest(user_id: int, links: _Links) -> Digest:
@@ -94,6 +108,7 @@ def _new_digest(user_id: int, links: _Links) -> Digest:
         due_today=Section("Due today", more_url=f"{links.follow_ups}?mine=open&due=today"),
         this_week=Section("Due this week", more_url=f"{links.follow_ups}?mine=open&due=week"),
         stale=Section("Quiet too long", more_url=f"{links.opportunities}?owned=me&stale=yes"),
+        watching=Section("New statements you watch", more_url=links.watching),
     )
 
 
@@ -159,6 +174,26 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
         quiet = (now - last_activity).days
         detail = f"{Opportunity.Stage(stage).label}, quiet for {quiet} days"
         digest_of(owner_id).stale.items.append(Item(title, links.opportunity(pk), detail=detail))
+
+    # Matched since the last morning's digest: a day back from now.
+    matches = (
+        WatchMatch.objects.filter(
+            matched_at__gt=now - datetime.timedelta(days=1), watch__user__is_active=True
+        )
+        .exclude(watch__user__in=already)
+        .select_related(
+            "watch__country", "watch__partner", "watch__firm__country", "watch__area", "statement"
+        )
+        .order_by("watch__user_id", "-matched_at", "pk")
+    )
+    for match in matches.iterator(chunk_size=2000):
+        digest_of(match.watch.user_id).watching.items.append(
+            Item(
+                match.statement.title or f"Statement {match.statement_id}",
+                links.statement(match.statement_id),
+                detail=f"watching {match.watch.target}",
+            )
+        )
 
     leads = lead_team_ids(exclude=already)
     if leads:

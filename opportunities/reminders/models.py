@@ -1,4 +1,4 @@
-"""Models of the reminders: digest log, calendar feeds, webhooks.
+"""Models of the reminders: digest log, calendar feeds, webhooks, watchlists.
 
 `opportunities.models` imports them, so Django registers them with the app; they name the
 pipeline's models by string, so this module never imports that one.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -93,6 +94,11 @@ class WebhookEndpoint(TimeStamped):
     on_suggestion_created = models.BooleanField("new suggestion", default=True)
     on_stage_changed = models.BooleanField("stage change", default=True)
     on_follow_up_overdue = models.BooleanField("follow-up overdue", default=True)
+    on_watch_matched = models.BooleanField(
+        "watch matched",
+        default=False,
+        help_text="A statement matched a member's watch that asks for webhooks",
+    )
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -113,6 +119,7 @@ class WebhookDelivery(models.Model):
         SUGGESTION_CREATED = "suggestion.created", "New suggestion"
         STAGE_CHANGED = "opportunity.stage_changed", "Stage change"
         FOLLOW_UP_OVERDUE = "follow_up.overdue", "Follow-up overdue"
+        WATCH_MATCHED = "watch.matched", "Watch matched"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -152,3 +159,111 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} to {self.endpoint_id} ({self.status})"
+
+
+class Watch(models.Model):
+    """What one person follows in new statements: a term, a country, a firm, an area or a
+    pair of countries that are both parties. Matches land in their digest and on their
+    "watching" page, and, if they ask, go to their teams' webhooks as `watch.matched`."""
+
+    class Kind(models.TextChoices):
+        TERM = "term", "Words in the title or text"
+        COUNTRY = "country", "A country named"
+        PAIR = "pair", "Two countries, both parties"
+        FIRM = "firm", "A firm named"
+        AREA = "area", "An investment area"
+
+    # The fields each kind reads; the others stay empty.
+    FIELDS = {
+        Kind.TERM: {"term"},
+        Kind.COUNTRY: {"country"},
+        Kind.PAIR: {"country", "partner"},
+        Kind.FIRM: {"firm"},
+        Kind.AREA: {"area"},
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    term = models.CharField(
+        max_length=200, blank=True, help_text="Matched as whole words, in any case"
+    )
+    country = models.ForeignKey(
+        "partners.Country", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "partners.Country",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The pair's other country",
+    )
+    firm = models.ForeignKey(
+        "partners.Firm", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey(
+        "partners.InvestmentArea",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    notify_webhook = models.BooleanField(
+        "send to webhooks", default=False, help_text="Also post each match to my teams' webhooks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "kind", "term", "pk"]
+        verbose_name_plural = "watches"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target}"
+
+    @property
+    def target(self) -> str:
+        if self.kind == self.Kind.TERM:
+            return f"\u201c{self.term}\u201d"
+        if self.kind == self.Kind.PAIR:
+            return f"{self.country}\u2013{self.partner}"
+        return str(self.country or self.firm or self.area or "")
+
+    def clean(self) -> None:
+        self.term = " ".join(self.term.split())
+        wanted = self.FIELDS.get(self.kind, set())
+        given = {
+            name
+            for name in ("term", "country", "partner", "firm", "area")
+            if getattr(self, name if name == "term" else f"{name}_id")
+        }
+        if missing := sorted(wanted - given):
+            raise ValidationError({name: "Required for this kind of watch." for name in missing})
+        if extra := sorted(given - wanted):
+            raise ValidationError({name: "Leave empty for this kind of watch." for name in extra})
+        if self.kind == self.Kind.PAIR and self.country_id == self.partner_id:
+            raise ValidationError({"partner": "Pick a country other than the first."})
+        if self.kind == self.Kind.TERM and len(self.term) < 3:
+            raise ValidationError({"term": "At least three characters."})
+
+
+class WatchMatch(models.Model):
+    """A statement that matched a watch, once: re-extraction matches nothing twice."""
+
+    watch = models.ForeignKey(Watch, on_delete=models.CASCADE, related_name="matches")
+    statement = models.ForeignKey(
+        "statements.Statement", on_delete=models.CASCADE, related_name="watch_matches"
+    )
+    matched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-matched_at", "-pk"]
+        verbose_name_plural = "watch matches"
+        indexes = [models.Index(fields=["matched_at"], name="watchmatch_matched_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["watch", "statement"], name="watchmatch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.watch} in statement {self.statement_id}"

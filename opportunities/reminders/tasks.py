@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from .digests import digests_send
+from .watching import watches_match
 from .webhooks import overdue_emit, webhooks_requeue_stalled
 
 # Beat's routine jobs: a locked database is worth waiting out a little. Longer countdowns than
@@ -41,3 +42,9 @@ def emit_overdue_webhooks(day: str | None = None) -> dict:
 def requeue_stalled_webhooks() -> dict:
     """Beat runs this every 5 minutes: deliveries left pending by a broker outage go out."""
     return {"requeued": len(webhooks_requeue_stalled())}
+
+
+@shared_task(name="opportunities.tasks.match_watches", **ROUTINE)
+def match_watches(statement_ids: list[int]) -> dict:
+    """After each extraction batch: the batch's statements against everyone's watches."""
+    return {"matches": len(watches_match(statement_ids=statement_ids))}

@@ -21,7 +21,15 @@ from django.utils import timezone
 
 from lib.tasks import enqueue_each_after_commit
 
-from ..models import FollowUp, Opportunity, Suggestion, WebhookDelivery, WebhookEndpoint
+from ..models import (
+    FollowUp,
+    Opportunity,
+    Suggestion,
+    Team,
+    WatchMatch,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from .delivery import deliver_webhook
 
 Event = WebhookDelivery.Event
@@ -29,6 +37,7 @@ SUBSCRIPTION = {
     Event.SUGGESTION_CREATED: "on_suggestion_created",
     Event.STAGE_CHANGED: "on_stage_changed",
     Event.FOLLOW_UP_OVERDUE: "on_follow_up_overdue",
+    Event.WATCH_MATCHED: "on_watch_matched",
 }
 
 
@@ -140,6 +149,49 @@ def suggestions_created_emit(*, suggestions: list[Suggestion]) -> int:
         for endpoint_id in endpoint_ids
     ]
     return len(_record(Event.SUGGESTION_CREATED, rows))
+
+
+def watch_matches_emit(*, matches: list[WatchMatch]) -> int:
+    """Announce watch matches to the endpoints of the watcher's teams (a match says what one
+    person follows, so it goes to their own teams only). A fixed number of queries."""
+    if not matches:
+        return 0
+    user_ids = {match.watch.user_id for match in matches}
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id in Team.members.through.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "team_id"
+    ):
+        teams_of[user_id].add(team_id)
+    endpoints: dict[int, list[int]] = defaultdict(list)
+    for endpoint_id, team_id in WebhookEndpoint.objects.filter(
+        is_active=True,
+        team__in=set().union(*teams_of.values()),
+        **{SUBSCRIPTION[Event.WATCH_MATCHED]: True},
+    ).values_list("pk", "team_id"):
+        endpoints[team_id].append(endpoint_id)
+    rows = [
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event=Event.WATCH_MATCHED,
+            key=f"watch:{match.watch_id}:{match.statement_id}",
+            payload=_jsonable(
+                {
+                    "watch": {
+                        "id": match.watch_id,
+                        "kind": match.watch.kind,
+                        "target": match.watch.target,
+                        "user_id": match.watch.user_id,
+                    },
+                    "statement_id": match.statement_id,
+                    "matched_at": match.matched_at,
+                }
+            ),
+        )
+        for match in matches
+        for team_id in sorted(teams_of[match.watch.user_id])
+        for endpoint_id in endpoints[team_id]
+    ]
+    return len(_record(Event.WATCH_MATCHED, rows)) if rows else 0
 
 
 def _record(event: str, rows: list[WebhookDelivery]) -> list[int]:

@@ -29,6 +29,7 @@ from opportunities.models import (
     Opportunity,
     Suggestion,
     Team,
+    Watch,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -239,6 +240,14 @@ def add_calendar_feeds(count: int) -> None:
         CalendarFeed.objects.create(user=UserFactory(username=f"calendar{start + n}"))
 
 
+def add_watches(count: int) -> None:
+    start = Watch.objects.count()
+    user = UserFactory(username=f"watcher{start}")
+    Watch.objects.bulk_create(
+        Watch(user=user, kind=Watch.Kind.TERM, term=f"rafale {start + n}") for n in range(count)
+    )
+
+
 def add_commitments(count: int) -> None:
     statement, start = _statement(), CommitmentCandidate.objects.count()
     suggestion = SuggestionFactory(statement=statement)
@@ -349,6 +358,7 @@ ROWS = [
     Rows(Suggestion, add_suggestions),
     Rows(DigestLog, add_digest_logs),
     Rows(CalendarFeed, add_calendar_feeds),
+    Rows(Watch, add_watches),
     Rows(CommitmentCandidate, add_commitments),
     Rows(Term, add_terms),
     Rows(Commitment, add_statement_commitments),
@@ -379,6 +389,7 @@ BUDGETS: dict[type[Model], tuple[int, int, int, int]] = {
     Suggestion: (12, 14, 6, 8),
     DigestLog: (11, 8, 7, 9),
     CalendarFeed: (9, 8, 6, 9),
+    Watch: (9, 8, 6, 9),
     CommitmentCandidate: (11, 9, 7, 8),
     Term: (9, 7, 6, 8),
     Commitment: (10, 8, 7, 8),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import names, pages, views
+from . import names, pages, views, watching
 
 app_name = "dashboards"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     re_path(r"^dashboards/countries/(?P<code>[A-Za-z]{2})/$", pages.country_detail, name="country"),
     path("dashboards/firms/<int:pk>/", pages.firm_detail, name="firm"),
     path("dashboards/areas/<slug:slug>/", pages.area_detail, name="area"),
+    path("dashboards/watching/", watching.watching, name="watching"),
+    path("dashboards/watching/<int:pk>/delete/", watching.watch_delete, name="watch_delete"),
 ]

@@ -9,10 +9,16 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities.models import DigestLog, FollowUp, Opportunity
+from opportunities.models import DigestLog, FollowUp, Opportunity, Watch, WatchMatch
 from opportunities.reminders.digests import digests_collect, digests_deliver
 from opportunities.reminders.tasks import send_daily_digests
-from tests.factories import FollowUpFactory, OpportunityFactory, TeamFactory, UserFactory
+from tests.factories import (
+    FollowUpFactory,
+    OpportunityFactory,
+    StatementFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
@@ -186,7 +192,10 @@ def test_queries_do_not_grow_with_owners(team, owners, django_assert_max_num_que
         FollowUpFactory(opportunity=opportunity, owner=owner, due_date=days(-n - 4))
         quiet = OpportunityFactory(team=team, owner=owner, stage="engaged")
         make_quiet(quiet, 60)
-    with django_assert_max_num_queries(10):
+        # And a watched statement for each: the digest's watching section is one query.
+        watch = Watch.objects.create(user=owner, kind=Watch.Kind.TERM, term="rafale")
+        WatchMatch.objects.create(watch=watch, statement=StatementFactory())
+    with django_assert_max_num_queries(11):
         result = send_daily_digests.delay().get()
     # Everyone, and the team lead for the team's items overdue by more than 3 days.
     assert result["sent"] == owners + 1
