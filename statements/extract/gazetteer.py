@@ -235,7 +235,9 @@ def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
         for keyword in keywords or []:
             spellings = variants(keyword)
             builder.add(Kind.AREA, pk, spellings)
-            if " " not in fold(keyword).strip() and _case(Kind.AREA, keyword) == "any":
+            # Only in scripts that space their words: 共同開発 has no space and is no common word.
+            single = " " not in fold(keyword).strip() and is_latin(keyword)
+            if single and _case(Kind.AREA, keyword) == "any":
                 generic.update(fold(spelling).strip() for spelling in spellings)
     policy_kinds = {}
     for kind, phrase, opening_kind in Term.objects.filter(is_active=True).values_list(

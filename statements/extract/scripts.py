@@ -10,7 +10,8 @@ English terms match at word boundaries ("India" not inside "Indiana"). Other scr
 - Hangul: words are spaced, but particles attach to the noun (한국과 인도는). A term starts at
   the start of a word; a name ends where the word ends or where only a particle or a short
   noun suffix follows (인도의, 인도인, 인도 측), so 인도적 ("humanitarian") is no India.
-  Other Korean terms (areas, phrases) may run on into a verb (공동개발하기로).
+  Other Korean terms (areas, phrases) may sit inside a compound or run on into a verb
+  (한미공동개발, 정례화하기로 했다).
 - Devanagari and other scripts with combining vowel signs: word boundaries, where a vowel
   sign (a combining mark, not alphanumeric to Python) counts as part of the word.
 """
@@ -54,8 +55,11 @@ def is_latin(term: str) -> bool:
 def edges_of(term: str, *, proper_noun: bool) -> tuple[str, str]:
     """The rule for the left and the right neighbour of a (folded) term."""
     left, right = _script(term[0]), _script(term[-1])
-    if right == HANGUL:
-        right = PARTICLE if proper_noun else OPEN
+    if not proper_noun:  # Korean compounds and verb endings: 방산협력을, 정례화하기로 했다
+        left = OPEN if left == HANGUL else left
+        right = OPEN if right == HANGUL else right
+    elif right == HANGUL:
+        right = PARTICLE
     return left, right
 
 

@@ -5,10 +5,16 @@ each script, and per-language area and policy terms. The statements are written 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from partners.models import Country, InvestmentArea
 from partners.reference import reference_load
-from statements.extract import find_mentions, gazetteer_build, statement_extract
+from statements.extract import (
+    find_mentions,
+    gazetteer_build,
+    sentence_spans,
+    statement_extract,
+)
 from statements.models import Mention
 from tests.factories import StatementFactory
 
@@ -129,3 +135,23 @@ def test_extraction_uses_the_statements_language(gazetteer):
         c.code
         for c in Country.objects.filter(pk__in=statement_extract(statement_id=english.pk).countries)
     } == {"FR"}
+
+
+def test_japanese_sentences_end_at_the_full_stop_mark() -> None:
+    text = "日本とインドは会談した。両国は合意した！ India agreed. Next."  # noqa: RUF001
+
+    assert [text[low:high] for low, high in sentence_spans(text)] == [
+        "日本とインドは会談した。",
+        "両国は合意した！",  # noqa: RUF001
+        "India agreed.",
+        "Next.",
+    ]
+
+
+@pytest.mark.parametrize("value", [["日本"], {"ja": "日本"}, {"JA": ["日本"]}, {"ja": [1]}])
+def test_translated_names_of_the_wrong_shape_are_refused(gazetteer, value) -> None:
+    japan = Country.objects.get(code="JP")
+    japan.translated_names = value
+
+    with pytest.raises(ValidationError, match="by language code"):
+        japan.full_clean()
