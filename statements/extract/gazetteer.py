@@ -10,6 +10,7 @@ read only in statements of that language, since many are English words or names 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -28,12 +29,20 @@ OpeningKind = PolicyOpening.Kind
 # says the sentence is about defence, and "agreed to" competes with no name.
 CUE_KINDS = frozenset({Term.Kind.COMMITMENT, Term.Kind.CONTEXT, Term.Kind.OFF_TOPIC})
 PROPER_NOUNS = frozenset({Kind.COUNTRY, Kind.FIRM, Kind.CONTACT, Kind.PLACE})
+INDIC_MARK_LETTERS = 0x20000  # CJK Extension B: alphanumeric, and never in our terms
 # Length-preserving clean-up, so offsets in the folded text are offsets in the original: any
 # whitespace and any hyphen or dash become a space ("co-production" is "co production"), and
-# apostrophes their ASCII form.
+# apostrophes their ASCII form. The vowel signs of Indic scripts (combining marks, which Python
+# does not count as alphanumeric) become letters of their own, one per mark, so that the word
+# boundary test sees "भारत" inside "भारतीय" at no cost to any other text.
 FOLD = str.maketrans(
     {
         **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
+        **{
+            chr(code): chr(INDIC_MARK_LETTERS + code)
+            for code in range(0x0900, 0x0E80)
+            if unicodedata.category(chr(code)).startswith("M")
+        },
         "-": " ",
         "\u2010": " ",
         "\u2011": " ",

@@ -56,10 +56,12 @@ def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[
         hits = chain(hits, own.iter(folded))
     for last, match in hits:
         start, end = last - match.length + 1, last + 1
-        if match.edges:
-            if not edges_allow(text, start, end, match.edges):
-                continue
-        elif (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
+        # Word boundaries on the folded text (same letters and digits as the text, and an Indic
+        # vowel sign counts as a letter there). A term of another script may stand where the
+        # test fails ("日本と"); only then is its own rule read, so English text pays nothing.
+        if ((start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum())) and (
+            match.edges is None or not edges_allow(text, start, end, match.edges)
+        ):
             continue
         if match.cues:
             surface = text[start:end]

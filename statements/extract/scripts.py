@@ -14,6 +14,9 @@ English terms match at word boundaries ("India" not inside "Indiana"). Other scr
   (한미공동개발, 정례화하기로 했다).
 - Devanagari and other scripts with combining vowel signs: word boundaries, where a vowel
   sign (a combining mark, not alphanumeric to Python) counts as part of the word.
+
+Each rule is at least as lenient as word boundaries, so matching.py reads it only where the
+word-boundary test fails.
 """
 
 from __future__ import annotations
