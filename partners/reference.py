@@ -94,12 +94,12 @@ def countries_load() -> int:
     missing, changed, now = [], [], timezone.now()
     for record in pycountry.countries:
         demonyms, aliases = extras.get(record.alpha_2, ([], []))
-        names = translations[record.alpha_2]
-        written = [*aliases, *demonyms, *_flat(names)]
         common_name = getattr(record, "common_name", None)
         if common_name and common_name != record.name:
             # "Korea, Republic of" reads badly; keep the formal form as an alias.
             aliases = [record.name, *aliases]
+        names = translations[record.alpha_2]
+        written = [*aliases, *demonyms, *_flat(names)]
         country = existing.get(record.alpha_2)
         if country is None:
             missing.append(
