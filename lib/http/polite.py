@@ -140,6 +140,7 @@ def robots_text(url: str, *, get: Callable[[str], bytes]) -> str:
             raise FetchError(
                 f"Not fetched: the robots.txt of {origin} could not be read ({error})",
                 transient=error.transient,
+                retry_after=error.retry_after,
             ) from error
         text = ""
     cache.set(key, text, timeout=ROBOTS_TTL)

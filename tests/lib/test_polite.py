@@ -82,6 +82,17 @@ def test_a_robots_txt_that_cannot_be_read_allows_nothing_for_now(local: LocalSer
     assert local.paths() == []
 
 
+def test_a_robots_txt_answering_retry_after_holds_the_host(local: LocalServer) -> None:
+    local.route("/robots.txt", 503, {"Retry-After": "60"}, b"")
+    local.route("/page", 200, {}, b"ok")
+
+    with pytest.raises(FetchError, match="could not be read") as caught:
+        fetch(local.url("/page"))
+
+    assert caught.value.transient and caught.value.retry_after is not None
+    assert local.paths() == []
+
+
 # --- requests per host per minute ---------------------------------------------------------
 
 
