@@ -748,6 +748,27 @@ def bench_find_mentions(firms: list[str], profiler: Profiler) -> None:
         f"median {statistics.median(timings):.2f} ms"
     )
 
+    # Statements in Japanese, Korean and French (the labelled ones of bench/extraction/), ten
+    # copies joined: the script rules and the per-language automaton at work.
+    for language, pattern in (("ja", "ja-*.txt"), ("ko", "ko-*.txt"), ("fr", "fr-armees-france*")):
+        text = (
+            "\n\n".join(
+                path.read_text(encoding="utf-8")
+                for path in (PROJECT / "bench" / "extraction").glob(pattern)
+            )
+            * 10
+        )
+        timings = []
+        for _ in range(DOCUMENTS):
+            started = time.perf_counter()
+            found = find_mentions(text, gazetteer, language)
+            timings.append((time.perf_counter() - started) * 1000)
+        size = len(text.encode()) / 1024
+        line(
+            f"find_mentions on a {language} statement x10 ({size:.1f} KB UTF-8): "
+            f"{len(found)} mentions, median {statistics.median(timings):.2f} ms"
+        )
+
 
 def high_water_mb() -> float:
     """This process's peak RSS. On Linux VmHWM, because ru_maxrss survives fork and exec and

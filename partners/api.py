@@ -36,6 +36,7 @@ class CountrySerializer(ModelSerializer):
             "official_name",
             "demonyms",
             "aliases",
+            "translated_names",
             "updated_at",
         ]
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -21,6 +22,23 @@ class WithCountryManager(models.Manager):
         return super().get_queryset().select_related("country")
 
 
+def translated_names_check(value: object) -> None:
+    """{"ja": ["日本", ...], ...}: a two- or three-letter language code to a list of names."""
+    if not isinstance(value, dict) or not all(
+        isinstance(code, str)
+        and 2 <= len(code) <= 3
+        and code.isalpha()
+        and code.islower()
+        and isinstance(names, list)
+        and all(isinstance(name, str) for name in names)
+        for code, names in value.items()
+    ):
+        raise ValidationError(
+            'Give names by language code, e.g. {"ja": ["日本"], "fr": ["Japon", "japonais"]}.',
+            code="translated_names",
+        )
+
+
 class Country(TimeStamped):
     code = models.CharField("ISO 3166 code", max_length=2, unique=True)
     alpha_3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
@@ -28,8 +46,16 @@ class Country(TimeStamped):
     official_name = models.CharField(max_length=200, blank=True)
     demonyms = models.JSONField(default=list, blank=True, help_text="e.g. Japanese")
     aliases = models.JSONField(default=list, blank=True, help_text="Other names: UK, Britain")
-    # What load_reference last wrote to aliases and demonyms: a reload adds only terms new to
-    # the reference data, so a term staff removed stays removed.
+    translated_names = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[translated_names_check],
+        help_text='Names and demonyms in other languages, by ISO 639-1 code: {"ja": ["日本"], '
+        '"fr": ["Japon", "japonais"]}. Names in Latin letters count only in statements '
+        "detected to be in that language.",
+    )
+    # What load_reference last wrote to aliases, demonyms and translated names: a reload adds
+    # only terms new to the reference data, so a term staff removed stays removed.
     reference_terms = models.JSONField(default=list, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["reference_terms"])
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Country, InvestmentArea, Term
+from .translations import translated_names
 
 DATA = Path(__file__).parent / "data"
 COUNTRY_DATA = DATA / "countries.csv"
@@ -69,11 +70,27 @@ def _country_extras() -> dict[str, tuple[list[str], list[str]]]:
     return extras
 
 
+def _flat(by_language: dict[str, list[str]]) -> list[str]:
+    return [name for names in by_language.values() for name in names]
+
+
+def translations_merged(
+    current: dict[str, list[str]], before: list[str], now: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """`terms_merged` per language: a name staff removed from a language stays removed."""
+    merged = {language: list(names) for language, names in (current or {}).items()}
+    for language, names in now.items():
+        if kept := terms_merged(merged.get(language, []), before, names):
+            merged[language] = kept
+    return merged
+
+
 def countries_load() -> int:
-    """Create every ISO 3166 country that is missing and bring new aliases and demonyms to the
-    others. Returns how many were created."""
+    """Create every ISO 3166 country that is missing and bring new aliases, demonyms and names
+    in other languages to the others. Returns how many were created."""
     extras = _country_extras()
     existing = {country.code: country for country in Country.objects.all()}
+    translations = translated_names({record.alpha_2 for record in pycountry.countries})
     missing, changed, now = [], [], timezone.now()
     for record in pycountry.countries:
         demonyms, aliases = extras.get(record.alpha_2, ([], []))
@@ -81,6 +98,8 @@ def countries_load() -> int:
         if common_name and common_name != record.name:
             # "Korea, Republic of" reads badly; keep the formal form as an alias.
             aliases = [record.name, *aliases]
+        names = translations[record.alpha_2]
+        written = [*aliases, *demonyms, *_flat(names)]
         country = existing.get(record.alpha_2)
         if country is None:
             missing.append(
@@ -91,7 +110,8 @@ def countries_load() -> int:
                     official_name=getattr(record, "official_name", ""),
                     demonyms=demonyms,
                     aliases=aliases,
-                    reference_terms=[*aliases, *demonyms],
+                    translated_names=names,
+                    reference_terms=written,
                 )
             )
             continue
@@ -99,14 +119,17 @@ def countries_load() -> int:
         merged = (
             terms_merged(country.aliases or [], before, aliases),
             terms_merged(country.demonyms or [], before, demonyms),
+            translations_merged(country.translated_names, before, names),
         )
-        if merged != (country.aliases, country.demonyms) or before != [*aliases, *demonyms]:
-            country.aliases, country.demonyms = merged
+        if merged != (country.aliases, country.demonyms, country.translated_names) or (
+            before != written
+        ):
+            country.aliases, country.demonyms, country.translated_names = merged
             # bulk_update leaves auto_now alone; the gazetteer's version check needs the bump.
-            country.reference_terms, country.updated_at = [*aliases, *demonyms], now
+            country.reference_terms, country.updated_at = written, now
             changed.append(country)
     Country.objects.bulk_create(missing)
-    fields = ["aliases", "demonyms", "reference_terms", "updated_at"]
+    fields = ["aliases", "demonyms", "translated_names", "reference_terms", "updated_at"]
     Country.objects.bulk_update(changed, fields, batch_size=100)
     return len(missing)
 

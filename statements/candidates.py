@@ -3,6 +3,7 @@ identity, and the bytes of each new one, fetched when needed."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
 from collections.abc import Iterator
@@ -20,11 +21,15 @@ FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 
 class SourceFailed(Exception):
-    """The source as a whole could not be imported; `transient` says a retry may help."""
+    """The source as a whole could not be imported; `transient` says a retry may help, and
+    `retry_after` when the host asked to be tried again (a Retry-After)."""
 
-    def __init__(self, message: str, *, transient: bool) -> None:
+    def __init__(
+        self, message: str, *, transient: bool, retry_after: datetime.datetime | None = None
+    ) -> None:
         super().__init__(message)
         self.transient = transient
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -82,7 +87,9 @@ def source_candidates(source: Source, run: ImportRun) -> Iterator[Candidate]:
     try:
         result = fetch(source.url, etag=source.etag, last_modified=source.last_modified)
     except FetchError as error:
-        raise SourceFailed(str(error), transient=error.transient) from error
+        raise SourceFailed(
+            str(error), transient=error.transient, retry_after=error.retry_after
+        ) from error
     if result.not_modified:
         run.status = ImportRun.Status.NOT_MODIFIED
         return

@@ -163,7 +163,7 @@ def source_import(*, source_id: int) -> ImportRun:
     except SourceFailed as error:
         batch.store()
         _finish(run, batch.counts, batch.errors, ImportRun.Status.FAILED)
-        _back_off(source, str(error))
+        _back_off(source, str(error), retry_after=error.retry_after)
         raise
     status = run.status
     if status != ImportRun.Status.NOT_MODIFIED:
@@ -191,18 +191,22 @@ def _succeeded(source: Source) -> None:
     )
 
 
-def _back_off(source: Source, error: str) -> None:
-    """Wait twice as long after each consecutive failure, up to a week."""
+def _back_off(source: Source, error: str, *, retry_after: datetime.datetime | None = None) -> None:
+    """Wait twice as long after each consecutive failure, up to a week; a host that said when
+    to come back (Retry-After) is tried again then, not before and not later."""
     failures = source.failure_count + 1
     delay = min(
         datetime.timedelta(minutes=source.interval_minutes) * 2 ** min(failures, 10), MAX_BACKOFF
     )
     now = timezone.now()
+    next_run_at = now + delay
+    if retry_after is not None:
+        next_run_at = min(max(retry_after, now), now + MAX_BACKOFF)
     Source.objects.filter(pk=source.pk).update(
         failure_count=F("failure_count") + 1,
         last_error=error[:2000],
         last_run_at=now,
-        next_run_at=now + delay,
+        next_run_at=next_run_at,
     )
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lib.http import url_normalised
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 
 # Commitments and name candidates: what extraction finds beyond mentions. They refer to
@@ -23,6 +24,9 @@ __all__ = [
 ]
 
 
+DUPLICATE_URL = "A source with this URL already exists"
+
+
 class Source(TimeStamped):
     class Kind(models.TextChoices):
         FEED = "feed", "RSS/Atom feed"
@@ -34,6 +38,9 @@ class Source(TimeStamped):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     url = models.URLField(max_length=1000, blank=True)
+    # The URL in one spelling per resource (lib.http.url_normalised): the same feed entered
+    # twice, "HTTPS://Example.org:443/feed/" and "https://example.org/feed", is refused.
+    url_normalised = models.CharField(max_length=1000, blank=True, editable=False)
     path = models.CharField(max_length=500, blank=True, help_text="Folder, for folder sources")
     country = models.ForeignKey(
         Country,
@@ -70,15 +77,33 @@ class Source(TimeStamped):
                 name="source_folder_has_path",
                 violation_error_message="Folder sources need a path.",
             ),
+            models.UniqueConstraint(
+                fields=["url_normalised"],
+                condition=~Q(url_normalised=""),
+                name="source_url_unique",
+                violation_error_message=DUPLICATE_URL,
+            ),
         ]
 
     def clean(self) -> None:
         super().clean()
+        if normal := url_normalised(self.url) if self.url else "":
+            twin = Source.objects.filter(url_normalised=normal).exclude(pk=self.pk)
+            if (name := twin.values_list("name", flat=True).first()) is not None:
+                raise ValidationError({"url": f"{DUPLICATE_URL} ({name})."})
         if self.kind == self.Kind.FOLDER and self.path:
             try:
                 folder_resolve(self.path)
             except FolderRefused as error:
                 raise ValidationError({"path": str(error)}) from error
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived column, not a rule: kept in step with the URL on every save, whoever saves
+        # (admin, API, a command, a factory), so the unique constraint always sees it.
+        self.url_normalised = url_normalised(self.url) if self.url else ""
+        if (fields := kwargs.get("update_fields")) is not None and "url" in fields:
+            kwargs["update_fields"] = {*fields, "url_normalised"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name

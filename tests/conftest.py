@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -26,6 +27,13 @@ pytest_plugins = [
     "tests.opportunities.reminders.smtpserver",
     "tests.workers",  # private_redis, broker_down
 ]
+
+
+@pytest.fixture(autouse=True)
+def cache_cleared() -> None:
+    """The cache holds the polite-fetching state per host and origin (lib/http/polite.py); a
+    test server's port may be one an earlier test used, with its own robots.txt."""
+    cache.clear()
 
 
 @pytest.fixture

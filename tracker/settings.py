@@ -188,6 +188,25 @@ STATEMENTS_FOLDER_ROOTS = env.list(
 STATEMENTS_USER_AGENT = env.str(
     "STATEMENTS_USER_AGENT", default="PartnershipTracker/1.0 (+statement importer)"
 )
+# Requests per host per minute at most, across sources (0: no limit). The tests run without
+# one unless they set it: dozens of them fetch from 127.0.0.1 every second.
+STATEMENTS_FETCH_PER_HOST_PER_MINUTE = env.int(
+    "STATEMENTS_FETCH_PER_HOST_PER_MINUTE", default=0 if TESTING else 30
+)
+
+# The cache holds the polite-fetching state (requests per host, robots.txt, Retry-After holds):
+# point CACHE_URL at Redis (redis://host:6379/2) so every worker shares it; by default each
+# process keeps its own.
+_CACHE_URL = env.str("CACHE_URL", default="")
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// or rediss:// URL, not {_CACHE_URL!r}")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Reminders: digests, stale work, calendar feeds and webhooks (opportunities/reminders/).
 # Where links in mails and calendar events point: the address staff open the admin at.

@@ -98,6 +98,12 @@ def areas_score(expected: list[str], linked: set[str]) -> Outcome:
     return Outcome(Counts(len(met), len(extra), len(missed)), extra, missed)
 
 
+def spaced(text: str) -> bool:
+    """Written mostly in Latin letters (English, French), whose words a space separates."""
+    letters = [char for char in text if char.isalpha()]
+    return sum(char <= "\u024f" for char in letters) * 2 > len(letters)
+
+
 def normal(text: str) -> str:
     return " ".join(text.split()).casefold()
 

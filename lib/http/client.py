@@ -1,7 +1,8 @@
 """GET and POST over urllib3 to vetted addresses only: redirects vetted hop by hop, bodies
 capped while streaming, and a deadline on the whole exchange, so a huge or slow-drip response
 costs little. We connect to the vetted address itself rather than the name, so a DNS answer that
-changes between the check and the connection (DNS rebinding) cannot steer us inside."""
+changes between the check and the connection (DNS rebinding) cannot steer us inside. A GET is
+polite as well (polite.py): per-host rate limit, robots.txt, Retry-After."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from urllib3.exceptions import (
 
 from .addresses import DEFAULT_PORTS, Target, vet_url
 from .errors import FetchError
+from .polite import hold_check, hold_from_answer, host_turn_wait, robots_check
 
 DEFAULT_TIMEOUT = 15.0
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -62,17 +64,27 @@ class FetchResult:
 
 
 def fetch(
-    url: str, *, etag: str = "", last_modified: str = "", accept: str = DEFAULT_ACCEPT
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    accept: str = DEFAULT_ACCEPT,
+    robots: bool = True,
 ) -> FetchResult:
     """GET `url`, following up to MAX_REDIRECTS redirects, each one vetted like the first.
 
     Pass the `etag` / `last_modified` from the previous fetch to make the request conditional;
     a 304 comes back as a result with `not_modified` set and an empty body.
+
+    Every hop waits for its host's turn (STATEMENTS_FETCH_PER_HOST_PER_MINUTE), is refused while
+    its host is on hold after a Retry-After, and must be allowed by its origin's robots.txt
+    (`robots=False` only for fetching a robots.txt itself).
     """
     timeout = float(getattr(settings, "STATEMENTS_FETCH_TIMEOUT", DEFAULT_TIMEOUT))
     max_bytes = int(getattr(settings, "STATEMENTS_FETCH_MAX_BYTES", DEFAULT_MAX_BYTES))
+    user_agent = getattr(settings, "STATEMENTS_USER_AGENT", DEFAULT_USER_AGENT)
     headers = {
-        "User-Agent": getattr(settings, "STATEMENTS_USER_AGENT", DEFAULT_USER_AGENT),
+        "User-Agent": user_agent,
         "Accept": accept,
         "Accept-Encoding": "gzip, deflate",
     }
@@ -85,7 +97,13 @@ def fetch(
     start, visited = url, {url}
     for _hop in range(MAX_REDIRECTS + 1):
         target = vet_url(url)
+        hold_check(url, target.host)
+        if robots:
+            robots_check(url, user_agent=user_agent, get=_robots_get)
+        host_turn_wait(target.host)
         status, response_headers, body = _get(url, target, headers, timeout, deadline, max_bytes)
+        if status in (429, 503):
+            hold_from_answer(url, target.host, status, response_headers.get("Retry-After"))
         if status not in _REDIRECTS:
             return _result(url, status, response_headers, body, etag, last_modified)
         location = response_headers.get("Location", "")
@@ -96,6 +114,10 @@ def fetch(
             raise FetchError(f"Redirect loop: {url} was already visited")
         visited.add(url)
     raise FetchError(f"Too many redirects (max {MAX_REDIRECTS}) from {start}")
+
+
+def _robots_get(url: str) -> bytes:
+    return fetch(url, accept="text/plain", robots=False).body
 
 
 @dataclass(frozen=True)
@@ -126,10 +148,10 @@ def _result(
     url: str, status: int, headers: HTTPHeaderDict, body: bytes, etag: str, last_modified: str
 ) -> FetchResult:
     if status == 429 or status >= 500:
-        raise FetchError(f"HTTP {status} from {url}", transient=True)
+        raise FetchError(f"HTTP {status} from {url}", transient=True, status=status)
     # Other 2xx (202 is a favourite of bot-challenge pages) carry nothing we can import.
     if status not in (200, 304):
-        raise FetchError(f"HTTP {status} from {url}")
+        raise FetchError(f"HTTP {status} from {url}", status=status)
     if status == 304 and not (etag or last_modified):
         raise FetchError(f"HTTP 304 from {url} although the request was not conditional")
     # A 304 need not repeat the validators; keep the ones we sent so the next fetch is still

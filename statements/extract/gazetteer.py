@@ -1,10 +1,16 @@
 """The gazetteer: every name, alias, demonym, keyword and vocabulary term (policy, commitment,
 place and defence-context phrases), in one Aho-Corasick automaton over case-folded text, cached
-per process and rebuilt when the partners data moves."""
+per process and rebuilt when the partners data moves.
+
+Country names in other languages (`Country.translated_names`) join it: those in a script of
+their own (Japanese, Korean, Hindi) in the one automaton, as their script already says the
+language; those in Latin letters ("Inde", "Island", "Maurice") in an automaton per language,
+read only in statements of that language, since many are English words or names too."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -15,6 +21,7 @@ from django.db.models import CharField, Count, Max, Value
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, Term
 
 from ..models import Mention
+from .scripts import LATIN_END, edges_of, is_latin
 
 Kind = Mention.Kind
 OpeningKind = PolicyOpening.Kind
@@ -22,12 +29,20 @@ OpeningKind = PolicyOpening.Kind
 # says the sentence is about defence, and "agreed to" competes with no name.
 CUE_KINDS = frozenset({Term.Kind.COMMITMENT, Term.Kind.CONTEXT, Term.Kind.OFF_TOPIC})
 PROPER_NOUNS = frozenset({Kind.COUNTRY, Kind.FIRM, Kind.CONTACT, Kind.PLACE})
+INDIC_MARK_LETTERS = 0x20000  # CJK Extension B: alphanumeric, and never in our terms
 # Length-preserving clean-up, so offsets in the folded text are offsets in the original: any
 # whitespace and any hyphen or dash become a space ("co-production" is "co production"), and
-# apostrophes their ASCII form.
+# apostrophes their ASCII form. The vowel signs of Indic scripts (combining marks, which Python
+# does not count as alphanumeric) become letters of their own, one per mark, so that the word
+# boundary test sees "भारत" inside "भारतीय" at no cost to any other text.
 FOLD = str.maketrans(
     {
         **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
+        **{
+            chr(code): chr(INDIC_MARK_LETTERS + code)
+            for code in range(0x0900, 0x0E80)
+            if unicodedata.category(chr(code)).startswith("M")
+        },
         "-": " ",
         "\u2010": " ",
         "\u2011": " ",
@@ -58,6 +73,9 @@ class Match(NamedTuple):
     entities: tuple[tuple[str, int | None], ...]
     any_case: bool
     cues: tuple[Entry, ...]  # commitment and context phrases: they take no span
+    # How the term meets its neighbours when it does not start and end in Latin letters (see
+    # scripts.py): Japanese and Korean are not written in separate words. None: word bounds.
+    edges: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,8 @@ class Gazetteer:
     firms_by_word: dict[str, dict[int, str]] = field(default_factory=dict)
     contacts_by_word: dict[str, dict[int, str]] = field(default_factory=dict)
     country_terms: frozenset[str] = frozenset()  # every folded country name and demonym
+    # Language code -> the automaton of its country names in Latin letters (see the top).
+    by_language: dict[str, ahocorasick.Automaton] = field(default_factory=dict)
 
     @cached_property  # frozen, but cached_property writes the instance dict directly
     def country_ids(self) -> dict[str, int]:
@@ -157,29 +177,56 @@ class _Builder:
             key = (kind, entity_id, entry.case, term if entry.case == "caps" else "")
             self.entries.setdefault(fold(term), {}).setdefault(key, entry)
 
-    def automaton(self) -> ahocorasick.Automaton:
+    def automaton(self, *, leave_out: frozenset[str] = frozenset()) -> ahocorasick.Automaton:
         automaton = ahocorasick.Automaton()
         for key, by_entity in self.entries.items():
+            if key in leave_out:
+                continue
             found = tuple(by_entity.values())
             spanning = tuple(entry for entry in found if entry.kind not in CUE_KINDS)
             cues = tuple(entry for entry in found if entry.kind in CUE_KINDS)
             entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in spanning))
             any_case = all(entry.case == "any" for entry in spanning)
-            automaton.add_word(key, Match(len(key), spanning, entities, any_case, cues))
-        if self.entries:
+            edges = None
+            if not (key[0] <= LATIN_END and key[-1] <= LATIN_END):
+                names = any(entry.kind in PROPER_NOUNS for entry in spanning)
+                edges = edges_of(key, proper_noun=names)
+            automaton.add_word(key, Match(len(key), spanning, entities, any_case, cues, edges))
+        if len(automaton):
             automaton.make_automaton()
         return automaton
 
 
+def _translations(value: object) -> list[tuple[str, str]]:
+    """(language, name) pairs of a country's translated names; a malformed value (the field is
+    checked on every form, but not on a raw update) gives none rather than failing a batch."""
+    if not isinstance(value, dict):
+        return []
+    return [
+        (language, name)
+        for language, names in value.items()
+        if isinstance(names, list)
+        for name in names
+        if isinstance(name, str)
+    ]
+
+
 def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
     builder = _Builder()
+    by_language: dict[str, _Builder] = {}
     country_codes, country_terms = {}, set()
-    for pk, code, *terms in Country.objects.values_list(
-        "pk", "code", "name", "official_name", "aliases", "demonyms"
+    for pk, code, *terms, translated in Country.objects.values_list(
+        "pk", "code", "name", "official_name", "aliases", "demonyms", "translated_names"
     ):
         country_codes[pk] = code
         terms = [terms[0], terms[1], *(terms[2] or []), *(terms[3] or [])]
         builder.add(Kind.COUNTRY, pk, terms)
+        for language, name in _translations(translated):
+            if is_latin(name):
+                by_language.setdefault(language, _Builder()).add(Kind.COUNTRY, pk, [name])
+            else:
+                builder.add(Kind.COUNTRY, pk, [name])
+            terms.append(name)
         country_terms.update(fold(term) for term in terms if term)
     by_word: dict[str, dict[str, dict[int, str]]] = {Kind.FIRM: {}, Kind.CONTACT: {}}
     known: set[str] = set()
@@ -197,7 +244,9 @@ def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
         for keyword in keywords or []:
             spellings = variants(keyword)
             builder.add(Kind.AREA, pk, spellings)
-            if " " not in fold(keyword).strip() and _case(Kind.AREA, keyword) == "any":
+            # Only in scripts that space their words: 共同開発 has no space and is no common word.
+            single = " " not in fold(keyword).strip() and is_latin(keyword)
+            if single and _case(Kind.AREA, keyword) == "any":
                 generic.update(fold(spelling).strip() for spelling in spellings)
     policy_kinds = {}
     for kind, phrase, opening_kind in Term.objects.filter(is_active=True).values_list(
@@ -208,9 +257,16 @@ def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
         if kind == Term.Kind.POLICY:
             for spelling in spellings:
                 policy_kinds.setdefault(fold(spelling), opening_kind)
+    # A name that is also an English term ("India" in Spanish) is found by the one automaton.
+    common = frozenset(builder.entries)
     return Gazetteer(
         version=version,
         automaton=builder.automaton(),
+        by_language={
+            language: automaton
+            for language, names in by_language.items()
+            if len(automaton := names.automaton(leave_out=common))
+        },
         country_codes=country_codes,
         policy_kinds=policy_kinds,
         generic=frozenset(generic),

@@ -1,14 +1,18 @@
 """Finding gazetteer terms in a text: one Aho-Corasick pass over the case-folded text, matches
-kept at word boundaries and in the case their term asks for, overlaps given to the longest.
-Cues (commitment and defence-context phrases) are gathered in the same pass but take no span."""
+kept at word boundaries (or the rule of their script, see scripts.py) and in the case their term
+asks for, overlaps given to the longest. Cues (commitment and defence-context phrases) are
+gathered in the same pass but take no span. A statement in a language with country names in
+Latin letters gets a second pass for those (see gazetteer.py)."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import chain
 from operator import itemgetter
 from typing import NamedTuple
 
 from .gazetteer import Gazetteer, case_matches, fold
+from .scripts import edges_allow
 from .sentences import SNIPPET_LIMIT, sentence_spans, snippet
 
 LONGEST_THEN_LEFTMOST = itemgetter(0, 1)
@@ -34,20 +38,30 @@ class Cue(NamedTuple):
     end: int
 
 
-def find_mentions(text: str, gazetteer: Gazetteer) -> list[Found]:
-    """Every gazetteer term in `text`, one Found per entity the term stands for."""
-    return find_all(text, gazetteer)[0]
+def find_mentions(text: str, gazetteer: Gazetteer, language: str = "") -> list[Found]:
+    """Every gazetteer term in `text`, one Found per entity the term stands for. `language` is
+    the statement's (ISO 639-1, "" unknown): it adds that language's names in Latin letters."""
+    return find_all(text, gazetteer, language)[0]
 
 
-def find_all(text: str, gazetteer: Gazetteer) -> tuple[list[Found], list[Cue]]:
+def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[Found], list[Cue]]:
     """The mentions of `text` (as `find_mentions`) and its cues, in text order."""
     if not text or not len(gazetteer.automaton):
         return [], []
     size = len(text)
     candidates, cues = [], []
-    for last, match in gazetteer.automaton.iter(fold(text)):
+    folded = fold(text)
+    hits = gazetteer.automaton.iter(folded)
+    if language and (own := gazetteer.by_language.get(language)) is not None:
+        hits = chain(hits, own.iter(folded))
+    for last, match in hits:
         start, end = last - match.length + 1, last + 1
-        if (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
+        # Word boundaries on the folded text (same letters and digits as the text, and an Indic
+        # vowel sign counts as a letter there). A term of another script may stand where the
+        # test fails ("日本と"); only then is its own rule read, so English text pays nothing.
+        if ((start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum())) and (
+            match.edges is None or not edges_allow(text, start, end, match.edges)
+        ):
             continue
         if match.cues:
             surface = text[start:end]

@@ -85,11 +85,12 @@ def statement_read(
     gazetteer: Gazetteer,
     source_country: int | None,
     home_code: str,
+    language: str = "",
 ) -> Reading:
-    found, cues = find_all(text, gazetteer)
+    found, cues = find_all(text, gazetteer, language)
     title_found, title_cues = ([], [])
     if title and not title_repeats(title, text):
-        title_found, title_cues = find_all(title, gazetteer)
+        title_found, title_cues = find_all(title, gazetteer, language)
     always = [source_country] if source_country else []
     about_defence = any(cue.kind == Term.Kind.CONTEXT for cue in (*cues, *title_cues))
     found = areas_gate(text, found, cues, gazetteer, about_defence=about_defence)

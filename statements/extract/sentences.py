@@ -6,7 +6,8 @@ import re
 from functools import lru_cache
 
 SNIPPET_LIMIT = 300
-SENTENCE_END = re.compile("[.!?][\"'\u201d\u2019)\\]]*(?=\\s|$)|\n")
+# Japanese and Chinese end a sentence with a full-width mark and no space after it.
+SENTENCE_END = re.compile("[.!?][\"'\u201d\u2019)\\]]*(?=\\s|$)|[\u3002\uff01\uff1f]\u300d?|\n")
 NEXT_VISIBLE = re.compile(r"\s*(\S)")
 LAST_WORD = re.compile(r"[\w.]+$")
 # Words whose full stop does not end a sentence ("Smt. Radhika Iyengar", "the U.S. Navy").

@@ -75,7 +75,7 @@ def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
             Statement.objects.select_for_update()
             .filter(pk__in=list(statement_ids))
             .order_by("pk")
-            .only("pk", "title", "text", "source_id")
+            .only("pk", "title", "text", "source_id", "language")
         )
         if not statements:
             return []
@@ -92,6 +92,7 @@ def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
                 gazetteer=gazetteer,
                 source_country=source_countries.get(statement.source_id),
                 home_code=home,
+                language=statement.language,
             )
             for statement in statements
         }

@@ -312,7 +312,7 @@ def test_redirect_is_followed_and_the_final_url_reported(local: LocalServer) -> 
 
     assert result.url == local.url("/new")
     assert result.body == b"moved here"
-    assert [r.path for r in local.requests] == ["/old", "/new"]
+    assert local.paths() == ["/old", "/new"]
 
 
 def test_five_redirects_are_followed(local: LocalServer) -> None:
@@ -343,7 +343,7 @@ def test_redirect_loop_is_refused(local: LocalServer) -> None:
         fetch(local.url("/a"))
 
     assert not caught.value.transient
-    assert len(local.requests) == 2
+    assert len(local.paths()) == 2
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,10 @@ class LocalServer(ThreadingHTTPServer):
     def port(self) -> int:
         return self.server_address[1]
 
+    def paths(self) -> list[str]:
+        """The paths requested, robots.txt aside (the client reads it once per origin)."""
+        return [request.path for request in self.requests if request.path != "/robots.txt"]
+
     def url(self, path: str = "/") -> str:
         return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
