@@ -76,9 +76,7 @@ def opportunity_merge_undo(*, log: MergeLog, by) -> Opportunity:
 
     def after(survivor: Opportunity, loser: Opportunity) -> None:
         # Versions only move on: both rows changed again, whatever version they had before.
-        Opportunity.objects.filter(pk__in=[survivor.pk, loser.pk]).update(
-            version=F("version") + 1
-        )
+        Opportunity.objects.filter(pk__in=[survivor.pk, loser.pk]).update(version=F("version") + 1)
         back = [
             pk
             for entry in log.record["links"]

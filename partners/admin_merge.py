@@ -172,4 +172,3 @@ def _shown(record, name: str) -> str:
         return ", ".join(map(str, value))
     display = getattr(record, f"get_{name}_display", None)
     return str(display() if display else ("" if value is None else value))
-
