@@ -99,15 +99,13 @@ class MergeAdminMixin:
                 return HttpResponseRedirect(
                     reverse(f"admin:{self._name('change')}", args=[survivor.pk])
                 )
-        rows = [
-            (
-                name,
-                self.model._meta.get_field(name).verbose_name,
-                _shown(survivor, name),
-                _shown(loser, name),
-            )
-            for name in self.merge_fields
-        ]
+        rows = []
+        for name in self.merge_fields:
+            kept, other = _shown(survivor, name), _shown(loser, name)
+            # An empty field takes the other's value unless staff choose otherwise.
+            prefer_loser = not kept and bool(other)
+            label = self.model._meta.get_field(name).verbose_name
+            rows.append((name, label, kept, other, prefer_loser))
         context = self._context(
             request,
             f"Merge {loser} into {survivor}",

@@ -45,7 +45,10 @@ def test_merge_and_undo_through_the_admin(session_for, team_lead, firms) -> None
     client = session_for(team_lead)
     url = reverse("admin:partners_firm_merge")
     form = client.get(url, {"survivor": survivor.pk, "loser": loser.pk})
-    assert form.status_code == 200 and 'name="keep_website"' in form.content.decode()
+    assert form.status_code == 200
+    # The survivor has no website: the loser's is chosen unless staff say otherwise.
+    assert 'name="keep_website" value="loser" checked' in form.content.decode()
+    assert 'name="keep_name" value="survivor" checked' in form.content.decode()
 
     done = client.post(
         url, {"survivor": survivor.pk, "loser": loser.pk, "keep_website": "loser"}, follow=True
