@@ -109,3 +109,22 @@ def test_a_lead_merges_two_of_the_teams_opportunities(session_for, team_lead, te
     assert ours.value == 7 and not Opportunity.objects.filter(pk=twin.pk).exists()
     page = client.get(reverse("admin:opportunities_opportunity_merges"))
     assert twin.title in page.content.decode()
+
+
+def test_the_duplicates_page_costs_the_same_for_more_firms(
+    session_for, team_lead, django_assert_max_num_queries
+) -> None:
+    client = session_for(team_lead)
+    url = reverse("admin:partners_firm_duplicates")
+    japan = CountryFactory(code="JP")
+    counts = []
+    for size in (5, 50):
+        for n in range(size):
+            FirmFactory(name=f"Twin {size} {n} Ltd", country=japan)
+            FirmFactory(name=f"TWIN {size} {n} K.K.", country=japan)
+        # Session, user and permissions, the firms' pairs (one query), the pairs' records with
+        # their countries (one query).
+        with django_assert_max_num_queries(8) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

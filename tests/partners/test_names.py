@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from partners.names import firm_key, person_key
+from partners.names import LEGAL_SUFFIXES, firm_key, person_key
 
 
 @pytest.mark.parametrize(
@@ -38,3 +40,17 @@ def test_a_name_made_only_of_legal_words_keeps_them() -> None:
 def test_person_titles_fall_away() -> None:
     assert person_key("Dr. S. Jaishankar") == person_key("s jaishankar") == "s jaishankar"
     assert person_key("Mr") == "mr"
+
+
+@given(
+    st.lists(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzé", min_size=1, max_size=8),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from([", Ltd.", " LIMITED", " K.K.", " Pvt. Ltd.", " GmbH", " S.A.", " Inc"]),
+)
+def test_a_legal_form_case_and_punctuation_never_change_the_key(parts, suffix) -> None:
+    name = " ".join(parts)
+    assume(any(word not in LEGAL_SUFFIXES for word in firm_key(name).split()))
+    assert firm_key(name.upper() + suffix) == firm_key(name) == firm_key(name.replace(" ", "-"))
