@@ -84,7 +84,6 @@ class _Index:
 
 def _write(
     number: int,
-    row: Row,
     target: models.Model,
     values: dict,
     many: dict,
@@ -111,11 +110,15 @@ def _write(
     if not changed and not created:
         report.unchanged += 1
         return
+    before = {name: getattr(target, name) for name in values} if not created else {}
     for name, value in values.items():
         setattr(target, name, value)
     try:
         target.full_clean()
     except ValidationError as error:
+        # The index holds this instance for the rows after: it goes back as it is stored.
+        for name, value in before.items():
+            setattr(target, name, value)
         raise _RowError(error.message_dict) from error
     target._history_user = user
     target.save()
@@ -194,9 +197,7 @@ def firms_upsert(*, rows: Iterable[tuple[int, Row]], user, dry_run: bool = False
             if unknown:
                 raise _RowError({"areas": [f"No investment area {slug!r}." for slug in unknown]})
             many["areas"] = [areas[slug] for slug in _split(row["areas"])]
-        _write(
-            number, row, target, values, many, keyed=keyed, report=report, user=user, index=index
-        )
+        _write(number, target, values, many, keyed=keyed, report=report, user=user, index=index)
 
     return _run(rows, plan, report)
 
@@ -241,7 +242,6 @@ def contacts_upsert(
             values["aliases"] = _split(row["aliases"])
         _write(
             number,
-            row,
             target or Contact(),
             values,
             {},

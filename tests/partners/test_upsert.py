@@ -113,3 +113,20 @@ def test_contacts_twins_update_the_stored_one(lead_api, stored) -> None:
     contact.refresh_from_db()
     assert contact.role == "Minister" and contact.name == "S. Jaishankar"
     assert Contact.objects.get(name="Kenji Sato").firm == stored
+
+
+def test_a_bad_row_leaves_the_matched_firm_as_stored_for_the_rows_after(lead_api, stored):
+    rows = [
+        {
+            "name": stored.name,
+            "country": "JP",
+            "kind": "no-such-kind",
+            "website": "https://x.example",
+        },
+        {"name": stored.name, "country": "JP", "external_id": "MHI-1"},
+    ]
+    report = lead_api.post("/api/firms/bulk/", rows, format="json").json()
+    assert [error["row"] for error in report["errors"]] == [1]
+    assert report["changes"][0]["fields"] == ["external_id"]
+    stored.refresh_from_db()
+    assert (stored.website, stored.kind, stored.external_id) == ("", "private", "MHI-1")
