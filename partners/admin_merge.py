@@ -144,8 +144,8 @@ class MergeAdminMixin:
         return TemplateResponse(request, "admin/partners/merges.html", context)
 
     def _undo(self, request: HttpRequest) -> HttpResponse:
-        if not (self.has_change_permission(request) and self.has_add_permission(request)):
-            raise PermissionDenied
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied  # whoever may merge may undo one
         log = get_object_or_404(
             MergeLog,
             pk=request.POST.get("log") if str(request.POST.get("log", "")).isdigit() else 0,

@@ -129,7 +129,11 @@ class FirmSerializer(CountryAreasSerializer):
 FirmMergeRequest = merge_request_serializer(Firm, firm_key, FIRM_FIELDS)
 ContactMergeRequest = merge_request_serializer(Contact, None, CONTACT_FIELDS)
 # A merge deletes the loser; a bulk upsert adds and changes.
-PARTNER_ACTIONS = {"merge": ["change", "delete"], "bulk": ["add", "change"]}
+PARTNER_ACTIONS = {
+    "merge": ["change", "delete"],
+    "merge_undo": ["change", "delete"],  # whoever may merge may undo one
+    "bulk": ["add", "change"],
+}
 
 
 class FirmViewSet(MergeActionMixin, ModelViewSet):

@@ -16,6 +16,9 @@ from lib.api.fields import KeyRelatedField
 from lib.api.parsers import JSONParser
 from lib.sheets.read import SheetError, SheetTooLarge, read_json, read_upload
 
+from .merge_log import MergeLog
+from .merging import partner_merge_undo
+
 
 class MergeResultSerializer(serializers.Serializer):
     merge = serializers.IntegerField(help_text="The merge log entry (undo it in the admin)")
@@ -83,9 +86,18 @@ class DryRunSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(required=False, default=False)
 
 
+class UndoRequestSerializer(serializers.Serializer):
+    merge = serializers.IntegerField(min_value=1, help_text="The merge log entry to undo")
+
+
+class UndoResultSerializer(serializers.Serializer):
+    merge = serializers.IntegerField()
+    restored = serializers.IntegerField(help_text="The merged-away record, back with its id")
+
+
 class MergeActionMixin:
     """A viewset's `merge` action: `merge_request` (made by `merge_request_serializer`) checks
-    the body, `merge_service` merges."""
+    the body, `merge_service` merges; and `merge/undo/`, which undoes one from its log."""
 
     merge_request: type[serializers.Serializer]
     merge_service = None
@@ -105,6 +117,34 @@ class MergeActionMixin:
             "fields_taken": log.fields_taken,
         }
         return Response(shown, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request=UndoRequestSerializer,
+        responses={
+            200: UndoResultSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="No such merge of this kind, already undone, or a "
+                "record made since clashes with the one to restore",
+            ),
+        },
+        description="Undo a merge from its log entry (the `merge` a merge answered): the "
+        "merged-away record comes back as it was, with every link that moved.",
+    )
+    @action(detail=False, methods=["post"], url_path="merge/undo", url_name="merge-undo")
+    def merge_undo(self, request) -> Response:
+        body = UndoRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        log = MergeLog.objects.filter(
+            pk=body.validated_data["merge"], model=self.queryset.model._meta.label_lower
+        ).first()
+        if log is None:
+            raise serializers.ValidationError({"merge": ["No merge of this kind with this id."]})
+        try:
+            restored = partner_merge_undo(log=log, by=request.user)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"detail": error.messages}) from error
+        return Response({"merge": log.pk, "restored": restored.pk})
 
 
 def merge_schema(noun: str, request_serializer):

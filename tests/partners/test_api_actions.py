@@ -104,3 +104,22 @@ def test_the_merge_endpoints_are_in_the_schema(lead_api) -> None:
         ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         component = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
         assert set(component["properties"]) == {"survivor", "loser", "take"}
+
+
+def test_undo_a_merge_over_the_api(lead_api, desk_api, firms) -> None:
+    survivor, loser = firms
+    merged = lead_api.post(
+        "/api/firms/merge/", {"survivor": survivor.pk, "loser": loser.pk}, format="json"
+    ).json()
+    refused = desk_api.post("/api/firms/merge/undo/", {"merge": merged["merge"]}, format="json")
+    assert refused.status_code == 403  # only those who may merge may undo
+    answer = lead_api.post("/api/firms/merge/undo/", {"merge": merged["merge"]}, format="json")
+    assert answer.status_code == 200
+    assert answer.json() == {"merge": merged["merge"], "restored": loser.pk}
+    assert Firm.objects.filter(pk=loser.pk).exists()
+    again = lead_api.post("/api/firms/merge/undo/", {"merge": merged["merge"]}, format="json")
+    assert again.status_code == 400 and "already been undone" in str(again.json())
+    # A firm merge is not a contact merge; a bad body is a 400 too.
+    other = lead_api.post("/api/contacts/merge/undo/", {"merge": merged["merge"]}, format="json")
+    assert other.status_code == 400
+    assert lead_api.post("/api/firms/merge/undo/", {"merge": "x"}, format="json").status_code == 400
