@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from lib.sheets.admin import HistoryModelAdmin, columns_resource
+from partners.admin_merge import MergeAdminMixin
 
 from . import services
 from .admin_filters import (
@@ -25,6 +26,7 @@ from .admin_filters import (
 from .admin_forms import FollowUpForm, FollowUpInlineForm, FollowUpInlineFormSet, OpportunityForm
 from .admin_scoping import TeamScopedAdminMixin, admin_message
 from .assignment import assignable_owners, may_assign_others
+from .merging import OPPORTUNITY_FIELDS, opportunity_merge, opportunity_merge_undo
 from .models import FollowUp, Note, Opportunity, Team
 
 # The suggestions' and reminders' admin classes register themselves on import.
@@ -87,7 +89,7 @@ class TeamAdmin(HistoryModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+class OpportunityAdmin(MergeAdminMixin, TeamScopedAdminMixin, HistoryModelAdmin):
     form = OpportunityForm
     resource_classes = [columns_resource(Opportunity, OPPORTUNITY_COLUMNS)]
     action_form = OpportunityActionForm
@@ -119,7 +121,10 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
     readonly_fields = ["version", "stage_changed_at", "closed_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     inlines = [FollowUpInline, NoteInline]
-    actions = ["assign_owner", "move_stage", "complete_follow_ups"]
+    actions = ["assign_owner", "move_stage", "complete_follow_ups", "merge_selected"]
+    merge_fields = OPPORTUNITY_FIELDS
+    merge_service = staticmethod(opportunity_merge)
+    undo_service = staticmethod(opportunity_merge_undo)
     fieldsets = [
         (None, {"fields": ["title", "description", "stage", "close_reason", "team", "owner"]}),
         ("Partners", {"fields": ["countries", "firms", "areas", "policy_openings", "statements"]}),

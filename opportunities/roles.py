@@ -30,6 +30,9 @@ DESK_STAFF_WRITES = {
 }
 TEAM_LEAD_WRITES = {
     **DESK_STAFF_WRITES,
+    # A merge deletes the merged-away record, so it needs delete as well as change.
+    "firm": ("add", "change", "delete"),
+    "contact": ("add", "change", "delete"),
     "opportunity": ("add", "change", "delete"),
     "investmentarea": ("add", "change"),
     "source": ("add", "change"),

@@ -4,6 +4,9 @@ from django.contrib import admin
 
 from lib.sheets.admin import HistoryModelAdmin
 
+from .admin_merge import MergeAdminMixin
+from .duplicates import contact_duplicates, firm_duplicates
+from .merging import CONTACT_FIELDS, FIRM_FIELDS, contact_merge, firm_merge, partner_merge_undo
 from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening, Term
 from .resources import ContactResource, FirmResource
 
@@ -34,7 +37,11 @@ class InvestmentAreaAdmin(HistoryModelAdmin):
 
 
 @admin.register(Firm)
-class FirmAdmin(HistoryModelAdmin):
+class FirmAdmin(MergeAdminMixin, HistoryModelAdmin):
+    merge_fields = FIRM_FIELDS
+    merge_service = staticmethod(firm_merge)
+    undo_service = staticmethod(partner_merge_undo)
+    duplicates_find = staticmethod(firm_duplicates)
     resource_classes = [FirmResource]
     list_display = ["name", "country", "kind", "website", "updated_at"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
@@ -45,7 +52,11 @@ class FirmAdmin(HistoryModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(HistoryModelAdmin):
+class ContactAdmin(MergeAdminMixin, HistoryModelAdmin):
+    merge_fields = CONTACT_FIELDS
+    merge_service = staticmethod(contact_merge)
+    undo_service = staticmethod(partner_merge_undo)
+    duplicates_find = staticmethod(contact_duplicates)
     resource_classes = [ContactResource]
     list_display = ["name", "role", "firm", "country", "email"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]

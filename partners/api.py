@@ -10,6 +10,16 @@ from lib.api.serializers import ModelSerializer
 from lib.api.viewsets import ModelViewSet
 from lib.sheets.export import Labels, columns
 
+from .api_actions import (
+    TWIN_RULE,
+    MergeActionMixin,
+    bulk_action,
+    bulk_response,
+    bulk_schema,
+    merge_action,
+    merge_request_serializer,
+    merge_schema,
+)
 from .filters import (
     ContactFilter,
     CountryFilter,
@@ -18,7 +28,9 @@ from .filters import (
     PolicyOpeningFilter,
 )
 from .keys import area_key, country_key, firm_key
+from .merging import CONTACT_FIELDS, FIRM_FIELDS, contact_merge, firm_merge
 from .models import Contact, Country, Firm, InvestmentArea, PolicyOpening
+from .upsert import contacts_upsert, firms_upsert
 
 
 def country_field(**kwargs) -> KeyRelatedField:
@@ -115,7 +127,17 @@ class FirmSerializer(CountryAreasSerializer):
         ]
 
 
-class FirmViewSet(ModelViewSet):
+FirmMergeRequest = merge_request_serializer(Firm, firm_key, FIRM_FIELDS)
+ContactMergeRequest = merge_request_serializer(Contact, None, CONTACT_FIELDS)
+# A merge deletes the loser; a bulk upsert adds and changes.
+PARTNER_ACTIONS = {
+    "merge": ["change", "delete"],
+    "merge_undo": ["change", "delete"],  # whoever may merge may undo one
+    "bulk": ["add", "change"],
+}
+
+
+class FirmViewSet(MergeActionMixin, ModelViewSet):
     """Firms; write the country as id or ISO code and areas as ids or slugs. A firm's key in
     other endpoints is its id or "Name (JP)"."""
 
@@ -137,6 +159,23 @@ class FirmViewSet(ModelViewSet):
         "website",
         "updated_at",
     )
+    action_permissions = PARTNER_ACTIONS
+    merge_request = FirmMergeRequest
+    merge_service = staticmethod(firm_merge)
+
+    @merge_schema("firm", FirmMergeRequest)
+    @merge_action()
+    def merge(self, request):
+        return self.merge_response(request)
+
+    @bulk_schema(
+        "Upsert firms from a sheet: `id`, `external_id`, `name`, `country` (ISO code), `kind`, "
+        "`aliases` and `areas` (slugs) separated by `; `, `website`. Only the columns present "
+        "are written." + TWIN_RULE
+    )
+    @bulk_action()
+    def bulk(self, request):
+        return bulk_response(request, firms_upsert)
 
 
 class ContactSerializer(ModelSerializer):
@@ -168,7 +207,7 @@ class ContactSerializer(ModelSerializer):
         ]
 
 
-class ContactViewSet(ModelViewSet):
+class ContactViewSet(MergeActionMixin, ModelViewSet):
     queryset = Contact.objects.select_related("firm", "country")
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
@@ -184,6 +223,23 @@ class ContactViewSet(ModelViewSet):
         "phone",
         "updated_at",
     )
+    action_permissions = PARTNER_ACTIONS
+    merge_request = ContactMergeRequest
+    merge_service = staticmethod(contact_merge)
+
+    @merge_schema("contact", ContactMergeRequest)
+    @merge_action()
+    def merge(self, request):
+        return self.merge_response(request)
+
+    @bulk_schema(
+        "Upsert contacts from a sheet: `id`, `name`, `role`, `firm` (id or `Name (JP)`), "
+        "`country` (ISO code), `aliases` (`; `), `email`, `phone`. A contact's country is its "
+        "own or its firm's." + TWIN_RULE
+    )
+    @bulk_action()
+    def bulk(self, request):
+        return bulk_response(request, contacts_upsert)
 
 
 class PolicyOpeningSerializer(CountryAreasSerializer):

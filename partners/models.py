@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from .merge_log import MergeLog  # noqa: F401  a model of this app, kept in its own module
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
