@@ -51,8 +51,11 @@ def link_fields(model: type[models.Model]) -> list[models.ForeignKey]:
     for relation in model._meta.get_fields(include_hidden=True):
         if relation.concrete or not (relation.one_to_many or relation.one_to_one):
             continue
-        if issubclass(relation.related_model, HistoricalChanges):
+        assert isinstance(relation, models.ForeignObjectRel)
+        related = relation.related_model
+        if isinstance(related, type) and issubclass(related, HistoricalChanges):
             continue
+        assert isinstance(relation.field, models.ForeignKey)
         found.append(relation.field)
     return found
 
@@ -73,12 +76,18 @@ def _unique_sets(field: models.ForeignKey) -> list[tuple[list[str], Q | None]]:
     return sets
 
 
+def _attname(model: type[models.Model], name: str) -> str:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field), f"{name} is not a column"
+    return found.attname
+
+
 def _clashes(field: models.ForeignKey, source_pk: Any, target_pk: Any) -> set:
     """The source's rows that a unique rule would refuse once they point at the target."""
     model = field.model
     clashing = set()
     for names, condition in _unique_sets(field):
-        others = [model._meta.get_field(name).attname for name in names if name != field.name]
+        others = [_attname(model, name) for name in names if name != field.name]
         rows = model._base_manager.filter(condition) if condition else model._base_manager.all()
         taken = set(rows.filter(**{field.attname: target_pk}).values_list(*others, "pk"))
         taken = {key[:-1] for key in taken}

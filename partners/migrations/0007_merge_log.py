@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0005_extraction_trust'),
+        ('partners', '0006_country_translated_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
