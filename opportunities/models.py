@@ -14,6 +14,7 @@ from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeSt
 from statements.models import Statement
 
 from .reminders.models import CalendarFeed, DigestLog, WebhookDelivery, WebhookEndpoint
+from .sheets.models import UploadJob, UploadRowError
 from .suggestions.models import CommitmentCandidate
 from .visibility import SEE_ALL_PERMISSION, TeamScopedQuerySet, visible_team_ids
 from .worklists import FollowUpWorkMixin, OpportunityWorkMixin
@@ -322,6 +323,8 @@ __all__ = [
     "Suggestion",
     "Team",
     "TeamScopedQuerySet",
+    "UploadJob",
+    "UploadRowError",
     "WebhookDelivery",
     "WebhookEndpoint",
     "visible_team_ids",
