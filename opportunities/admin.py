@@ -25,10 +25,11 @@ from .admin_filters import (
 from .admin_forms import FollowUpForm, FollowUpInlineForm, FollowUpInlineFormSet, OpportunityForm
 from .admin_scoping import TeamScopedAdminMixin, admin_message
 from .assignment import assignable_owners, may_assign_others
-from .models import FollowUp, Note, Opportunity, Team
+from .models import FollowUp, Note, Opportunity, Team, UploadJob
 
 # The suggestions' and reminders' admin classes register themselves on import.
 from .reminders import admin as reminders_admin  # noqa: F401
+from .sheets.admin import SheetUploadAdminMixin
 from .sheets.columns import FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
 from .suggestions import admin as suggestions_admin  # noqa: F401
 
@@ -87,7 +88,8 @@ class TeamAdmin(HistoryModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+class OpportunityAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdmin):
+    upload_kind = UploadJob.Kind.OPPORTUNITIES
     form = OpportunityForm
     resource_classes = [columns_resource(Opportunity, OPPORTUNITY_COLUMNS)]
     action_form = OpportunityActionForm
@@ -261,7 +263,8 @@ class OpportunityAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+class FollowUpAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdmin):
+    upload_kind = UploadJob.Kind.FOLLOW_UPS
     form = FollowUpForm
     resource_classes = [columns_resource(FollowUp, FOLLOW_UP_COLUMNS)]
     list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]
