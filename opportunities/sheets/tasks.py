@@ -36,8 +36,10 @@ def run_upload_job(self, job_id: int) -> dict:
     except Exception as error:
         # A bug, or a database gone for good: say so on the job rather than leave it running.
         logger.exception("Upload job %s raised", job_id)
-        job = UploadJob.objects.defer("data").get(pk=job_id)
-        jobs.upload_job_fail(job, f"Internal error ({type(error).__name__}); see the worker log.")
+        job = UploadJob.objects.defer("data").filter(pk=job_id).first()
+        if job is not None:
+            reason = f"Internal error ({type(error).__name__}); see the worker log."
+            jobs.upload_job_fail(job, reason)
         raise
     if job is None:
         return {"job": job_id, "status": "skipped (finished, or running elsewhere)"}
