@@ -32,6 +32,8 @@ os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory
 os.environ["ALLOWED_HOSTS"] = "testserver"
 # Tasks in-process on purpose: with DEBUG off, a missing broker is otherwise refused.
 os.environ.setdefault("TRACKER_EMBEDDED", "1")
+# The bulk upserts are measured in the request: no sheet here becomes an upload job.
+os.environ["SHEETS_JOB_ROWS"] = str(10**9)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
 import django  # noqa: E402

@@ -27,10 +27,11 @@ from .admin_forms import FollowUpForm, FollowUpInlineForm, FollowUpInlineFormSet
 from .admin_scoping import TeamScopedAdminMixin, admin_message
 from .assignment import assignable_owners, may_assign_others
 from .merging import OPPORTUNITY_FIELDS, opportunity_merge, opportunity_merge_undo
-from .models import FollowUp, Note, Opportunity, Team
+from .models import FollowUp, Note, Opportunity, Team, UploadJob
 
 # The suggestions' and reminders' admin classes register themselves on import.
 from .reminders import admin as reminders_admin  # noqa: F401
+from .sheets.admin import SheetUploadAdminMixin
 from .sheets.columns import FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
 from .suggestions import admin as suggestions_admin  # noqa: F401
 
@@ -89,7 +90,12 @@ class TeamAdmin(HistoryModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(MergeAdminMixin, TeamScopedAdminMixin, HistoryModelAdmin):
+class OpportunityAdmin(
+    MergeAdminMixin, SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdmin
+):
+    upload_kind = UploadJob.Kind.OPPORTUNITIES
+    # Both mixins add to the list's tools; this template shows both.
+    change_list_template = "admin/opportunities/upload_merge_change_list.html"
     form = OpportunityForm
     resource_classes = [columns_resource(Opportunity, OPPORTUNITY_COLUMNS)]
     action_form = OpportunityActionForm
@@ -266,7 +272,8 @@ class OpportunityAdmin(MergeAdminMixin, TeamScopedAdminMixin, HistoryModelAdmin)
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
+class FollowUpAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdmin):
+    upload_kind = UploadJob.Kind.FOLLOW_UPS
     form = FollowUpForm
     resource_classes = [columns_resource(FollowUp, FOLLOW_UP_COLUMNS)]
     list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]

@@ -21,6 +21,7 @@ from .reminders.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from .sheets.models import UploadJob, UploadRowError
 from .suggestions.models import CommitmentCandidate
 from .visibility import SEE_ALL_PERMISSION, TeamScopedQuerySet, visible_team_ids
 from .worklists import FollowUpWorkMixin, OpportunityWorkMixin
@@ -329,6 +330,8 @@ __all__ = [
     "Suggestion",
     "Team",
     "TeamScopedQuerySet",
+    "UploadJob",
+    "UploadRowError",
     "Watch",
     "WatchMatch",
     "WebhookDelivery",

@@ -16,6 +16,7 @@ from opportunities.api import (
     OpportunityViewSet,
     SuggestionViewSet,
     TeamViewSet,
+    UploadJobViewSet,
 )
 from partners.api import (
     ContactViewSet,
@@ -41,6 +42,7 @@ router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("follow-ups", FollowUpViewSet, basename="followup")
 router.register("notes", NoteViewSet, basename="note")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("upload-jobs", UploadJobViewSet, basename="uploadjob")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -44,4 +44,4 @@ app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Subpackages with jobs of their own (an app's `tasks` module is found without naming it).
-app.autodiscover_tasks(["opportunities.reminders"])
+app.autodiscover_tasks(["opportunities.reminders", "opportunities.sheets"])

@@ -237,6 +237,10 @@ WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
 # are left to this sweep too, so they go out up to this much late.
 WEBHOOKS_STALLED_AFTER = env.int("WEBHOOKS_STALLED_AFTER", default=300)
 
+# Bulk uploads (API and admin) of more rows than this run as a Celery job with a status URL;
+# smaller ones are answered at once, as before (docs/api.md).
+SHEETS_JOB_ROWS = env.int("SHEETS_JOB_ROWS", default=5000)
+
 # Celery: with no broker URL, tasks run in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -292,6 +296,8 @@ CELERY_TASK_ROUTES = {
     "opportunities.tasks.send_daily_digests": {"queue": "notifications"},
     "opportunities.tasks.emit_overdue_webhooks": {"queue": "notifications"},
     "opportunities.tasks.requeue_stalled_webhooks": {"queue": "notifications"},
+    "opportunities.tasks.run_upload_job": {"queue": "imports"},
+    "opportunities.tasks.requeue_stalled_upload_jobs": {"queue": "imports"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When the broker goes away, a running task carries on (every task is idempotent); its ack is

@@ -3,6 +3,7 @@ spreadsheet bulk upsert."""
 
 from __future__ import annotations
 
+from .upload_jobs import UploadJobViewSet
 from .views import (
     FollowUpViewSet,
     NoteViewSet,
@@ -17,4 +18,5 @@ __all__ = [
     "OpportunityViewSet",
     "SuggestionViewSet",
     "TeamViewSet",
+    "UploadJobViewSet",
 ]

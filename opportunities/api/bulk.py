@@ -11,10 +11,11 @@ from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
 from lib.api.parsers import JSONParser
-from lib.sheets.read import SheetError, SheetTooLarge, read_json, read_upload
+from lib.sheets.read import SheetError, SheetTooLarge
 
-from ..sheets.follow_ups import follow_ups_upsert
-from ..sheets.opportunities import opportunities_upsert
+from ..sheets.models import UploadJob
+from ..sheets.uploads import upload_receive
+from .upload_jobs import UploadJobSerializer, upload_job_answer
 
 
 class BulkUploadSerializer(serializers.Serializer):
@@ -50,22 +51,29 @@ class BulkOptions(serializers.Serializer):
     atomic = serializers.BooleanField(required=False, default=False)
 
 
-def bulk_response(request, upsert) -> Response:
+def bulk_response(request, kind: str) -> Response:
+    """The upsert's report (200, or 422 for a refused atomic upload), or for an upload of
+    more than SHEETS_JOB_ROWS rows its queued job (202, with the status URL in Location)."""
     options = BulkOptions(data=request.query_params)
     options.is_valid(raise_exception=True)
+    received = {"kind": kind, "user": request.user, **options.validated_data}
     try:
         if "file" in request.FILES:
             upload = request.FILES["file"]
-            rows = read_upload(upload.name or "", upload.file)
+            report = upload_receive(name=upload.name or "", stream=upload.file, **received)
         elif isinstance(request.data, list | dict) and "file" not in request.data:
-            rows = read_json(request.data)
+            report = upload_receive(data=request.data, **received)
         else:
             raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
-        report = upsert(rows=rows, user=request.user, **options.validated_data)
     except SheetTooLarge as error:
         return Response({"file": [str(error)]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     except SheetError as error:
         raise serializers.ValidationError({"file": [str(error)]}) from error
+    if isinstance(report, UploadJob):
+        answer = upload_job_answer(report, request)
+        return Response(
+            answer, status=status.HTTP_202_ACCEPTED, headers={"Location": answer["url"]}
+        )
     refused = report.atomic and bool(report.errors)
     return Response(
         asdict(report),
@@ -90,6 +98,11 @@ def bulk_schema(description: str):
         ],
         responses={
             200: UpsertReportSerializer,
+            202: OpenApiResponse(
+                UploadJobSerializer,
+                description="More rows than SHEETS_JOB_ROWS: queued as a job; poll `url` "
+                "(also the Location header) for progress, then fetch `result_url`",
+            ),
             422: OpenApiResponse(
                 UpsertReportSerializer, description="atomic: rows were bad, nothing was written"
             ),
@@ -116,7 +129,7 @@ class BulkUpsertMixin:
     )
     @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:
-        return bulk_response(request, opportunities_upsert)
+        return bulk_response(request, UploadJob.Kind.OPPORTUNITIES)
 
 
 class FollowUpBulkMixin:
@@ -131,4 +144,4 @@ class FollowUpBulkMixin:
     )
     @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:
-        return bulk_response(request, follow_ups_upsert)
+        return bulk_response(request, UploadJob.Kind.FOLLOW_UPS)

@@ -13,18 +13,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import FollowUp, Opportunity
-from .opportunities import Row, UpsertReport, _chunks
+from .upsert import ChunkedUpsert, Row, UpsertReport
 
 FIELDS = ("title", "due_date", "kind", "status", "notes", "owner_id")
 WRITTEN = (*FIELDS, "completed_at", "sequence", "version")
-CHUNK = 2000
 
 
 def _clean(row: Row, errors: dict, users: dict[str, int]) -> dict:
@@ -172,26 +171,27 @@ def _chunk_write(loaded: _Chunk, user) -> None:
         )
 
 
+class FollowUpUpsert(ChunkedUpsert):
+    def __init__(self, *, user: Any, dry_run: bool = False, atomic: bool = False) -> None:
+        super().__init__(user=user, dry_run=dry_run, atomic=atomic)
+        self.visible = Opportunity.objects.visible_to(user)
+        self.users = {
+            name.casefold(): pk
+            for pk, name in get_user_model()
+            .objects.filter(is_active=True)
+            .values_list("pk", "username")
+        }
+
+    def chunk(self, rows: list[tuple[int, Row]], report: UpsertReport) -> None:
+        loaded = _chunk_load(rows, self.visible)
+        for number, row in rows:
+            _plan_row(number, row, self.users, loaded, report)
+        if self.writes(report):
+            _chunk_write(loaded, self.user)
+
+
 def follow_ups_upsert(
     *, rows: Iterable[tuple[int, Row]], user, dry_run: bool = False, atomic: bool = False
 ) -> UpsertReport:
     """Upsert follow-up rows at a fixed number of queries per chunk of rows."""
-    report = UpsertReport(dry_run=dry_run, atomic=atomic)
-    visible = Opportunity.objects.visible_to(user)
-    users = {
-        name.casefold(): pk
-        for pk, name in get_user_model()
-        .objects.filter(is_active=True)
-        .values_list("pk", "username")
-    }
-    with transaction.atomic():
-        for chunk in _chunks(rows, CHUNK):
-            loaded = _chunk_load(chunk, visible)
-            for number, row in chunk:
-                _plan_row(number, row, users, loaded, report)
-            if not dry_run and not (atomic and report.errors):
-                _chunk_write(loaded, user)
-        report.applied = not dry_run and not (atomic and report.errors)
-        if not report.applied:
-            transaction.set_rollback(True)
-    return report
+    return FollowUpUpsert(user=user, dry_run=dry_run, atomic=atomic).run(rows)

@@ -9,13 +9,11 @@ unless every row is good.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from partners.models import Country, Firm, InvestmentArea
 
@@ -24,32 +22,7 @@ from ..models import Opportunity, Team
 from ..visibility import visible_teams
 from .cells import Lookups, RowInvalid, clean_row
 from .opportunity_writes import MANY, opportunities_write
-
-CHUNK = 2000
-REPORT_LIMIT = 1000
-
-Row = dict[str, str | None]
-
-
-@dataclass
-class UpsertReport:
-    dry_run: bool
-    atomic: bool
-    applied: bool = False
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)
-
-    def change(self, number: int, key: str, action: str, fields: list[str]) -> None:
-        if len(self.changes) < REPORT_LIMIT:
-            self.changes.append(
-                {"row": number, "external_id": key, "action": action, "fields": fields}
-            )
-
-    def error(self, number: int, key: str | None, errors: dict[str, list[str]]) -> None:
-        self.errors.append({"row": number, "external_id": key, "errors": errors})
+from .upsert import ChunkedUpsert, Row, UpsertReport
 
 
 def _lookups(user) -> Lookups:
@@ -76,12 +49,6 @@ def _lookups(user) -> Lookups:
         user=user,
         may_assign=may_assign_others(user),
     )
-
-
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def _existing(keys: list[str]) -> dict[str, Opportunity]:
@@ -168,23 +135,28 @@ def _plan_row(number: int, row: Row, existing: dict, lookups: Lookups, plan: _Pl
     plan.report.change(number, key, "update", sorted(changed))
 
 
+class OpportunityUpsert(ChunkedUpsert):
+    def __init__(self, *, user: Any, dry_run: bool = False, atomic: bool = False) -> None:
+        super().__init__(user=user, dry_run=dry_run, atomic=atomic)
+        self.lookups = _lookups(user)
+        self.visible = None if self.lookups.see_all(user) else set(self.lookups.teams.values())
+        self.seen: set[str] = set()
+
+    def chunk(self, rows: list[tuple[int, Row]], report: UpsertReport) -> None:
+        keys = [row.get("external_id") or "" for _, row in rows]
+        existing = _existing([key for key in keys if key])
+        plan = _Plan(report=report, seen=self.seen, visible=self.visible)
+        for number, row in rows:
+            _plan_row(number, row, existing, self.lookups, plan)
+        if self.writes(report):
+            opportunities_write(creates=plan.creates, updates=plan.updates, user=self.user)
+
+    def skip(self, rows: list[tuple[int, Row]]) -> None:
+        # A later row repeating one of these external ids is still "on an earlier row".
+        self.seen.update(key for _, row in rows if (key := (row.get("external_id") or "").strip()))
+
+
 def opportunities_upsert(
     *, rows: Iterable[tuple[int, Row]], user, dry_run: bool = False, atomic: bool = False
 ) -> UpsertReport:
-    report = UpsertReport(dry_run=dry_run, atomic=atomic)
-    lookups = _lookups(user)
-    visible = None if lookups.see_all(user) else set(lookups.teams.values())
-    seen: set[str] = set()
-    with transaction.atomic():
-        for chunk in _chunks(rows, CHUNK):
-            keys = [row.get("external_id") or "" for _, row in chunk]
-            existing = _existing([key for key in keys if key])
-            plan = _Plan(report=report, seen=seen, visible=visible)
-            for number, row in chunk:
-                _plan_row(number, row, existing, lookups, plan)
-            if not dry_run and not (atomic and report.errors):
-                opportunities_write(creates=plan.creates, updates=plan.updates, user=user)
-        report.applied = not dry_run and not (atomic and report.errors)
-        if not report.applied:
-            transaction.set_rollback(True)
-    return report
+    return OpportunityUpsert(user=user, dry_run=dry_run, atomic=atomic).run(rows)

@@ -29,6 +29,8 @@ from opportunities.models import (
     Opportunity,
     Suggestion,
     Team,
+    UploadJob,
+    UploadRowError,
     Watch,
     WebhookDelivery,
     WebhookEndpoint,
@@ -67,6 +69,7 @@ PAGES = ("changelist", "change", "add", "history")
 # Admins that refuse adding by design (rows come from imports and extraction).
 ADD_REFUSED = {
     ImportRun,
+    UploadJob,
     Mention,
     RawItem,
     DigestLog,
@@ -331,6 +334,29 @@ def add_webhook_deliveries(count: int) -> None:
     )
 
 
+def add_upload_jobs(count: int) -> None:
+    user = UploadJob.objects.values_list("user", flat=True).first()
+    user = user or UserFactory().pk
+    made = UploadJob.objects.bulk_create(
+        UploadJob(
+            kind=UploadJob.Kind.OPPORTUNITIES,
+            user_id=user,
+            name=f"sheet-{n}.csv",
+            data=b"external_id,title\n",
+            status=UploadJob.Status.DONE,
+            rows_total=10,
+            rows_done=10,
+            error_count=2,
+        )
+        for n in range(count)
+    )
+    UploadRowError.objects.bulk_create(
+        UploadRowError(job=job, row=row, external_id=f"X-{row}", errors={"stage": ["Bad."]})
+        for job in made
+        for row in (2, 3)
+    )
+
+
 @dataclass(frozen=True)
 class Rows:
     model: type[Model]
@@ -365,6 +391,7 @@ ROWS = [
     Rows(NameCandidate, add_name_candidates),
     Rows(WebhookEndpoint, add_webhook_endpoints),
     Rows(WebhookDelivery, add_webhook_deliveries),
+    Rows(UploadJob, add_upload_jobs),
 ]
 
 # Most queries each page may take: what it measured at 200 rows (the same on SQLite and
@@ -396,6 +423,7 @@ BUDGETS: dict[type[Model], tuple[int, int, int, int]] = {
     NameCandidate: (9, 9, 7, 8),
     WebhookEndpoint: (10, 8, 7, 9),
     WebhookDelivery: (11, 7, 7, 9),
+    UploadJob: (9, 9, 7, 8),
 }
 
 
