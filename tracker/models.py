@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities.visibility import visible_team_ids
+from opportunities.visibility import sees_every_team, visible_teams
 
 
 def key_digest(key: str) -> str:
@@ -67,11 +67,12 @@ class ApiToken(models.Model):
 class SavedViewQuerySet(models.QuerySet):
     def visible_to(self, user) -> SavedViewQuerySet:
         """A person's own views and those shared with a team whose work they see (the one
-        team rule, `visible_team_ids`)."""
+        team rule, `visible_teams`)."""
         if not user.is_active:
             return self.none()
-        teams = visible_team_ids(user)
-        shared = Q(team__isnull=False) if teams is None else Q(team__in=teams)
+        # A subquery of the teams, so the navigation costs one query.
+        teams = visible_teams(user)
+        shared = Q(team__isnull=False) if sees_every_team(user) else Q(team__in=teams)
         return self.filter(Q(owner=user) | shared)
 
 
