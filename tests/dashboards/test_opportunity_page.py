@@ -66,7 +66,7 @@ def test_the_activity_stream_tells_what_happened_in_time_order(
     events = response.context["activity"]
     assert [e.when for e in events] == sorted(e.when for e in events)
     texts = [(e.kind, e.text, e.who) for e in events]
-    assert ("created", "Created in Identified", "someone") in texts
+    assert ("created", "Created in Identified", "") in texts
     assert ("stage", "Stage Identified → Qualifying", "lead") in texts
     assert ("note", "Note", "lead") in texts
     assert ("follow_up_done", "Follow-up done: Send the proposal", "lead") in texts

@@ -30,7 +30,8 @@ class Event:
 
 
 def person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "someone"
+    # Rows written outside a request (a script, a fixture) record no one: say nothing then.
+    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def opportunity_activity(opportunity: Opportunity, follow_ups: list[FollowUp]) -> list[Event]:
@@ -67,8 +68,9 @@ def opportunity_activity(opportunity: Opportunity, follow_ups: list[FollowUp]) -
         Event(
             day_start(statement.published_on) if statement.published_on else statement.created_at,
             "statement",
-            statement.speaker or "",
+            "",
             f"Statement linked: {statement.title}",
+            f"Speaker: {statement.speaker}" if statement.speaker else "",
             href=reverse("dashboards:statement", args=[statement.pk]),
         )
         for statement in opportunity.statements.all()

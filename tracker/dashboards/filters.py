@@ -128,8 +128,18 @@ class Scope:
 class BoardFilterForm(DashboardFilterForm):
     """The board's filters: the dashboard's plus a partner country and an investment area."""
 
-    country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False, max_length=2)
-    area = forms.SlugField(required=False, max_length=120)
+    country = forms.RegexField(
+        regex=r"^[A-Z]{2}$",
+        required=False,
+        max_length=2,
+        widget=forms.TextInput({"placeholder": "e.g. JP", "size": 6}),
+        error_messages={"invalid": "A country's ISO code in capitals, such as JP."},
+    )
+    area = forms.SlugField(
+        required=False,
+        max_length=120,
+        widget=forms.TextInput({"placeholder": "e.g. co-development", "size": 18}),
+    )
 
     def filter(self, qs: QuerySet[Opportunity], today: datetime.date) -> QuerySet[Opportunity]:
         data = self.cleaned_data
