@@ -27,10 +27,6 @@ class Column:
     more_href: str = ""
 
     @property
-    def needs_reason(self) -> bool:
-        return self.stage in Opportunity.CLOSED_STAGES
-
-    @property
     def hidden(self) -> int:
         return self.total - len(self.cards)
 
