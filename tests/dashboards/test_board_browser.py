@@ -6,11 +6,12 @@ view saved and opened. Screenshots go to test-artifacts/dashboards/."""
 # ruff: noqa: F811 (the tests take the `browser` fixture imported from test_browser.py)
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
 from django.db.models import F
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Error, Page, Route, expect
 
 from opportunities.models import Opportunity
 from tracker.models import SavedView
@@ -61,7 +62,13 @@ def test_cards_move_by_drag_keyboard_and_stale_is_refused(
     page = logged_in_page(browser, live_server, team_lead)
     complaints = with_csp(page)
     a, b, c = (known.opportunities[key] for key in "abc")
-    page.goto(live_server.url + "/dashboards/board/")
+    response = page.goto(live_server.url + "/dashboards/board/")
+    assert response.headers["content-security-policy"] == CSP
+    # The policy holds: an inline script is refused, while board.js (below) runs.
+    with contextlib.suppress(Error):  # refused outright or loaded and blocked: either holds
+        page.add_script_tag(content="window.__inline = 1")
+    assert page.evaluate("window.__inline") is None
+    complaints.clear()  # that refusal was ours
     expect(page.get_by_role("heading", name="Pipeline board", level=1)).to_be_visible()
     expect(page.locator("#column-identified .card")).to_have_count(2)
     expect(page.locator("#board")).not_to_contain_text("Opportunity other")

@@ -50,7 +50,6 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_complete": request.user.has_perm("opportunities.change_followup"),
         "may_move": request.user.has_perm(CHANGE_PERMISSION),
         "stages": Opportunity.Stage.choices,
-        "closed_stages": list(Opportunity.CLOSED_STAGES),
         "here": request.get_full_path(),
     }
     return render(request, "dashboards/opportunity.html", context)
