@@ -172,3 +172,20 @@ def test_the_page_costs_the_same_with_a_long_history(
     with django_assert_max_num_queries(18):
         response = client.get(page_url(a))
     assert len(response.context["activity"]) > 80
+
+
+def test_a_sheet_upload_that_only_changes_links_is_in_the_stream(
+    known, team_lead, session_for, desk_api
+):
+    a = known.opportunities["a"]
+    a.external_id = "A-1"
+    a.save()  # with its history record, so only the upload's links differ from it
+    upload = desk_api.post(
+        "/api/opportunities/bulk/", [{"external_id": "A-1", "countries": ["FR"]}], format="json"
+    )
+    assert upload.json()["updated"] == 1, upload.json()
+
+    events = session_for(team_lead).get(page_url(a)).context["activity"]
+
+    sheet = next(e for e in events if e.kind == "sheet")
+    assert (sheet.who, sheet.detail) == ("desk", "partner countries, firms or areas")

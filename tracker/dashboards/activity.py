@@ -102,8 +102,11 @@ def _history_events(opportunity: Opportunity) -> list[Event]:
                 f for f in fields if getattr(before, f.attname) != getattr(record, f.attname)
             ]
             moved = before.stage != record.stage
-            if record.history_change_reason == SHEET_UPLOAD and changed:
-                detail = ", ".join(str(f.verbose_name) for f in changed)
+            if record.history_change_reason == SHEET_UPLOAD:
+                # The upsert records only rows it changed: with no field changed, its links did
+                # (compared here they would cost a query per record).
+                names = [str(f.verbose_name) for f in changed]
+                detail = ", ".join(names) or "partner countries, firms or areas"
                 if moved:
                     detail += f" (stage {stages[before.stage]} → {stages[record.stage]})"
                 events.append(Event(record.history_date, "sheet", who, "Sheet upload", detail))
