@@ -20,6 +20,21 @@ def page_url(opportunity) -> str:
     return reverse("dashboards:opportunity", args=[opportunity.pk])
 
 
+def test_the_page_and_its_forms_need_a_login(client, known):
+    a = known.opportunities["a"]
+    follow_up = a.follow_ups.first()
+    for response in [
+        client.get(page_url(a)),
+        client.post(reverse("dashboards:opportunity_note", args=[a.pk]), {"body": "x"}),
+        client.post(reverse("dashboards:follow_up_done", args=[follow_up.pk])),
+    ]:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/?next=")
+    assert not Note.objects.exists()
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUp.Status.OPEN
+
+
 def test_the_page_shows_the_fields(known, team_lead, session_for):
     a = known.opportunities["a"]
     response = session_for(team_lead).get(page_url(a))
