@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .assignment import assignment_check, may_assign_others
-from .models import FollowUp, Opportunity, OpportunityQuerySet
+from .models import FollowUp, Note, Opportunity, OpportunityQuerySet
 from .reminders.webhooks import stage_changed_emit
 
 if TYPE_CHECKING:
@@ -79,6 +79,26 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
             stage_changed_emit(opportunity=opportunity, previous=previous)
             moved += 1
     return moved
+
+
+def opportunity_stage_set(
+    *, opportunity: Opportunity, stage: str, reason: str = "", expected_version: int
+) -> Opportunity:
+    """Move one opportunity as an edit made from `expected_version` (the board's card): the
+    API's PATCH of `stage`, through the same save, so the version check, the stamps, the
+    history record and the stage-change webhook are the same. Won and lost need a reason."""
+    if stage not in Opportunity.Stage.values:
+        raise ValidationError(f"Unknown stage {stage!r}.")
+    opportunity.stage = stage
+    if reason.strip():
+        opportunity.close_reason = reason.strip()
+    return opportunity_save(opportunity=opportunity, expected_version=expected_version)
+
+
+def note_add(*, opportunity: Opportunity, author: User, body: str) -> Note:
+    if not body.strip():
+        raise ValidationError("A note needs some text.")
+    return Note.objects.create(opportunity=opportunity, author=author, body=body.strip())
 
 
 def opportunity_assign(*, opportunities: OpportunityQuerySet, owner: User, by: User) -> int:

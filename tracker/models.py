@@ -5,7 +5,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+from opportunities.visibility import sees_every_team, visible_teams
 
 
 def key_digest(key: str) -> str:
@@ -58,3 +62,65 @@ class ApiToken(models.Model):
             user=user, name=name, read_only=read_only, prefix=key[:8], digest=key_digest(key)
         )
         return token, key
+
+
+class SavedViewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SavedViewQuerySet:
+        """A person's own views and those shared with a team whose work they see (the one
+        team rule, `visible_teams`)."""
+        if not user.is_active:
+            return self.none()
+        # A subquery of the teams, so the navigation costs one query.
+        teams = visible_teams(user)
+        shared = Q(team__isnull=False) if sees_every_team(user) else Q(team__in=teams)
+        return self.filter(Q(owner=user) | shared)
+
+
+class SavedView(models.Model):
+    """A named set of dashboard filters: a page and its query string, private to its owner or
+    shared with a team."""
+
+    class Page(models.TextChoices):
+        OPPORTUNITIES = "opportunities", "Opportunities"
+        FOLLOW_UPS = "follow_ups", "Follow-ups"
+        BOARD = "board", "Board"
+
+    name = models.CharField(max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    team = models.ForeignKey(
+        "opportunities.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        help_text="Shared with this team; empty: private",
+    )
+    page = models.CharField(max_length=20, choices=Page.choices)
+    query = models.CharField(
+        max_length=1000, blank=True, help_text="The filters, as the page's query string"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="saved_view_owner_name_unique",
+                violation_error_message="You already have a view of that name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(page__in=["opportunities", "follow_ups", "board"]),
+                name="saved_view_page_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"dashboards:{self.page}") + (f"?{self.query}" if self.query else "")

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import FollowUp, Opportunity
+from . import SHEET_UPLOAD
 from .upsert import ChunkedUpsert, Row, UpsertReport
 
 FIELDS = ("title", "due_date", "kind", "status", "notes", "owner_id")
@@ -160,14 +161,25 @@ def _chunk_write(loaded: _Chunk, user) -> None:
         for follow_up in loaded.creates:
             follow_up.created_at = follow_up.updated_at = now
         made = FollowUp.objects.bulk_create(loaded.creates, batch_size=500)
-        history.bulk_history_create(made, batch_size=500, default_user=user, default_date=now)
+        history.bulk_history_create(
+            made,
+            batch_size=500,
+            default_user=user,
+            default_date=now,
+            default_change_reason=SHEET_UPLOAD,
+        )
     if loaded.updates:
         updated = list(loaded.updates.values())
         for follow_up in updated:
             follow_up.updated_at = now
         FollowUp.objects.bulk_update(updated, [*WRITTEN, "updated_at"], batch_size=500)
         history.bulk_history_create(
-            updated, batch_size=500, update=True, default_user=user, default_date=now
+            updated,
+            batch_size=500,
+            update=True,
+            default_user=user,
+            default_date=now,
+            default_change_reason=SHEET_UPLOAD,
         )
 
 

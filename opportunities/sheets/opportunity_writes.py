@@ -14,6 +14,7 @@ from lib.rows import rows_update
 from ..models import Opportunity
 from ..reminders.webhooks import stage_changes_emit
 from ..services import stage_stamp
+from . import SHEET_UPLOAD
 
 MANY = ("countries", "areas", "firms")
 
@@ -32,7 +33,13 @@ def opportunities_write(*, creates: list, updates: list, user: Any) -> None:
             [(opportunity, many) for opportunity, (_, many) in zip(made, creates, strict=True)]
         )
         records += (
-            history.bulk_history_create(made, batch_size=500, default_user=user, default_date=now)
+            history.bulk_history_create(
+                made,
+                batch_size=500,
+                default_user=user,
+                default_date=now,
+                default_change_reason=SHEET_UPLOAD,
+            )
             or []
         )
     if updates:
@@ -57,7 +64,12 @@ def opportunities_write(*, creates: list, updates: list, user: Any) -> None:
         _replace_many([(opportunity, many) for opportunity, many, _ in updates])
         records += (
             history.bulk_history_create(
-                changed_rows, batch_size=500, update=True, default_user=user, default_date=now
+                changed_rows,
+                batch_size=500,
+                update=True,
+                default_user=user,
+                default_date=now,
+                default_change_reason=SHEET_UPLOAD,
             )
             or []
         )

@@ -113,3 +113,25 @@ def test_lists_and_pages_query_counts_are_bounded(
         with django_assert_max_num_queries(budget):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["team_lead", "superuser"])
+def test_the_board_costs_a_fixed_number_of_queries(
+    many, known, request, session_for, django_assert_num_queries, django_assert_max_num_queries, who
+):
+    client = session_for(request.getfixturevalue(who))
+    # A savepoint and its release, the session, the user (a team lead's permissions and
+    # teams); the counts per stage, a page of cards for each of the 8 stages, their partner
+    # countries; the saved views in the navigation; the filter menus' teams and owners and
+    # the save form's teams.
+    with django_assert_num_queries(20 if who == "team_lead" else 18):
+        response = client.get("/dashboards/board/")
+    columns = response.context["columns"]
+    assert sum(column.total for column in columns) == (
+        5 + 666 if who == "team_lead" else 6 + OPPORTUNITIES
+    )
+    assert all(len(column.cards) == min(column.total, 50) for column in columns)
+    # Filtered: the filters narrow the queries and add none (stages left empty need none).
+    with django_assert_max_num_queries(20 if who == "team_lead" else 18):
+        response = client.get("/dashboards/board/?country=JP&area=co-development")
+    assert response.status_code == 200

@@ -125,15 +125,38 @@ class Scope:
         return "?" + urlencode(params) if params else ""
 
 
-class OpportunityListForm(DashboardFilterForm):
+class BoardFilterForm(DashboardFilterForm):
+    """The board's filters: the dashboard's plus a partner country and an investment area."""
+
+    country = forms.RegexField(
+        regex=r"^[A-Z]{2}$",
+        required=False,
+        max_length=2,
+        widget=forms.TextInput({"placeholder": "e.g. JP", "size": 6}),
+        error_messages={"invalid": "A country's ISO code in capitals, such as JP."},
+    )
+    area = forms.SlugField(
+        required=False,
+        max_length=120,
+        widget=forms.TextInput({"placeholder": "e.g. co-development", "size": 18}),
+    )
+
+    def filter(self, qs: QuerySet[Opportunity], today: datetime.date) -> QuerySet[Opportunity]:
+        data = self.cleaned_data
+        if data["country"]:
+            qs = qs.filter(countries__code=data["country"])
+        if data["area"]:
+            qs = qs.filter(areas__slug=data["area"])
+        return qs
+
+
+class OpportunityListForm(BoardFilterForm):
     """The list behind every opportunity figure: the dashboard filters plus what was clicked."""
 
     stage = forms.ChoiceField(choices=[("", "Any"), *Opportunity.Stage.choices], required=False)
     currency = forms.ChoiceField(
         choices=[("", "Any"), *((code, code) for code in CURRENCY_CODES)], required=False
     )
-    country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False, max_length=2)
-    area = forms.SlugField(required=False, max_length=120)
     firm = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     closed_since = forms.DateField(required=False, widget=forms.DateInput({"type": "date"}))
     closed_until = forms.DateField(required=False, widget=forms.DateInput({"type": "date"}))
@@ -143,15 +166,12 @@ class OpportunityListForm(DashboardFilterForm):
     )
 
     def filter(self, qs: QuerySet[Opportunity], today: datetime.date) -> QuerySet[Opportunity]:
+        qs = super().filter(qs, today)
         data = self.cleaned_data
         if data["stage"]:
             qs = qs.filter(stage=data["stage"])
         if data["currency"]:
             qs = qs.filter(currency=data["currency"])
-        if data["country"]:
-            qs = qs.filter(countries__code=data["country"])
-        if data["area"]:
-            qs = qs.filter(areas__slug=data["area"])
         if data["firm"]:
             qs = qs.filter(firms=data["firm"])
         if data["closed_since"]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import names, pages, views, watching
+from . import board_views, names, opportunity_page, pages, saved_views, views, watching
 
 app_name = "dashboards"
 
@@ -10,6 +10,29 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("dashboards/opportunities/", views.opportunity_list, name="opportunities"),
     path("dashboards/follow-ups/", views.follow_up_list, name="follow_ups"),
+    path("dashboards/board/", board_views.board, name="board"),
+    path("dashboards/board/<int:pk>/move/", board_views.board_move, name="board_move"),
+    path(
+        "dashboards/opportunities/<int:pk>/",
+        opportunity_page.opportunity_detail,
+        name="opportunity",
+    ),
+    path(
+        "dashboards/opportunities/<int:pk>/notes/",
+        opportunity_page.opportunity_note,
+        name="opportunity_note",
+    ),
+    path(
+        "dashboards/follow-ups/<int:pk>/done/",
+        opportunity_page.follow_up_done,
+        name="follow_up_done",
+    ),
+    path("dashboards/views/", saved_views.saved_view_create, name="saved_view_create"),
+    path(
+        "dashboards/views/<int:pk>/delete/",
+        saved_views.saved_view_delete,
+        name="saved_view_delete",
+    ),
     path("dashboards/statements/<int:pk>/", pages.statement_detail, name="statement"),
     path(
         "dashboards/name-candidates/<int:pk>/decide/",
