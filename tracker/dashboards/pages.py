@@ -11,7 +11,7 @@ from django.urls import reverse
 from opportunities.models import Opportunity
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Mention, NameCandidate, Statement
-from statements.parties import parties_of
+from statements.parties import parties_among
 
 from .filters import DashboardFilterForm, Scope
 from .highlight import statement_highlight
@@ -37,7 +37,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Parties act in the statement (its publisher among them); the other countries it names are
     # places and topics.
-    party_ids = parties_of([statement.pk]).get(statement.pk, set())
+    party_ids = parties_among(mentions, statement.source.country_id)
     named_or_party = Q(statements=statement) | Q(pk__in=party_ids)
     countries = list(Country.objects.filter(named_or_party).distinct())
     policy_openings = list(statement.policy_openings.all())
