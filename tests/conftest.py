@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -26,6 +27,13 @@ pytest_plugins = [
     "tests.opportunities.reminders.smtpserver",
     "tests.workers",  # private_redis, broker_down
 ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Failure counters (lib/ratelimit.py) live in the cache; one test's wrong keys must not
+    count against the next test's client, which has the same address."""
+    cache.clear()
 
 
 @pytest.fixture
