@@ -54,8 +54,9 @@ def client_address(request: HttpRequest) -> str:
 
     REMOTE_ADDR; or, behind TRACKER_TRUSTED_PROXIES proxies that each append to
     X-Forwarded-For, the entry the outermost of them appended. Entries further left are
-    whatever the client sent and are never trusted."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    whatever the client sent and are never trusted. "" when there is none (a request made in
+    code, as `Client.force_login`'s): axes then stores no address rather than a bad one."""
+    remote = request.META.get("REMOTE_ADDR") or ""
     proxies = int(getattr(settings, "TRACKER_TRUSTED_PROXIES", 0))
     if proxies <= 0:
         return remote

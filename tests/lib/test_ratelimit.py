@@ -30,3 +30,9 @@ def test_failures_count_per_client_and_stop_at_the_limit():
     wait = limit.retry_after("a")
     assert wait is not None and 0 < wait <= 60
     assert limit.retry_after("b") is None
+
+
+def test_a_request_without_an_address_has_none():
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_address(request) == ""
