@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
@@ -245,6 +245,15 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
             return StatementPasteSerializer
         return StatementSerializer
 
+    @extend_schema(
+        request=StatementPasteSerializer,
+        responses={
+            201: OpenApiResponse(StatementSerializer, description="A new statement."),
+            200: OpenApiResponse(
+                StatementSerializer, description="The same text was already stored: that one."
+            ),
+        },
+    )
     def create(self, request, *args, **kwargs):
         paste = StatementPasteSerializer(data=request.data)
         paste.is_valid(raise_exception=True)

@@ -31,8 +31,10 @@ pytest_plugins = [
 
 @pytest.fixture(autouse=True)
 def cache_cleared() -> None:
-    """The cache holds the polite-fetching state per host and origin (lib/http/polite.py); a
-    test server's port may be one an earlier test used, with its own robots.txt."""
+    """The cache holds the polite-fetching state per host and origin (lib/http/polite.py) and
+    the failure counters of wrong keys (lib/ratelimit.py): a test server's port may be one an
+    earlier test used, and one test's wrong keys must not count against the next test's client,
+    which has the same address."""
     cache.clear()
 
 

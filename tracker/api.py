@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views import defaults
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
 
+from lib.api.renderers import FastJSONRenderer
 from opportunities.api import (
     FollowUpViewSet,
     NoteViewSet,
@@ -44,9 +47,36 @@ router.register("notes", NoteViewSet, basename="note")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("upload-jobs", UploadJobViewSet, basename="uploadjob")
 
+
+class _JsonErrors:
+    """The schema and docs views render with YAML or HTML; their errors are JSON, as every
+    /api/ answer is. Who may see them: SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = FastJSONRenderer()
+        self.request.accepted_media_type = FastJSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class SchemaView(_JsonErrors, SpectacularAPIView):
+    pass
+
+
+class DocsView(_JsonErrors, SpectacularSwaggerSplitView):
+    """Swagger UI with its start-up script served from this URL (`?script=`), not inline, so
+    it runs under the Content-Security-Policy. A browser not signed in goes to the login."""
+
+    template_name = "api/swagger_ui.html"  # its <style> carries the CSP nonce
+
+    def handle_exception(self, exc):
+        if isinstance(exc, exceptions.NotAuthenticated):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]
 

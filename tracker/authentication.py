@@ -7,17 +7,24 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from lib.ratelimit import TOO_MANY, key_failed, key_retry_after
+
 from .models import ApiToken, key_digest
 
 # A token's last use is written at most this often, so reads do not each cost a write.
 LAST_USED_RESOLUTION_SECONDS = 300
 
 
-def _authenticate(key: str, *, read_only: bool) -> tuple:
+def _authenticate(request, key: str, *, read_only: bool) -> tuple:
+    wait = key_retry_after(request)
+    if wait is not None:
+        raise exceptions.Throttled(wait=wait, detail=TOO_MANY.format(seconds=wait))
     if not key or len(key) > 200 or "\x00" in key:
+        key_failed(request)
         raise exceptions.AuthenticationFailed("Invalid token.")
     token = ApiToken.objects.usable().select_related("user").filter(digest=key_digest(key)).first()
     if token is None:
+        key_failed(request)
         raise exceptions.AuthenticationFailed("Invalid or revoked token.")
     if read_only and not token.read_only:
         # A key in a URL ends up in logs and browser history: only a read-only one may go there.
@@ -45,8 +52,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
         try:
             key = header[1].decode()
         except UnicodeError as error:
+            key_failed(request)
             raise exceptions.AuthenticationFailed("Invalid token.") from error
-        return _authenticate(key, read_only=False)
+        return _authenticate(request, key, read_only=False)
 
     def authenticate_header(self, request) -> str:
         return self.keyword
@@ -61,7 +69,7 @@ class QueryKeyAuthentication(authentication.BaseAuthentication):
             return None
         if request.method not in ("GET", "HEAD"):
             raise exceptions.AuthenticationFailed("?key= is accepted on reads only.")
-        return _authenticate(key, read_only=True)
+        return _authenticate(request, key, read_only=True)
 
 
 # How the OpenAPI schema describes the two schemes (drf-spectacular finds them by class path).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "simple_history",
     "import_export",
     "django_celery_beat",
@@ -73,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -88,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -118,7 +125,29 @@ else:
         "PGBOUNCER_TRANSACTION_POOLING", default=False
     )
 
-AUTHENTICATION_BACKENDS = ["tracker.backends.ModelBackend"]
+# Axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "tracker.backends.ModelBackend"]
+
+# Behind this many proxies that each append to X-Forwarded-For, the client's address is the
+# entry the outermost appended (lib/ratelimit.client_address); 0: REMOTE_ADDR.
+TRACKER_TRUSTED_PROXIES = env.int("TRACKER_TRUSTED_PROXIES", default=0)
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES. Per pair, not per address
+# alone, so one guesser behind a shared address does not lock out everyone else there.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=15.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lib.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Wrong API tokens, `?key=` values and calendar keys: this many per address per window (s),
+# then 429 until the window ends (lib/ratelimit.py).
+KEY_FAILURE_LIMIT = env.int("KEY_FAILURE_LIMIT", default=20)
+KEY_FAILURE_WINDOW = env.int("KEY_FAILURE_WINDOW", default=600)
+
+# The failure counters live in the cache (CACHES below): in production CACHE_URL points at Redis
+# so every gunicorn worker shares the counts.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,6 +193,34 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Off by default: both break a plain-HTTP installation, and HSTS is remembered by browsers
+    # for its whole max-age. Turn them on once the site is served over HTTPS only.
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy on every page: scripts and stylesheets from this server only (no
+# inline script; a page that needs one gives it {{ request.csp_nonce }}), nothing framed.
+# Style attributes stay allowed: the charts size their SVG with one, Django REST framework's
+# browsable API uses a few, and an attribute can load nothing from elsewhere under this policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The organisation running the tracker; countries named beside it are partners.
 TRACKER_HOME_COUNTRY = env.str("TRACKER_HOME_COUNTRY", default="IN").upper()
@@ -194,9 +251,9 @@ STATEMENTS_FETCH_PER_HOST_PER_MINUTE = env.int(
     "STATEMENTS_FETCH_PER_HOST_PER_MINUTE", default=0 if TESTING else 30
 )
 
-# The cache holds the polite-fetching state (requests per host, robots.txt, Retry-After holds):
-# point CACHE_URL at Redis (redis://host:6379/2) so every worker shares it; by default each
-# process keeps its own.
+# The cache holds the polite-fetching state (requests per host, robots.txt, Retry-After holds)
+# and the wrong-key failure counters: point CACHE_URL at Redis (redis://host:6379/2) so every
+# worker shares them; by default each process keeps its own.
 _CACHE_URL = env.str("CACHE_URL", default="")
 if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// or rediss:// URL, not {_CACHE_URL!r}")
@@ -339,6 +396,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Partners, statements and opportunities for spreadsheets and integrations.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page only for those who may use the API (session or token).
+    "SERVE_PERMISSIONS": ["lib.api.permissions.IsActiveStaff"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -356,12 +415,28 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# /health/ (tracker/health.py): seconds to wait for the broker; how long beat may go without
+# running a schedule (the shortest runs every 5 minutes, stamped every 3) before it is failing.
+HEALTH_TIMEOUT = env.float("HEALTH_TIMEOUT", default=3.0)
+HEALTH_BEAT_MAX_AGE = env.int("HEALTH_BEAT_MAX_AGE", default=900)
+
+# LOG_FORMAT=json: one JSON object a line (lib/logs.py) for log collectors; "text" by default.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "lib.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# The worker keeps these handlers instead of putting its own on the root logger, so its logs
+# are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

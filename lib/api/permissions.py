@@ -44,3 +44,12 @@ class StaffModelPermissions(permissions.DjangoModelPermissions):
         if getattr(view, "queryset", None) is not None:
             return view.queryset
         return super()._queryset(view)
+
+
+class IsActiveStaff(permissions.BasePermission):
+    """Signed in (session or token) as active staff: for the schema and the docs page, which
+    describe the API to those who may use it and to nobody else."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)

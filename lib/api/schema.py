@@ -43,6 +43,7 @@ class AutoSchema(BaseAutoSchema):
             "401": "Not signed in, or an invalid or revoked token.",
             "403": "Signed in, but not staff or without the permission (a read-only token "
             "never writes).",
+            "429": "Too many wrong tokens or keys from your address; wait Retry-After seconds.",
         }
         if self.method == "DELETE":
             errors["409"] = "Still in use by other records (a protected link); not deleted."

@@ -97,7 +97,8 @@ def _plan_row(number: int, row: Row, existing: dict, lookups: Lookups, plan: _Pl
         plan.seen.add(key)
         current = existing.get(key)
         if current is not None and plan.visible is not None and current.team_id not in plan.visible:
-            raise RowInvalid({"external_id": ["Used by another team's opportunity."]})
+            # Said as for a record that does not exist: the row learns nothing of other teams.
+            raise RowInvalid({"external_id": ["Not found."]})
         values, many = clean_row(row, current, lookups)
     except RowInvalid as invalid:
         plan.report.error(number, key or None, invalid.errors)

@@ -112,7 +112,8 @@ def commitment_accept(
                 f"“{candidate}”: accept its suggestion first; a follow-up needs an opportunity."
             )
         if not opportunity_visible(opportunity, by):
-            raise ValidationError(f"“{candidate}” belongs to another team's opportunity.")
+            # As for a record that does not exist: nothing of another team's work is told.
+            raise ValidationError(f"“{candidate}”: not found.")
         owner = owner or opportunity.owner or by
         if not owner.is_active:
             raise ValidationError(f"{owner} is not an active user.")

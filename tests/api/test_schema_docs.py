@@ -5,6 +5,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -31,12 +33,17 @@ def test_schema_validates_without_warnings(tmp_path):
         assert described in text, described
 
 
-def test_schema_and_docs_are_served_without_a_cdn(client):
+def test_schema_and_docs_are_served_without_a_cdn(session_for, desk_staff):
+    client = session_for(desk_staff)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     html = docs.content.decode()
+    # Swagger UI's start-up script is fetched from the page's own URL, never inline (CSP).
+    assert "<script>" not in html
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
     assert "swagger-ui" in html
     # Every script and stylesheet comes from this server (a random CSRF token once held "cdn",
     # so the check looks at addresses, not at words).
@@ -44,6 +51,21 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     assert addresses and all(address.startswith("/") for address in addresses), addresses
     assert "https://" not in html.split("<body")[0]
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+
+
+def test_schema_and_docs_need_a_login(client, desk_api, token_for, roles):
+    for path in ("/api/schema/", "/api/schema/?format=json", "/api/schema/?format=yaml"):
+        refused = client.get(path)
+        assert refused.status_code == 401, path
+        assert refused["Content-Type"] == "application/json", path
+        assert "detail" in refused.json()
+    # A browser is sent to the login page, and back.
+    assert client.get("/api/docs/").url == "/admin/login/?next=/api/docs/"
+    assert client.get("/api/docs/", {"script": ""}).url.startswith("/admin/login/")
+    # A token does, as a session does (tested above); a non-staff user's token does not.
+    assert desk_api.get("/api/schema/", {"format": "json"}).json()["openapi"].startswith("3.")
+    outsider = token_for(UserFactory(username="not-staff", is_staff=False))
+    assert outsider.get("/api/schema/").status_code == 403
 
 
 @pytest.mark.parametrize(

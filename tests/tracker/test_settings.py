@@ -100,3 +100,49 @@ def test_the_database_checks_warn_of_nothing():
     from django.core import checks
 
     assert checks.run_checks(databases=["default"]) == []
+
+
+def test_check_deploy_is_clean_in_production_with_https_turned_on():
+    env = {k: v for k, v in os.environ.items() if k not in {"TRACKER_TESTING", "DEBUG"}}
+    env.update(
+        PRODUCTION,
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        SECRET_KEY="".join(chr(c) for c in range(65, 123)),  # long and varied, as asked
+        SECURE_SSL_REDIRECT="1",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_https_settings_come_from_the_environment():
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_REDIRECT_EXEMPT)",
+        ],
+        cwd=PROJECT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"TRACKER_TESTING", "DEBUG"}},
+            **PRODUCTION,
+            "SECURE_SSL_REDIRECT": "1",
+            "SECURE_HSTS_SECONDS": "600",
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.stdout.strip().endswith("True 600 ['^health/$']"), shown.stderr

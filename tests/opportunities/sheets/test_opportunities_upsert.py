@@ -295,6 +295,8 @@ def test_another_teams_external_id_is_not_written(desk_api, other_team):
     theirs = OpportunityFactory(team=other_team, external_id="THEIRS", title="Theirs")
     body = upload(desk_api, "o.csv", to_csv([["external_id", "title"], ["THEIRS", "Mine"]])).json()
     assert body["errors"][0]["row"] == 2
+    # Said as for a missing record: nothing tells the desk another team has one.
+    assert body["errors"][0]["errors"] == {"external_id": ["Not found."]}
     theirs.refresh_from_db()
     assert theirs.title == "Theirs"
 
