@@ -81,7 +81,8 @@ def main() -> None:
             per_edit.append(sum(pair in hits for pair in wanted) / len(wanted))
         marker = "  <- chosen" if threshold == stories.THRESHOLD else ""
         print(
-            f"{threshold:>9.2f} {precision:>9.3f} {recall:>7.3f} {len(predicted & same_topic):>17}  "
+            f"{threshold:>9.2f} {precision:>9.3f} {recall:>7.3f} "
+            f"{len(predicted & same_topic):>17}  "
             + " ".join(f"{value:>11.3f}" for value in per_edit)
             + marker
         )

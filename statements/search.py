@@ -20,6 +20,7 @@ from django.db import connections
 from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 CONFIG = "english"
 # ts_headline marks matches with these control characters, which survive escaping and become
@@ -84,20 +85,20 @@ def _contains(queryset: QuerySet, words: list[str]) -> QuerySet:
             search_rank=Value(0.0, output_field=FloatField()),
             search_snippet=Substr("text", Greatest(at - SNIPPET_CHARS // 3, 1), SNIPPET_CHARS),
         )
-        .order_by(F("published_on").desc(nulls_last=True), "-pk")
+        .order_by("-published_on", "-pk")
     )
 
 
-def snippet_html(snippet: str | None, query: str) -> str:
+def snippet_html(snippet: str | None, query: str) -> SafeString:
     """A search snippet as safe HTML: the text escaped, the matches in <mark>. PostgreSQL's
     snippets carry their own match marks; the others are marked here, word by word."""
     if not snippet:
-        return ""
+        return mark_safe("")
     if START not in snippet:
         snippet = snippet.replace(STOP, "")
         words = sorted({word.casefold() for word in search_words(query)}, key=len, reverse=True)
         if words:
             pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
             snippet = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", snippet)
-    html = escape(snippet.strip())
-    return html.replace(START, "<mark>").replace(STOP, "</mark>")
+    html = escape(snippet.strip()).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)

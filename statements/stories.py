@@ -24,6 +24,7 @@ from functools import cache
 
 import numpy as np
 from datasketch import MinHash
+from django.conf import settings
 
 from lib.rows import rows_insert, rows_update
 
@@ -104,7 +105,10 @@ class _Group:
 def stories_group(*, statements: list[Statement]) -> None:
     """Before `statements` (new, unsaved) are inserted: give each its signature and, where it
     repeats a stored statement or an earlier one of the batch, its story and copy mark; the
-    stories are created or updated here. Three to five queries, whatever the batch's size."""
+    stories are created or updated here. Three to five queries, whatever the batch's size.
+    Nothing (no signature, so no bands either) when STATEMENTS_GROUP_STORIES is off."""
+    if not settings.STATEMENTS_GROUP_STORIES:
+        return
     signed = [(s, sig) for s in statements if (sig := signature(s.text)) is not None]
     for statement, sig in signed:
         statement.minhash = signature_bytes(sig)
@@ -235,7 +239,7 @@ def story_bands_store(*, statements: list[Statement]) -> None:
 def story_signature_refresh(*, statement: Statement) -> None:
     """A statement parsed again: its signature and bands follow its new text (its story stays,
     as extraction and suggestions were made from the story as it was)."""
-    sig = signature(statement.text)
+    sig = signature(statement.text) if settings.STATEMENTS_GROUP_STORIES else None
     statement.minhash = None if sig is None else signature_bytes(sig)
     Statement.objects.filter(pk=statement.pk).update(minhash=statement.minhash)
     StatementBand.objects.filter(statement=statement).delete()

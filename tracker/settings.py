@@ -174,6 +174,8 @@ STATEMENTS_FETCH_MAX_BYTES = env.int("STATEMENTS_FETCH_MAX_BYTES", default=10 * 
 # PDFs from folders are not capped by a fetch; both caps bound what PDFium is handed.
 STATEMENTS_PDF_MAX_BYTES = env.int("STATEMENTS_PDF_MAX_BYTES", default=20 * 1024 * 1024)
 STATEMENTS_PDF_MAX_PAGES = env.int("STATEMENTS_PDF_MAX_PAGES", default=300)
+# Near-duplicate statements grouped into stories at import (statements/stories.py).
+STATEMENTS_GROUP_STORIES = env.bool("STATEMENTS_GROUP_STORIES", default=True)
 # Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
 STATEMENTS_FETCH_ALLOWED_HOSTS = env.list("STATEMENTS_FETCH_ALLOWED_HOSTS", default=[])
 # Directories folder sources may read (resolved; nothing outside them, by `..` or symlink).

@@ -170,7 +170,7 @@ def test_a_copy_without_a_story_and_a_second_lead_are_refused() -> None:
 
 def test_a_story_has_one_lead() -> None:
     text = paragraphs(15)
-    lead, copy = store(
+    _, copy = store(
         SourceFactory(),
         [
             ("Lead", "\n\n".join(text), FIRST_DAY),

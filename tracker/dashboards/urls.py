@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import names, pages, views
+from . import names, pages, search, views
 
 app_name = "dashboards"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("dashboards/opportunities/", views.opportunity_list, name="opportunities"),
     path("dashboards/follow-ups/", views.follow_up_list, name="follow_ups"),
+    path("dashboards/statements/", search.statement_search, name="statement_search"),
     path("dashboards/statements/<int:pk>/", pages.statement_detail, name="statement"),
     path(
         "dashboards/name-candidates/<int:pk>/decide/",
