@@ -475,6 +475,8 @@ def django_setup(database: Path) -> None:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.pop("CELERY_BROKER_URL", None)  # tasks, the suggestion step too, run in-process
     os.environ["TRACKER_EMBEDDED"] = "1"  # on purpose: with DEBUG off, no broker is refused
+    # The folders it imports are under its own temporary directory.
+    os.environ["STATEMENTS_FOLDER_ROOTS"] = str(database.parent)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     sys.path.insert(0, str(PROJECT))
     import django

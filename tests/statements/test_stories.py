@@ -18,6 +18,7 @@ from statements.extract import statements_extract
 from statements.models import RawItem, Source, Statement, StatementBand, Story
 from statements.parse import ParsedStatement
 from statements.services import statement_store, statements_store
+from statements.signals import statement_extracted
 
 from ..factories import SourceFactory
 from .near_duplicates import announcement, copy_with, near_duplicate_set
@@ -138,7 +139,9 @@ def test_a_copy_stored_alone_finds_its_story_too() -> None:
     assert reloaded(copy).story == reloaded(first).story is not None
 
 
-def test_only_the_lead_is_extracted_and_the_sweep_never_waits_for_copies() -> None:
+def test_only_the_lead_is_extracted_and_the_sweep_never_waits_for_copies(
+    django_capture_on_commit_callbacks,
+) -> None:
     reference_load()
     source = SourceFactory()
     text = paragraphs(13)
@@ -150,9 +153,21 @@ def test_only_the_lead_is_extracted_and_the_sweep_never_waits_for_copies() -> No
         ],
     )
 
-    results = statements_extract(statement_ids=[lead.pk, copy.pk])
+    announced = []
+
+    def receiver(sender, *, statement_ids, **kwargs) -> None:
+        announced.append(statement_ids)
+
+    statement_extracted.connect(receiver, dispatch_uid="test-stories")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            results = statements_extract(statement_ids=[lead.pk, copy.pk])
+    finally:
+        statement_extracted.disconnect(dispatch_uid="test-stories")
 
     assert [result.statement_id for result in results] == [lead.pk]
+    # What propose_suggestions is queued with: the lead alone, so one suggestion per story.
+    assert announced == [[lead.pk]]
     assert reloaded(lead).extracted_at is not None
     assert reloaded(copy).extracted_at is None
     assert reloaded(lead).countries.filter(code="JP").exists()
