@@ -25,6 +25,8 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash
 from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from lib.rows import rows_insert, rows_update
 
@@ -36,6 +38,11 @@ NUM_PERM = 128
 BANDS, ROWS = 32, 4
 THRESHOLD = 0.5
 SHINGLE_WORDS = 3
+# Statements taken per band: the newest ones sharing it. Joining any copy of a story joins the
+# story, so a band shared by a story's sixty copies needs only a few of them; and statements
+# written from one template (a ministry's stock paragraphs) share bands by the hundred, which
+# would make each look-up load them all and compare with each: work that grows with the table.
+PER_BAND = 8
 # Keys per band look-up: well inside SQLite's limit on a query's parameters.
 LOOKUP_CHUNK = 4000
 WORD = re.compile(r"\w+")
@@ -119,11 +126,17 @@ def stories_group(*, statements: list[Statement]) -> None:
     new_by_key: dict[int, list[tuple[Statement, np.ndarray]]] = {}
     for statement, sig in signed:
         best, best_score = None, THRESHOLD
-        for key in keys[id(statement)]:
-            for candidate, candidate_sig in (*stored.get(key, ()), *new_by_key.get(key, ())):
-                score = similarity(sig, candidate_sig)
-                if score >= best_score:
-                    best, best_score = candidate, score
+        # Each candidate compared once, however many bands it shares.
+        candidates = {
+            id(candidate): pair
+            for key in keys[id(statement)]
+            for pair in (*stored.get(key, ()), *new_by_key.get(key, ())[-PER_BAND:])
+            for candidate in pair[:1]
+        }
+        for candidate, candidate_sig in candidates.values():
+            score = similarity(sig, candidate_sig)
+            if score >= best_score:
+                best, best_score = candidate, score
         if best is None:
             group_key = ("new", id(statement))
             groups[group_key] = _Group()
@@ -144,9 +157,16 @@ def _stored_candidates(keys: set[int]) -> dict[int, list[tuple[Statement, np.nda
     band_rows: list[tuple[int, int]] = []
     ordered = sorted(keys)
     for first in range(0, len(ordered), LOOKUP_CHUNK):
-        band_rows += StatementBand.objects.filter(
-            key__in=ordered[first : first + LOOKUP_CHUNK]
-        ).values_list("key", "statement_id")
+        band_rows += (
+            StatementBand.objects.filter(key__in=ordered[first : first + LOOKUP_CHUNK])
+            .annotate(
+                newest=Window(
+                    RowNumber(), partition_by=[F("key")], order_by=F("statement_id").desc()
+                )
+            )
+            .filter(newest__lte=PER_BAND)
+            .values_list("key", "statement_id")
+        )
     if not band_rows:
         return {}
     statements = {
