@@ -3,7 +3,9 @@
     cd /work/main && .venv/bin/python bench/import_bench.py [--statements N] [--pages N]
 
 Prints one figure a line: folder import (store, extract with its suggestion step, both), re-import,
-HTML parsing, `find_mentions` against a 20,000-term gazetteer, and peak memory. See README.md.
+store + extract with story grouping off and on (a fifth as many statements, a fifth of them
+edited copies), HTML parsing, `find_mentions` against a 20,000-term gazetteer, and peak memory.
+See README.md.
 """
 
 from __future__ import annotations
@@ -533,6 +535,31 @@ def pipeline_run(source_id: int):
     return run, stored - started, extracted - stored, store_queries, queries.count - store_queries
 
 
+def statements_with_copies_write(
+    folder: Path, count: int, seed: int, firms: list[str], copy_share: float = 0.2
+) -> int:
+    """Like `statements_write`, but `copy_share` of the files are edited copies of an earlier
+    one (trimmed, re-headlined, boilerplate added, reordered: tests/statements/near_duplicates),
+    as when a ministry's statement is carried by embassies and news sites. Returns the copies."""
+    from tests.statements.near_duplicates import EDITS, copy_with
+
+    prose, rng = Prose(seed, firms), random.Random(seed)
+    written: list[tuple[str, datetime.date, str, str]] = []
+    copies = 0
+    for index in range(count):
+        if written and rng.random() < copy_share:
+            title, day, speaker, body = rng.choice(written)
+            body = "\n\n".join(copy_with(rng, body.split("\n\n"), rng.choice(EDITS)))
+            title, copies = f"{title} (carried)", copies + 1
+        else:
+            release = 3_100_000 + seed * 100_000 + index
+            title, day, speaker, body = prose.statement(release_id=release)
+            written.append((title, day, speaker, body))
+        text = f"{title}\n\nDate: {day.isoformat()}\nSpeaker: {speaker}\n\n{body}\n"
+        (folder / f"statement-{index:05d}.txt").write_text(text, encoding="utf-8")
+    return copies
+
+
 # --- Phases ----------------------------------------------------------------------------------
 
 
@@ -601,6 +628,44 @@ def bench_pipeline(work: Path, count: int, firms: list[str], profiler: Profiler)
         f"re-import stored nothing new: {'yes' if unchanged else 'NO'} (new {again.new}, "
         f"duplicate {again.duplicate}, statements {Statement.objects.count()}, "
         f"raw items {RawItem.objects.count()})"
+    )
+
+
+def bench_grouping(work: Path, count: int, firms: list[str], profiler: Profiler) -> None:
+    """Store + extract of the same kind of folder with story grouping off, then on: what the
+    MinHash signatures, the band look-ups and the bands' inserts cost, and what they save (a
+    copy is not extracted)."""
+    from django.test import override_settings
+
+    from statements.models import Statement, StatementBand, Story
+
+    rates = {}
+    for seed, grouping in ((2, False), (3, True)):
+        folder = work / f"grouping-{'on' if grouping else 'off'}"
+        folder.mkdir()
+        copies = statements_with_copies_write(folder, count, seed=seed, firms=firms)
+        source = folder_source(folder, f"Grouping {'on' if grouping else 'off'}")
+        with (
+            override_settings(STATEMENTS_GROUP_STORIES=grouping),
+            profiler.phase(f"grouping-{'on' if grouping else 'off'}"),
+        ):
+            run, store_s, extract_s, store_q, _ = pipeline_run(source.pk)
+        new = len(run.new_statement_ids)
+        rates[grouping] = (new / (store_s + extract_s), store_s / new, extract_s / new)
+        grouped = Statement.objects.filter(source=source, is_copy=True).count()
+        line(
+            f"grouping {'on ' if grouping else 'off'}: {new} statements ({copies} written as "
+            f"edited copies), store {store_s:.1f} s ({store_q / max(new, 1):.1f} "
+            f"queries/statement), extract {extract_s:.1f} s; store + extract "
+            f"{rates[grouping][0]:.0f} statements/s; copies grouped {grouped}"
+        )
+    on, off = rates[True], rates[False]
+    line(
+        f"grouping cost: store {1000 * (on[1] - off[1]):+.2f} ms/statement, extract "
+        f"{1000 * (on[2] - off[2]):+.2f} ms/statement (copies skipped); stories "
+        f"{Story.objects.count()}, bands {StatementBand.objects.count()}; store + extract with "
+        f"grouping on {on[0]:.0f} statements/s (target >= {TARGET_PIPELINE_PER_S}): "
+        f"{verdict(on[0] >= TARGET_PIPELINE_PER_S)}"
     )
 
 
@@ -880,6 +945,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         firms = firms_create()
         bench_pipeline(work, args.statements, firms, profiler)
+        bench_grouping(work, max(args.statements // 5, 200), firms, profiler)
         bench_html(args.pages, firms, profiler)
         bench_pdf(max(args.pages // 5, 10), profiler)
         bench_find_mentions(firms, profiler)

@@ -3,15 +3,27 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 from lib.tasks import enqueue_each_after_commit
 
 from . import imports, tasks
 from .manual import manual_source, statement_paste
-from .models import Commitment, ImportRun, Mention, NameCandidate, RawItem, Source, Statement
+from .models import (
+    Commitment,
+    ImportRun,
+    Mention,
+    NameCandidate,
+    RawItem,
+    Source,
+    Statement,
+)
 from .names import name_candidate_accept, name_candidate_dismiss
 from .parse import ParseError, parse_any
+from .story_admin import CopyFilter
 
 
 class PasteStatementForm(forms.ModelForm):
@@ -116,14 +128,25 @@ class NameCandidateInline(ReadOnlyInline):
 
 @admin.register(Statement)
 class StatementAdmin(TrackerModelAdmin):
-    list_display = ["title", "source", "published_on", "language", "speaker", "extracted_at"]
+    list_display = [
+        "title",
+        "source",
+        "published_on",
+        "language",
+        "speaker",
+        "story_link",
+        "extracted_at",
+    ]
     list_filter = [
         ("source", admin.RelatedOnlyFieldListFilter),
         LanguageFilter,
+        CopyFilter,
         "published_on",
     ]
-    list_select_related = ["source"]
-    search_fields = ["title", "speaker", "text", "url"]
+    list_select_related = ["source", "story"]
+    # Searched by Statement.objects.search (full-text on PostgreSQL), see get_search_results.
+    search_fields = ["title", "speaker", "text"]
+    search_help_text = "Words in the title, speaker or text (full-text on PostgreSQL)."
     autocomplete_fields = ["source", "countries", "firms", "contacts", "areas", "policy_openings"]
     readonly_fields = [
         "text",
@@ -135,10 +158,49 @@ class StatementAdmin(TrackerModelAdmin):
         "url",
         "language",
         "pages",
+        "story_link",
+        "is_copy",
+        "other_copies",
     ]
     date_hierarchy = "published_on"
     inlines = [MentionInline, CommitmentInline, NameCandidateInline]
     actions = ["reprocess"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
+
+    @admin.display(description="story", ordering="story")
+    def story_link(self, statement: Statement) -> str:
+        if statement.story_id is None:
+            return self.get_empty_value_display()
+        url = reverse("admin:statements_story_change", args=[statement.story_id])
+        return format_html('<a href="{}">{}</a>', url, statement.story)
+
+    @admin.display(description="other copies")
+    def other_copies(self, statement: Statement) -> str:
+        """The story's other statements, lead first: where else this announcement ran."""
+        if statement.story_id is None:
+            return "None: no other source carries it."
+        others = (
+            Statement.objects.filter(story_id=statement.story_id)
+            .exclude(pk=statement.pk)
+            .select_related("source")
+            .order_by("is_copy", "published_on", "pk")
+        )
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> · {} · {}{}',
+            (
+                (
+                    reverse("admin:statements_statement_change", args=[other.pk]),
+                    other.title,
+                    other.source.name,
+                    other.published_on or "undated",
+                    "" if other.is_copy else " (lead: extracted for the story)",
+                )
+                for other in others
+            ),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

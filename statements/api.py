@@ -19,6 +19,7 @@ from .filters import ImportRunFilter, MentionFilter, SourceFilter, StatementFilt
 from .manual import statement_paste
 from .models import ImportRun, Mention, Source, Statement
 from .parse import ParseError
+from .search import snippet_html
 
 
 class SourceSerializer(ModelSerializer):
@@ -124,6 +125,10 @@ class StatementSerializer(ReadModelSerializer):
     area_names = PairLabelsField(pairs_attr="areas_pairs")
     policy_openings = IdsField("policy_openings_pairs")
     policy_opening_titles = PairLabelsField(pairs_attr="policy_openings_pairs")
+    search_snippet = serializers.SerializerMethodField(
+        help_text="With ?search=: the matching passage as HTML, the text escaped and the matched "
+        "words in <mark>; null otherwise"
+    )
 
     class Meta:
         model = Statement
@@ -149,9 +154,19 @@ class StatementSerializer(ReadModelSerializer):
             "area_names",
             "policy_openings",
             "policy_opening_titles",
+            "story",
+            "is_copy",
+            "search_snippet",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_search_snippet(self, statement: Statement) -> str | None:
+        if not hasattr(statement, "search_snippet"):
+            return None
+        request = self.context.get("request")
+        query = request.query_params.get("search", "") if request is not None else ""
+        return snippet_html(statement.search_snippet, query)
 
 
 MENTION_FIELDS = {
@@ -207,7 +222,9 @@ def statements_with_names():
 
 class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     """Statements as imported; the detail carries the text and every mention. POST pastes a
-    statement (text or HTML), which goes through the same parsing and extraction as imports."""
+    statement (text or HTML), which goes through the same parsing and extraction as imports.
+    `?search=` finds statements by their words, best match first unless `?ordering=` says
+    otherwise, each with a highlighted snippet; `?is_copy=false` lists one per story."""
 
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
@@ -228,7 +245,8 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     )
 
     def get_queryset(self):
-        queryset = statements_with_names()
+        # Signatures and search vectors are for the database's own work: never sent.
+        queryset = statements_with_names().defer("minhash", "search_vector")
         if self.action == "retrieve":
             mentions = Mention.objects.filter(statement=OuterRef("pk"))
             queryset = queryset.annotate(

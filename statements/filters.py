@@ -33,6 +33,13 @@ class SourceFilter(django_filters.FilterSet):
 
 class StatementFilter(django_filters.FilterSet):
     q = search_filter("title", "speaker", "url")
+    search = django_filters.CharFilter(
+        method="by_search",
+        max_length=200,
+        label="Words in the title, speaker or text; best match first (full-text on PostgreSQL)",
+    )
+    story = django_filters.NumberFilter(field_name="story", label="The statements of a story")
+    is_copy = flag_filter(None, "Copies in a story (true), or one statement per story (false)")
     country = django_filters.CharFilter(
         method="by_country", max_length=100, label="Country id or ISO code"
     )
@@ -46,6 +53,9 @@ class StatementFilter(django_filters.FilterSet):
     class Meta:
         model = Statement
         fields = ["source"]
+
+    def by_search(self, queryset, name, value):
+        return queryset.search(value)
 
     def by_language(self, queryset, name, value):
         # "unknown" asks for the statements too short or mixed for a language to be told.

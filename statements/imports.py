@@ -26,6 +26,7 @@ from .services import (
     statement_store,
     statements_store,
 )
+from .stories import story_signature_refresh
 
 # Items stored per batch: a batch costs a fixed number of queries and is one transaction.
 STORE_BATCH = 250
@@ -88,7 +89,9 @@ def statement_reprocess(*, statement_id: int) -> Statement:
     statement.published_on = parsed.published_on or statement.published_on
     statement.speaker = parsed.speaker or statement.speaker
     statement.language, statement.pages = parsed.language, parsed.pages
-    statement.save()
+    with transaction.atomic():
+        statement.save()
+        story_signature_refresh(statement=statement)
     return statement
 
 
@@ -221,10 +224,12 @@ def import_runs_close_stale() -> int:
 
 def statements_unextracted(*, limit: int = 5000) -> list[int]:
     """Statements stored a while ago and never extracted: an import whose worker was killed
-    stored them but never queued their extraction. Oldest first, at most `limit`."""
+    stored them but never queued their extraction. Oldest first, at most `limit`; copies in a
+    story are never extracted, so never waiting."""
     stored_before = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     return list(
-        Statement.objects.filter(extracted_at__isnull=True, created_at__lt=stored_before)
+        Statement.objects.leads()
+        .filter(extracted_at__isnull=True, created_at__lt=stored_before)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

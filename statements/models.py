@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,8 @@ from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpenin
 # Statement by name, so this import at the top is not a cycle.
 from .finding_models import Commitment, NameCandidate
 from .folders import FolderRefused, folder_resolve
+from .search import statements_search
+from .story_models import StatementBand, Story
 
 __all__ = [
     "Commitment",
@@ -21,6 +24,8 @@ __all__ = [
     "RawItem",
     "Source",
     "Statement",
+    "StatementBand",
+    "Story",
 ]
 
 
@@ -109,6 +114,18 @@ class Source(TimeStamped):
         return self.name
 
 
+class StatementQuerySet(models.QuerySet):
+    def leads(self) -> StatementQuerySet:
+        """One statement per story: statements alone and the leads of stories, copies left out.
+        What extraction, suggestions and the overview's counts read."""
+        return self.filter(is_copy=False)
+
+    def search(self, query: str) -> StatementQuerySet:
+        """Statements whose title, speaker or text hold the words of `query`, best first (see
+        statements/search.py); every path that searches statements calls this."""
+        return statements_search(self, query)
+
+
 class Statement(TimeStamped):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
     url = models.URLField(max_length=1000, blank=True)
@@ -129,6 +146,28 @@ class Statement(TimeStamped):
     contacts = models.ManyToManyField(Contact, blank=True, related_name="statements")
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="statements")
     policy_openings = models.ManyToManyField(PolicyOpening, blank=True, related_name="statements")
+    story = models.ForeignKey(
+        Story,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        editable=False,
+        help_text="The story it is a copy of, or leads; none when no other source carries it",
+    )
+    is_copy = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A copy of its story's lead: kept and shown, never extracted on its own",
+    )
+    minhash = models.BinaryField(
+        null=True, editable=False, help_text="MinHash signature of the text (stories.py)"
+    )
+    # Kept current by a database trigger on PostgreSQL (migration 0010), so every write path,
+    # bulk ones included, updates it; unused (always null) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
@@ -138,9 +177,10 @@ class Statement(TimeStamped):
             models.Index(fields=["language", "-published_on"], name="statement_language_idx"),
             # The due-sources job looks for unextracted statements every few minutes: only the
             # few not yet extracted are indexed, so the look never scans the whole table.
+            # Copies are never extracted, so they are not "waiting" either.
             models.Index(
                 fields=["id"],
-                condition=Q(extracted_at__isnull=True),
+                condition=Q(extracted_at__isnull=True, is_copy=False),
                 name="statement_unextracted_idx",
             ),
         ]
@@ -150,6 +190,17 @@ class Statement(TimeStamped):
                 condition=~Q(canonical_url=""),
                 name="statement_canonical_url_unique",
                 violation_error_message="A statement from this URL is already stored.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_copy=False) | Q(story__isnull=False),
+                name="statement_copy_has_story",
+                violation_error_message="A copy belongs to a story.",
+            ),
+            models.UniqueConstraint(
+                fields=["story"],
+                condition=Q(is_copy=False, story__isnull=False),
+                name="story_one_lead",
+                violation_error_message="A story has one lead; the other statements are copies.",
             ),
         ]
 

@@ -21,6 +21,7 @@ from lib.rows import rows_update
 
 from .models import ImportRun, RawItem, Source, Statement
 from .parse import ParsedStatement
+from .stories import stories_group, story_bands_store
 
 
 def content_hash(text: str) -> str:
@@ -97,7 +98,7 @@ def statement_store(*, raw_item: RawItem, parsed: ParsedStatement) -> tuple[Stat
         if statement is None:
             try:
                 with transaction.atomic():
-                    statement = Statement.objects.create(
+                    statement = Statement(
                         source=raw_item.source,
                         url=raw_item.url,
                         canonical_url=canonical,
@@ -110,6 +111,9 @@ def statement_store(*, raw_item: RawItem, parsed: ParsedStatement) -> tuple[Stat
                         content_hash=digest,
                         fetched_at=raw_item.fetched_at or timezone.now(),
                     )
+                    stories_group(statements=[statement])
+                    statement.save()
+                    story_bands_store(statements=[statement])
                     created = True
             except IntegrityError:
                 statement = Statement.objects.filter(same).first()
@@ -211,7 +215,8 @@ def statements_store(
     *, parsed: list[tuple[RawItem, ParsedStatement]]
 ) -> list[tuple[Statement, bool]]:
     """`statement_store` for a batch, in one transaction and a fixed number of queries:
-    (statement, created) for each raw item, in order."""
+    (statement, created) for each raw item, in order. New statements that repeat a stored one
+    or each other with edits are grouped into stories (stories.py)."""
     digests = [content_hash(statement.text) for _, statement in parsed]
     urls = [raw.canonical_url for raw, _ in parsed if raw.canonical_url]
     with transaction.atomic():
@@ -248,7 +253,11 @@ def statements_store(
                 results.append((twin, False))
         try:
             with transaction.atomic():
+                # Grouped in the same savepoint: a batch that falls back to one at a time
+                # leaves no story behind for statements it never stored.
+                stories_group(statements=new)
                 Statement.objects.bulk_create(new)
+                story_bands_store(statements=new)
         except IntegrityError:
             # A concurrent worker stored some of these texts first: one at a time instead.
             return [statement_store(raw_item=raw, parsed=statement) for raw, statement in parsed]

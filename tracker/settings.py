@@ -236,6 +236,8 @@ STATEMENTS_PDF_OCR = env.bool("STATEMENTS_PDF_OCR", default=True)
 STATEMENTS_PDF_OCR_LANGUAGES = env.str("STATEMENTS_PDF_OCR_LANGUAGES", default="eng")
 STATEMENTS_PDF_OCR_MAX_PAGES = env.int("STATEMENTS_PDF_OCR_MAX_PAGES", default=20)
 STATEMENTS_PDF_OCR_PAGE_SECONDS = env.float("STATEMENTS_PDF_OCR_PAGE_SECONDS", default=60.0)
+# Near-duplicate statements grouped into stories at import (statements/stories.py).
+STATEMENTS_GROUP_STORIES = env.bool("STATEMENTS_GROUP_STORIES", default=True)
 # Hosts (names or IPs) allowed even though they resolve to private or loopback addresses.
 STATEMENTS_FETCH_ALLOWED_HOSTS = env.list("STATEMENTS_FETCH_ALLOWED_HOSTS", default=[])
 # Directories folder sources may read (resolved; nothing outside them, by `..` or symlink).

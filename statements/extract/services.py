@@ -64,15 +64,17 @@ def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
     Idempotent: rows are replaced, candidate openings are found again by a stable (country,
     title), and name candidates by (statement, kind, name), so running it twice leaves the same
     rows. Openings linked by hand stay linked; name candidates staff decided stay decided.
-    Statements deleted meanwhile are skipped. Sends `statement_extracted` with the ids once the
-    transaction commits.
+    Statements deleted meanwhile are skipped, and so are copies in a story (its lead is
+    extracted, once for the story; see statements/stories.py). Sends `statement_extracted`
+    with the ids once the transaction commits.
     """
     gazetteer = gazetteer_get()
     home = settings.TRACKER_HOME_COUNTRY
     with transaction.atomic():
         # Locked in id order, so two overlapping batches wait for each other, never deadlock.
         statements = list(
-            Statement.objects.select_for_update()
+            Statement.objects.leads()
+            .select_for_update()
             .filter(pk__in=list(statement_ids))
             .order_by("pk")
             .only("pk", "title", "text", "source_id", "language")

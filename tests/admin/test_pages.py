@@ -44,6 +44,7 @@ from statements.models import (
     RawItem,
     Source,
     Statement,
+    Story,
 )
 from tests.factories import (
     ContactFactory,
@@ -77,6 +78,7 @@ ADD_REFUSED = {
     WebhookDelivery,
     Commitment,
     NameCandidate,
+    Story,
 }
 
 
@@ -157,6 +159,15 @@ def add_statements(count: int) -> None:
     for statement in StatementFactory.create_batch(count, source=source):
         statement.countries.add(japan)
         MentionFactory(statement=statement, country=japan)
+
+
+def add_stories(count: int) -> None:
+    """Stories of a lead and a copy each, as grouping at import makes them."""
+    source = _source()
+    for _ in range(count):
+        story = Story.objects.create(title="A story", source=source)
+        StatementFactory(source=source, story=story)
+        StatementFactory(source=source, story=story, is_copy=True)
 
 
 def add_import_runs(count: int) -> None:
@@ -374,6 +385,7 @@ ROWS = [
     Rows(PolicyOpening, add_policy_openings),
     Rows(Source, add_sources),
     Rows(Statement, add_statements),
+    Rows(Story, add_stories),
     Rows(ImportRun, add_import_runs),
     Rows(RawItem, add_raw_items),
     Rows(Mention, add_mentions),
@@ -406,6 +418,7 @@ BUDGETS: dict[type[Model], tuple[int, int, int, int]] = {
     PolicyOpening: (12, 10, 6, 15),
     Source: (9, 8, 6, 9),
     Statement: (12, 15, 6, 8),
+    Story: (12, 12, 7, 9),
     ImportRun: (12, 8, 7, 9),
     RawItem: (12, 8, 7, 9),
     Mention: (9, 9, 7, 8),

@@ -29,6 +29,7 @@ def overview_context(
         **_countries_and_areas(scope),
         **_follow_ups(scope, today),
         "statements": selectors.newest_statements(scope=scope),
+        "story_count": selectors.story_count(scope=scope),
         "suggestion_count": suggestion_count,
         "suggestions": suggestions,
         "sources": selectors.source_health(now=now),

@@ -98,6 +98,16 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_decide_names": request.user.has_perm("statements.change_namecandidate"),
         "firms": statement.firms.all(),
         "areas": statement.areas.all(),
+        # The same announcement from other sources, lead first (it is the one extracted).
+        "copies": (
+            Statement.objects.filter(story_id=statement.story_id)
+            .exclude(pk=statement.pk)
+            .select_related("source")
+            .defer("text", "minhash", "search_vector")
+            .order_by("is_copy", "published_on", "pk")
+            if statement.story_id
+            else []
+        ),
     }
     return render(request, "dashboards/statement.html", context)
 

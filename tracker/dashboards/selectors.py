@@ -229,14 +229,25 @@ def follow_ups_by_owner(*, scope: Scope, today: datetime.date) -> list[dict]:
     return sorted(rows, key=lambda row: (-row["overdue"], -row["this_week"], row["name"]))
 
 
-def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
-    qs = Statement.objects.select_related("source").order_by(
-        F("published_on").desc(nulls_last=True), "-created_at"
-    )
+def _statements_in(scope: Scope) -> QuerySet[Statement]:
+    # One per story: an announcement carried by five sources is one statement to read.
+    qs = Statement.objects.leads()
     if scope.since:
         qs = qs.filter(published_on__gte=scope.since)
     if scope.until:
         qs = qs.filter(published_on__lte=scope.until)
+    return qs
+
+
+def story_count(*, scope: Scope) -> int:
+    """Statements in the period, counted once per story (copies left out)."""
+    return _statements_in(scope).count()
+
+
+def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
+    """The newest statements, one per story, with how many mentions and copies each has."""
+    qs = _statements_in(scope).select_related("source", "story")
+    qs = qs.order_by(F("published_on").desc(nulls_last=True), "-created_at")
     # A subquery, not a join and GROUP BY: counted for the few rows shown, not every statement.
     mentions = (
         Mention.objects.filter(statement=OuterRef("pk"))
@@ -245,7 +256,16 @@ def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return qs.annotate(mention_count=Coalesce(Subquery(mentions), 0))[:limit]
+    copies = (
+        Statement.objects.filter(story=OuterRef("story"), is_copy=True)
+        .order_by()
+        .values("story")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        mention_count=Coalesce(Subquery(mentions), 0), copy_count=Coalesce(Subquery(copies), 0)
+    )[:limit]
 
 
 def open_suggestions(*, user, limit: int = 8) -> tuple[int, list[Suggestion]]:

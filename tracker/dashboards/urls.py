@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import board_views, names, opportunity_page, pages, saved_views, views, watching
+from . import board_views, names, opportunity_page, pages, saved_views, search, views, watching
 
 app_name = "dashboards"
 
@@ -33,6 +33,7 @@ urlpatterns = [
         saved_views.saved_view_delete,
         name="saved_view_delete",
     ),
+    path("dashboards/statements/", search.statement_search, name="statement_search"),
     path("dashboards/statements/<int:pk>/", pages.statement_detail, name="statement"),
     path(
         "dashboards/name-candidates/<int:pk>/decide/",

@@ -1,0 +1,104 @@
+"""Searching statements by their words.
+
+On PostgreSQL: full-text search over a stored `search_vector` (title weighted above speaker,
+speaker above text), kept current by a trigger on every insert and update whatever the write
+path, GIN-indexed, ranked by `ts_rank`, with highlighted snippets from `ts_headline`. On other
+databases (SQLite, the embedded default) and for scripts without spaces between words (Japanese,
+Chinese, Korean, which PostgreSQL's parser cannot cut into words): every word must appear in
+the title, speaker or text (`icontains`), newest first, with a snippet around the first word.
+
+For a plain word search both find the same statements: PostgreSQL matches the word's English
+stem ("submarine" finds "submarines"), as a substring match does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import Greatest, Lower, StrIndex, Substr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+CONFIG = "english"
+# ts_headline marks matches with these control characters, which survive escaping and become
+# <mark> only afterwards: the text itself is never trusted as HTML. (A text that holds them
+# itself gets a stray <mark>, nothing worse.)
+START, STOP = "\x02", "\x03"
+SNIPPET_CHARS = 240
+WORD = re.compile(r"\w+")
+# Han, Hiragana, Katakana, Hangul: no spaces between words, so no words to index.
+UNSEGMENTED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def search_words(query: str) -> list[str]:
+    return WORD.findall(query)
+
+
+def statements_search(queryset: QuerySet, query: str) -> QuerySet:
+    """`queryset` narrowed to the statements matching `query`, annotated with `search_rank`
+    (higher is better) and `search_snippet` (see `snippet_html`), best first. A query without
+    words leaves the queryset as it is."""
+    words = search_words(query)
+    if not words:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql" and not UNSEGMENTED.search(query):
+        return _full_text(queryset, query)
+    return _contains(queryset, words)
+
+
+def _full_text(queryset: QuerySet, query: str) -> QuerySet:
+    # websearch syntax: "quoted phrases", -excluded, or; plain words are all required.
+    terms = SearchQuery(query, config=CONFIG, search_type="websearch")
+    return (
+        queryset.filter(search_vector=terms)
+        .annotate(
+            search_rank=SearchRank(F("search_vector"), terms),
+            search_snippet=SearchHeadline(
+                "text",
+                terms,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-search_rank", "-pk")
+    )
+
+
+def _contains(queryset: QuerySet, words: list[str]) -> QuerySet:
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(speaker__icontains=word) | Q(text__icontains=word)
+    # The text around the first word's first place in it (or its start, when only the title or
+    # speaker holds it), cut in the database so a list never loads whole texts.
+    at = StrIndex(Lower("text"), Value(words[0].lower()))
+    return (
+        queryset.filter(condition)
+        .annotate(
+            search_rank=Value(0.0, output_field=FloatField()),
+            search_snippet=Substr("text", Greatest(at - SNIPPET_CHARS // 3, 1), SNIPPET_CHARS),
+        )
+        .order_by("-published_on", "-pk")
+    )
+
+
+def snippet_html(snippet: str | None, query: str) -> SafeString:
+    """A search snippet as safe HTML: the text escaped, the matches in <mark>. PostgreSQL's
+    snippets carry their own match marks; the others are marked here, word by word."""
+    if not snippet:
+        return mark_safe("")
+    if START not in snippet:
+        snippet = snippet.replace(STOP, "")
+        words = sorted({word.casefold() for word in search_words(query)}, key=len, reverse=True)
+        if words:
+            pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+            snippet = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", snippet)
+    html = escape(snippet.strip()).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)
