@@ -37,6 +37,16 @@ class OpportunityQuerySet(OpportunityWorkMixin, TeamScopedQuerySet):
     def open(self) -> OpportunityQuerySet:
         return self.exclude(stage__in=Opportunity.CLOSED_STAGES)
 
+    def between(self, first: Country, second: Country) -> OpportunityQuerySet:
+        """Opportunities between two countries. An opportunity lists its partner countries
+        only (never the home country, which is party to all of them), so a pair with the home
+        country is every opportunity with the other; any other pair needs both listed."""
+        qs = self
+        for country in (first, second):
+            if country.code != settings.TRACKER_HOME_COUNTRY:
+                qs = qs.filter(countries=country)
+        return qs
+
 
 class FollowUpQuerySet(FollowUpWorkMixin, TeamScopedQuerySet):
     team_path = "opportunity__team"

@@ -84,6 +84,15 @@ class Source(TimeStamped):
         return self.name
 
 
+class StatementQuerySet(models.QuerySet):
+    def between_parties(self, first: Country, second: Country) -> StatementQuerySet:
+        """Statements in which both countries act (a country mention of role party each): a
+        statement that names one only as a place or a topic is not between them."""
+        return self.filter(
+            pk__in=Mention.objects.parties().filter(country=first).values("statement_id")
+        ).filter(pk__in=Mention.objects.parties().filter(country=second).values("statement_id"))
+
+
 class Statement(TimeStamped):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
     url = models.URLField(max_length=1000, blank=True)
@@ -104,6 +113,8 @@ class Statement(TimeStamped):
     contacts = models.ManyToManyField(Contact, blank=True, related_name="statements")
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="statements")
     policy_openings = models.ManyToManyField(PolicyOpening, blank=True, related_name="statements")
+
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-created_at"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from calendar import monthrange
 
+from django.conf import settings
 from django.urls import reverse
 
 from opportunities.models import Opportunity
@@ -84,9 +85,13 @@ def _won_and_lost(scope: Scope, today: datetime.date) -> dict[str, object]:
 def _countries_and_areas(scope: Scope) -> dict[str, object]:
     """The country-by-area matrix and the bars beside it, each cell a link to its list."""
     matrix = selectors.country_area_matrix(scope=scope)
+    home = settings.TRACKER_HOME_COUNTRY
     for country in matrix.countries:
         country["href"] = opportunity_link(scope, country=country["code"])
         country["page"] = reverse("dashboards:country", args=[country["code"]]) + scope.query()
+        if country["code"] != home:
+            pair = (home, country["code"])
+            country["partnership"] = reverse("dashboards:partnership", args=pair) + scope.query()
     for area in matrix.areas:
         area["href"] = opportunity_link(scope, area=area["slug"])
         area["page"] = reverse("dashboards:area", args=[area["slug"]]) + scope.query()

@@ -1,0 +1,233 @@
+"""The partnership page of two countries: what it shows, to whom, and at what cost."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from opportunities.models import CommitmentCandidate, FollowUp, Opportunity
+from partners.models import PolicyOpening
+from statements.models import Commitment, Mention
+from tests.factories import (
+    CountryFactory,
+    FollowUpFactory,
+    MentionFactory,
+    OpportunityFactory,
+    PolicyOpeningFactory,
+    StatementFactory,
+    SuggestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/dashboards/partnerships/IN-JP/"
+
+
+def party(statement, country, role=Mention.Role.PARTY, start=0):
+    return MentionFactory(
+        statement=statement, country=country, term=country.name, role=role, start=start
+    )
+
+
+def pair_statement(india, japan, **fields):
+    statement = StatementFactory(**fields)
+    party(statement, india, start=0)
+    party(statement, japan, start=20)
+    return statement
+
+
+def commitment(statement, sentence, start):
+    return Commitment.objects.create(
+        statement=statement,
+        phrase="agreed to",
+        sentence=sentence,
+        start=start,
+        end=start + len(sentence),
+        countries=["IN", "JP"],
+    )
+
+
+def taken_up(statement, item, opportunity, title):
+    follow_up = FollowUpFactory(opportunity=opportunity, title=title)
+    CommitmentCandidate.objects.create(
+        statement=statement,
+        opportunity=opportunity,
+        phrase=item.phrase,
+        sentence=item.sentence,
+        start=item.start,
+        status=CommitmentCandidate.Status.ACCEPTED,
+        follow_up=follow_up,
+    )
+    return follow_up
+
+
+@pytest.fixture
+def pair(team, other_team):
+    india, japan = CountryFactory(code="IN"), CountryFactory(code="JP")
+    us = CountryFactory(code="US")
+    march = pair_statement(
+        india, japan, title="India-Japan <b>briefing</b>", published_on=datetime.date(2023, 3, 20)
+    )
+    later = pair_statement(
+        india, japan, title="Joint statement", published_on=datetime.date(2024, 9, 2)
+    )
+    # Japan only a place here ("talks in Tokyo"): not between them.
+    place = StatementFactory(
+        title="India-US talks held in Japan", published_on=datetime.date(2024, 1, 5)
+    )
+    party(place, india)
+    party(place, us, start=20)
+    party(place, japan, role=Mention.Role.PLACE, start=40)
+    ours = OpportunityFactory(title="Co-development of UGVs", team=team, countries=[japan])
+    theirs = OpportunityFactory(title="Europe desk's own", team=other_team, countries=[japan])
+    OpportunityFactory(title="With the US", team=team, countries=[us])
+    first = commitment(march, "India and Japan agreed to hold a joint exercise.", 0)
+    second = commitment(march, "They agreed to meet again next year.", 60)
+    third = commitment(later, "Both sides agreed to co-develop robotics.", 0)
+    taken_up(march, first, ours, "Plan the joint exercise")
+    taken_up(march, second, theirs, "Another team's follow-up")
+    fdi_2020 = PolicyOpeningFactory(
+        country=india,
+        title="Defence FDI 74%",
+        cap="74%",
+        route=PolicyOpening.Route.AUTOMATIC,
+        status=PolicyOpening.Status.IN_FORCE,
+        effective_date=datetime.date(2020, 9, 30),
+    )
+    PolicyOpeningFactory(
+        country=japan,
+        title="Three principles on transfer",
+        kind=PolicyOpening.Kind.EXPORT,
+        status=PolicyOpening.Status.IN_FORCE,
+        effective_date=datetime.date(2023, 12, 22),
+    )
+    return {
+        "india": india, "japan": japan, "march": march, "later": later, "place": place,
+        "ours": ours, "theirs": theirs, "third": third, "fdi_2020": fdi_2020,
+    }  # fmt: skip
+
+
+def events_of(response, kind):
+    return [event.item for event in response.context["events"] if event.kind == kind]
+
+
+def test_timeline_has_the_statements_where_both_act_and_their_commitments(
+    pair, desk_staff, session_for
+):
+    response = session_for(desk_staff).get(PAGE)
+    assert response.status_code == 200
+    assert events_of(response, "statement") == [pair["later"], pair["march"]]
+    march = next(e for e in response.context["events"] if e.item == pair["march"])
+    taken = {c.sentence: (f.title if f else None) for c, f in march.commitments}
+    # The other team's follow-up is not named: that commitment reads as not taken up by us.
+    assert taken == {
+        "India and Japan agreed to hold a joint exercise.": "Plan the joint exercise",
+        "They agreed to meet again next year.": None,
+    }
+    html = response.content.decode()
+    assert "Another team" not in html
+    assert "India-Japan &lt;b&gt;briefing&lt;/b&gt;" in html  # statement titles stay escaped
+    assert "India-US talks" not in html
+
+
+def test_opportunities_between_them_are_the_users_teams_by_stage(
+    pair, desk_staff, superuser, session_for
+):
+    response = session_for(desk_staff).get(PAGE)
+    assert events_of(response, "opportunity") == [pair["ours"]]
+    assert [(row["label"], row["n"]) for row in response.context["by_stage"]] == [("Identified", 1)]
+    assert (
+        response.context["by_stage"][0]["href"]
+        == "/dashboards/opportunities/?stage=identified&country=JP"
+    )
+    everyone = session_for(superuser).get(PAGE)
+    assert set(events_of(everyone, "opportunity")) == {pair["ours"], pair["theirs"]}
+
+
+def test_policy_steps_of_either_side_and_counts_per_year(pair, desk_staff, session_for):
+    response = session_for(desk_staff).get(PAGE)
+    assert {o.country.code for o in events_of(response, "policy")} == {"IN", "JP"}
+    rows = {row["year"]: row["counts"] for row in response.context["year_rows"]}
+    today = timezone.localdate().year
+    # Statements, commitments, opportunities (created this year), policy steps.
+    assert rows[2020] == [0, 0, 0, 1]
+    assert rows[2023] == [1, 2, 0, 1]
+    assert rows[2024] == [1, 1, 0, 0]
+    assert rows[today][2] == 1
+    chart = response.context["year_chart"]
+    assert [group.label for group in chart.groups] == [str(y) for y in sorted(rows)]
+    assert chart.groups[0].columns[0].href == "?since=2020-01-01&until=2020-12-31"
+
+
+def test_a_year_narrows_the_timeline(pair, desk_staff, session_for):
+    response = session_for(desk_staff).get(PAGE, {"since": "2024-01-01", "until": "2024-12-31"})
+    assert events_of(response, "statement") == [pair["later"]]
+    assert events_of(response, "policy") == []
+
+
+def test_pair_address_is_canonical_and_checked(pair, desk_staff, session_for):
+    client = session_for(desk_staff)
+    response = client.get("/dashboards/partnerships/jp-in/?since=2024-01-01")
+    assert response.status_code == 301
+    assert response["Location"] == PAGE + "?since=2024-01-01"
+    assert client.get("/dashboards/partnerships/JP-JP/").status_code == 404
+    assert client.get("/dashboards/partnerships/IN-ZZ/").status_code == 404
+    assert client.get(PAGE, {"since": "nonsense"}).status_code == 400
+
+
+def test_signed_out_visitor_goes_to_login(pair, client):
+    response = client.get(PAGE)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_country_page_and_overview_link_to_the_partnership(pair, known, desk_staff, session_for):
+    client = session_for(desk_staff)
+    country = client.get(reverse("dashboards:country", args=["JP"]))
+    assert [(row["code"], row["n"]) for row in country.context["partnerships"]] == [("IN", 2)]
+    assert PAGE in country.content.decode()
+    overview = client.get("/")
+    assert PAGE in overview.content.decode()
+
+
+def test_query_count_is_fixed_however_long_the_history(pair, team, desk_staff, session_for):
+    client = session_for(desk_staff)
+    client.get(PAGE)  # the session and permission caches warm up
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        return len(captured)
+
+    few = queries()
+    india, japan = pair["india"], pair["japan"]
+    opportunities = Opportunity.objects.bulk_create(
+        Opportunity(title=f"Bulk {i}", team=team, stage=Opportunity.Stage.values[i % 8],
+                    close_reason="Done" if i % 8 in (5, 6) else "")
+        for i in range(1_000)
+    )  # fmt: skip
+    Opportunity.countries.through.objects.bulk_create(
+        Opportunity.countries.through(opportunity=o, country=japan) for o in opportunities
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(opportunity=o, title="Call", due_date=timezone.localdate()) for o in opportunities
+    )
+    for n in range(40):
+        statement = pair_statement(india, japan, published_on=datetime.date(2010 + n % 15, 1, 1))
+        item = commitment(statement, f"They agreed to step {n}.", 0)
+        if n % 2:
+            taken_up(statement, item, opportunities[n], f"Step {n}")
+        SuggestionFactory(statement=statement)
+        PolicyOpeningFactory(country=india if n % 2 else japan, title=f"Step {n}")
+    assert queries() == few
+    # The request's savepoint and its release; session, user, permissions, the user's team ids
+    # (assignable owners); the two countries; the statements, opportunities and steps shown;
+    # the shown statements' commitments and the follow-ups that took them up; opportunities
+    # per stage; per-year counts of statements, commitments, opportunities and steps; the
+    # statement total; the filter form's teams and owners.
+    assert few == 20
