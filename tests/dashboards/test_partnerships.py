@@ -10,106 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities.models import CommitmentCandidate, FollowUp, Opportunity
+from opportunities.models import FollowUp, Opportunity
 from partners.models import PolicyOpening
-from statements.models import Commitment, Mention
 from tests.factories import (
-    CountryFactory,
-    FollowUpFactory,
-    MentionFactory,
-    OpportunityFactory,
     PolicyOpeningFactory,
-    StatementFactory,
     SuggestionFactory,
 )
+
+from .conftest import commitment, pair_statement, taken_up
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/dashboards/partnerships/IN-JP/"
-
-
-def party(statement, country, role=Mention.Role.PARTY, start=0):
-    return MentionFactory(
-        statement=statement, country=country, term=country.name, role=role, start=start
-    )
-
-
-def pair_statement(india, japan, **fields):
-    statement = StatementFactory(**fields)
-    party(statement, india, start=0)
-    party(statement, japan, start=20)
-    return statement
-
-
-def commitment(statement, sentence, start):
-    return Commitment.objects.create(
-        statement=statement,
-        phrase="agreed to",
-        sentence=sentence,
-        start=start,
-        end=start + len(sentence),
-        countries=["IN", "JP"],
-    )
-
-
-def taken_up(statement, item, opportunity, title):
-    follow_up = FollowUpFactory(opportunity=opportunity, title=title)
-    CommitmentCandidate.objects.create(
-        statement=statement,
-        opportunity=opportunity,
-        phrase=item.phrase,
-        sentence=item.sentence,
-        start=item.start,
-        status=CommitmentCandidate.Status.ACCEPTED,
-        follow_up=follow_up,
-    )
-    return follow_up
-
-
-@pytest.fixture
-def pair(team, other_team):
-    india, japan = CountryFactory(code="IN"), CountryFactory(code="JP")
-    us = CountryFactory(code="US")
-    march = pair_statement(
-        india, japan, title="India-Japan <b>briefing</b>", published_on=datetime.date(2023, 3, 20)
-    )
-    later = pair_statement(
-        india, japan, title="Joint statement", published_on=datetime.date(2024, 9, 2)
-    )
-    # Japan only a place here ("talks in Tokyo"): not between them.
-    place = StatementFactory(
-        title="India-US talks held in Japan", published_on=datetime.date(2024, 1, 5)
-    )
-    party(place, india)
-    party(place, us, start=20)
-    party(place, japan, role=Mention.Role.PLACE, start=40)
-    ours = OpportunityFactory(title="Co-development of UGVs", team=team, countries=[japan])
-    theirs = OpportunityFactory(title="Europe desk's own", team=other_team, countries=[japan])
-    OpportunityFactory(title="With the US", team=team, countries=[us])
-    first = commitment(march, "India and Japan agreed to hold a joint exercise.", 0)
-    second = commitment(march, "They agreed to meet again next year.", 60)
-    third = commitment(later, "Both sides agreed to co-develop robotics.", 0)
-    taken_up(march, first, ours, "Plan the joint exercise")
-    taken_up(march, second, theirs, "Another team's follow-up")
-    fdi_2020 = PolicyOpeningFactory(
-        country=india,
-        title="Defence FDI 74%",
-        cap="74%",
-        route=PolicyOpening.Route.AUTOMATIC,
-        status=PolicyOpening.Status.IN_FORCE,
-        effective_date=datetime.date(2020, 9, 30),
-    )
-    PolicyOpeningFactory(
-        country=japan,
-        title="Three principles on transfer",
-        kind=PolicyOpening.Kind.EXPORT,
-        status=PolicyOpening.Status.IN_FORCE,
-        effective_date=datetime.date(2023, 12, 22),
-    )
-    return {
-        "india": india, "japan": japan, "march": march, "later": later, "place": place,
-        "ours": ours, "theirs": theirs, "third": third, "fdi_2020": fdi_2020,
-    }  # fmt: skip
 
 
 def events_of(response, kind):
@@ -231,3 +143,18 @@ def test_query_count_is_fixed_however_long_the_history(pair, team, desk_staff, s
     # per stage; per-year counts of statements, commitments, opportunities and steps; the
     # statement total; the filter form's teams and owners.
     assert few == 20
+
+
+def test_country_page_shows_the_policy_state_and_the_steps_to_it(pair, desk_staff, session_for):
+    india, first = pair["india"], pair["fdi_2020"]
+    PolicyOpeningFactory(
+        country=india, title="Defence FDI opening: 100% (from statement)", cap="100%",
+        previous=first, status=PolicyOpening.Status.CANDIDATE,
+        announced_on=datetime.date(2026, 11, 2),
+    )  # fmt: skip
+    response = session_for(desk_staff).get(reverse("dashboards:country", args=["IN"]))
+    fdi = next(s for s in response.context["policy_states"] if s.kind == PolicyOpening.Kind.FDI)
+    assert fdi.current == first
+    html = response.content.decode()
+    assert "Now: <strong>In force</strong> · 74% · Automatic route · since 30 Sep 2020" in html
+    assert "Proposed from a statement" in html
