@@ -27,7 +27,8 @@ from .admin_scoping import TeamScopedAdminMixin, admin_message
 from .assignment import assignable_owners, may_assign_others
 from .models import FollowUp, Note, Opportunity, Team
 
-# The suggestions' and reminders' admin classes register themselves on import.
+# The suggestions', reminders' and exchange rates' admin classes register themselves on import.
+from .money import admin as money_admin  # noqa: F401
 from .reminders import admin as reminders_admin  # noqa: F401
 from .sheets.columns import FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
 from .suggestions import admin as suggestions_admin  # noqa: F401

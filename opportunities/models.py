@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,12 +12,11 @@ from simple_history.models import HistoricalRecords
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 from statements.models import Statement
 
+from .money.models import CURRENCY_CODES, ExchangeRate
 from .reminders.models import CalendarFeed, DigestLog, WebhookDelivery, WebhookEndpoint
 from .suggestions.models import CommitmentCandidate
 from .visibility import SEE_ALL_PERMISSION, TeamScopedQuerySet, visible_team_ids
 from .worklists import FollowUpWorkMixin, OpportunityWorkMixin
-
-CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 
 
 class Team(TimeStamped):
@@ -322,10 +320,12 @@ class Suggestion(TimeStamped):
 
 
 __all__ = [
+    "CURRENCY_CODES",
     "SEE_ALL_PERMISSION",
     "CalendarFeed",
     "CommitmentCandidate",
     "DigestLog",
+    "ExchangeRate",
     "FollowUp",
     "Note",
     "Opportunity",

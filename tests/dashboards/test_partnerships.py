@@ -140,9 +140,10 @@ def test_query_count_is_fixed_however_long_the_history(pair, team, desk_staff, s
     # The request's savepoint and its release; session, user, permissions, the user's team ids
     # (assignable owners); the two countries; the statements, opportunities and steps shown;
     # the shown statements' commitments and the follow-ups that took them up; opportunities
-    # per stage; per-year counts of statements, commitments, opportunities and steps; the
-    # statement total; the filter form's teams and owners.
-    assert few == 20
+    # and values per stage and currency, and the exchange rates; per-year counts of statements,
+    # commitments, opportunities and steps; the statement total; the filter form's teams and
+    # owners.
+    assert few == 21
 
 
 def test_country_page_shows_the_policy_state_and_the_steps_to_it(pair, desk_staff, session_for):

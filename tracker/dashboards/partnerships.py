@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DateField, F, QuerySet
+from django.db.models import Count, DateField, F, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.http import Http404
 
 from opportunities.models import CommitmentCandidate, FollowUp, Opportunity
+from opportunities.money.rates import rates_on
 from partners.models import Country, PolicyOpening
 from partners.policy_steps import step_changes
 from statements.models import Commitment, Mention, Statement
@@ -113,6 +115,7 @@ def partnership_context(*, scope: Scope, first: Country, second: Country) -> dic
         "events": events,
         "statement_total": statements.count(),
         "by_stage": by_stage,
+        "reporting_currency": settings.TRACKER_REPORTING_CURRENCY,
         "opportunity_total": sum(row["n"] for row in by_stage),
         "opportunities_href": _opportunities_href(scope, first, second),
         "year_chart": _year_chart(scope, years["rows"]),
@@ -160,18 +163,37 @@ def _statement_events(scope: Scope, statements: list[Statement]) -> list[Event]:
 
 
 def _by_stage(scope: Scope, opportunities, first: Country, second: Country) -> list[dict]:
+    """Count and value per stage: values summed per currency by the database, then shown in
+    the reporting currency with each currency's total beside."""
     labels = dict(Opportunity.Stage.choices)
-    counts = dict(opportunities.order_by().values_list("stage").annotate(n=Count("pk")))
+    counts: dict[str, int] = {}
+    values: dict[str, dict[str, Decimal]] = {}
+    for stage, currency, n, total in (
+        opportunities.order_by()
+        .values_list("stage", "currency")
+        .annotate(n=Count("pk"), total=Sum("value"))
+    ):
+        counts[stage] = counts.get(stage, 0) + n
+        if total:
+            values.setdefault(stage, {})[currency] = total
+    rates = rates_on()
     base = _opportunity_params(first, second)
-    return [
-        {
-            "label": label,
-            "n": counts[stage],
-            "href": opportunity_link(scope, stage=stage, **base) if base is not None else "",
-        }
-        for stage, label in labels.items()
-        if counts.get(stage)
-    ]
+    rows = []
+    for stage, label in labels.items():
+        if not counts.get(stage):
+            continue
+        reported, unconverted = rates.total(values.get(stage, {}))
+        rows.append(
+            {
+                "label": label,
+                "n": counts[stage],
+                "href": opportunity_link(scope, stage=stage, **base) if base is not None else "",
+                "values": sorted(values.get(stage, {}).items()),
+                "reported": reported if stage in values else None,
+                "unconverted": unconverted,
+            }
+        )
+    return rows
 
 
 def _opportunity_params(first: Country, second: Country) -> dict[str, str] | None:
