@@ -29,7 +29,8 @@ from .assignment import assignable_owners, may_assign_others
 from .merging import OPPORTUNITY_FIELDS, opportunity_merge, opportunity_merge_undo
 from .models import FollowUp, Note, Opportunity, Team, UploadJob
 
-# The suggestions' and reminders' admin classes register themselves on import.
+# The suggestions', reminders' and exchange rates' admin classes register themselves on import.
+from .money import admin as money_admin  # noqa: F401
 from .reminders import admin as reminders_admin  # noqa: F401
 from .sheets.admin import SheetUploadAdminMixin
 from .sheets.columns import FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS

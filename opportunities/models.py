@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 from statements.models import Statement
 
+from .money.models import CURRENCY_CODES, ExchangeRate
 from .reminders.models import (
     CalendarFeed,
     DigestLog,
@@ -25,8 +25,6 @@ from .sheets.models import UploadJob, UploadRowError
 from .suggestions.models import CommitmentCandidate
 from .visibility import SEE_ALL_PERMISSION, TeamScopedQuerySet, visible_team_ids
 from .worklists import FollowUpWorkMixin, OpportunityWorkMixin
-
-CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 
 
 class Team(TimeStamped):
@@ -44,6 +42,16 @@ class Team(TimeStamped):
 class OpportunityQuerySet(OpportunityWorkMixin, TeamScopedQuerySet):
     def open(self) -> OpportunityQuerySet:
         return self.exclude(stage__in=Opportunity.CLOSED_STAGES)
+
+    def between(self, first: Country, second: Country) -> OpportunityQuerySet:
+        """Opportunities between two countries. An opportunity lists its partner countries
+        only (never the home country, which is party to all of them), so a pair with the home
+        country is every opportunity with the other; any other pair needs both listed."""
+        qs = self
+        for country in (first, second):
+            if country.code != settings.TRACKER_HOME_COUNTRY:
+                qs = qs.filter(countries=country)
+        return qs
 
 
 class FollowUpQuerySet(FollowUpWorkMixin, TeamScopedQuerySet):
@@ -320,10 +328,12 @@ class Suggestion(TimeStamped):
 
 
 __all__ = [
+    "CURRENCY_CODES",
     "SEE_ALL_PERMISSION",
     "CalendarFeed",
     "CommitmentCandidate",
     "DigestLog",
+    "ExchangeRate",
     "FollowUp",
     "Note",
     "Opportunity",

@@ -67,11 +67,12 @@ class ContactAdmin(MergeAdminMixin, HistoryModelAdmin):
 
 @admin.register(PolicyOpening)
 class PolicyOpeningAdmin(HistoryModelAdmin):
-    list_display = ["title", "country", "kind", "status", "cap", "effective_date"]
-    list_filter = ["kind", "status", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["title", "country", "kind", "status", "cap", "route", "effective_date"]
+    list_filter = ["kind", "status", "route", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
     search_fields = ["title", "instrument", "cap", "summary", "country__name"]
-    autocomplete_fields = ["country", "areas"]
+    # The step before: one of the same country and kind (PolicyOpening.clean checks it).
+    autocomplete_fields = ["country", "areas", "previous"]
     date_hierarchy = "effective_date"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
@@ -253,13 +254,34 @@ class PolicyOpeningSerializer(CountryAreasSerializer):
             "title",
             "instrument",
             "effective_date",
+            "announced_on",
             "cap",
+            "route",
             "status",
+            "previous",
             "areas",
             "area_names",
             "summary",
             "updated_at",
         ]
+        extra_kwargs = {"previous": {"help_text": PolicyOpening.previous.field.help_text}}
+
+    def validate(self, attrs: dict) -> dict:
+        """The step before is one of the same country and kind, and never a loop: the model's
+        own rule (PolicyOpening.clean), checked on the values this write would leave."""
+        attrs = super().validate(attrs)
+        if "previous" not in attrs and not ({"country", "kind"} & set(attrs)):
+            return attrs
+        probe = PolicyOpening(pk=getattr(self.instance, "pk", None))
+        for name in ("country", "kind", "previous"):
+            value = attrs.get(name, getattr(self.instance, name, None))
+            if value is not None:
+                setattr(probe, name, value)
+        try:
+            probe.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return attrs
 
 
 class PolicyOpeningViewSet(ModelViewSet):

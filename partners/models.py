@@ -197,6 +197,11 @@ class PolicyOpening(TimeStamped):
         IN_FORCE = "in_force", "In force"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Route(models.TextChoices):
+        AUTOMATIC = "automatic", "Automatic route"
+        GOVERNMENT = "government", "Government route"
+        APPROVAL = "approval", "Approval route"
+
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="policy_openings")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FDI)
     title = models.CharField(max_length=250)
@@ -206,6 +211,20 @@ class PolicyOpening(TimeStamped):
     effective_date = models.DateField(null=True, blank=True)
     cap = models.CharField(max_length=120, blank=True, help_text="e.g. 74% automatic route")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    # Each opening is one step of its country's policy of its kind: what it set (cap, route,
+    # status), when, and the step it changed. The country page reads the chain back from the
+    # newest step (partners/policy_steps.py).
+    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
+    announced_on = models.DateField(null=True, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_steps",
+        verbose_name="step before",
+        help_text="The earlier opening of this country and kind that this one changes",
+    )
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="policy_openings")
     summary = models.TextField(blank=True)
     history = HistoricalRecords(m2m_fields=[areas])
@@ -214,8 +233,16 @@ class PolicyOpening(TimeStamped):
 
     class Meta:
         ordering = ["country__name", "title"]
-        indexes = [models.Index(fields=["country", "status"], name="policy_country_status_idx")]
+        indexes = [
+            models.Index(fields=["country", "status"], name="policy_country_status_idx"),
+            models.Index(fields=["previous"], name="policy_previous_idx"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(previous=models.F("id")),
+                name="policy_previous_not_itself",
+                violation_error_message="A step cannot follow itself.",
+            ),
             models.UniqueConstraint(
                 Lower("title"),
                 "country",
@@ -226,6 +253,29 @@ class PolicyOpening(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.country.code}: {self.title}"
+
+    @property
+    def dated(self):
+        """When the step happened: in force from, else announced on (None: undated)."""
+        return self.effective_date or self.announced_on
+
+    def clean(self) -> None:
+        super().clean()
+        previous = self.previous
+        if previous is None:
+            return
+        if self.pk and previous.pk == self.pk:
+            raise ValidationError({"previous": "A step cannot follow itself."})
+        if (previous.country_id, previous.kind) != (self.country_id, self.kind):
+            raise ValidationError(
+                {"previous": "The step before is an opening of the same country and kind."}
+            )
+        step, seen = previous, {self.pk}
+        while step is not None:  # a chain, never a loop
+            if step.pk in seen:
+                raise ValidationError({"previous": "That step already follows this one."})
+            seen.add(step.pk)
+            step = step.previous
 
 
 class Term(TimeStamped):

@@ -125,6 +125,17 @@ class StatementQuerySet(models.QuerySet):
         statements/search.py); every path that searches statements calls this."""
         return statements_search(self, query)
 
+    def between_parties(self, first: Country, second: Country) -> StatementQuerySet:
+        """Statements in which both countries act, each as a party mention or as the publisher
+        (the rule of statements/parties.py): a statement that names one only as a place or a
+        topic is not between them."""
+
+        def acts(country: Country) -> Q:
+            named = Mention.objects.parties().filter(country=country).values("statement_id")
+            return Q(pk__in=named) | Q(source__country=country)
+
+        return self.filter(acts(first)).filter(acts(second))
+
 
 class Statement(TimeStamped):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
@@ -166,6 +177,8 @@ class Statement(TimeStamped):
     # Kept current by a database trigger on PostgreSQL (migration 0010), so every write path,
     # bulk ones included, updates it; unused (always null) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = StatementQuerySet.as_manager()
 
     objects = StatementQuerySet.as_manager()
 

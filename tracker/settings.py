@@ -7,6 +7,7 @@ and ALLOWED_HOSTS, and refuses to start without the database or the broker.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import environ
@@ -224,6 +225,11 @@ CONTENT_SECURITY_POLICY = {
 
 # The organisation running the tracker; countries named beside it are partners.
 TRACKER_HOME_COUNTRY = env.str("TRACKER_HOME_COUNTRY", default="IN").upper()
+# The currency every value total and chart is shown in, converted at the dated exchange rates
+# kept in the admin (opportunities/money/); a three-letter ISO 4217 code.
+TRACKER_REPORTING_CURRENCY = env.str("TRACKER_REPORTING_CURRENCY", default="USD").upper()
+if not re.fullmatch(r"[A-Z]{3}", TRACKER_REPORTING_CURRENCY):
+    raise ImproperlyConfigured("TRACKER_REPORTING_CURRENCY must be an ISO 4217 code such as USD.")
 
 # Statement fetching: every request goes through lib/http with these limits.
 STATEMENTS_FETCH_TIMEOUT = env.float("STATEMENTS_FETCH_TIMEOUT", default=15.0)

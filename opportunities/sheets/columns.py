@@ -9,11 +9,14 @@ from django.db.models.functions import Concat
 from lib.sheets.export import Labels, Soonest, columns
 
 from ..models import FollowUp, Opportunity
+from ..money.sheets import ReportingValues
 
 # A firm's label, "Name (JP)", as an expression of the firm: what the upsert reads back.
 FIRM_LABEL = Concat(F("name"), Value(" ("), F("country__code"), Value(")"))
 
 COUNTRY_LABELS = Labels(Opportunity, "countries", "code", "name")
+# Read-only columns: the upsert ignores them, like next_follow_up.
+REPORTING = ReportingValues(Opportunity)
 OPPORTUNITY_COLUMNS = columns(
     "id",
     "external_id",
@@ -28,6 +31,8 @@ OPPORTUNITY_COLUMNS = columns(
     ("firms", Labels(Opportunity, "firms", FIRM_LABEL)),
     "value",
     "currency",
+    ("reporting_value", REPORTING, 0),
+    ("reporting_currency", REPORTING, 1),
     "probability",
     "expected_close",
     "close_reason",

@@ -106,6 +106,31 @@ class Proposal:
     sentence: str
     cap: str = ""
     instrument: str = ""
+    route: str = ""  # automatic, government or approval (PolicyOpening.Route), FDI only
+
+    @property
+    def sets_state(self) -> bool:
+        """Whether it says what the policy now is (a cap or a route), not only that it moved."""
+        return bool(self.cap or self.route)
+
+
+def policy_state(cap: str, route: str = "") -> tuple[str, str]:
+    """(percentage, route) a cap and route come to, so that "74% automatic route" written by a
+    desk and "74 per cent under the automatic route" read from a statement compare equal."""
+    percent = PERCENT.search(cap)
+    named = ROUTE.search(cap)
+    return (
+        percent_value(percent.group(1)) if percent else "",
+        route or (named.group(1).lower() if named else ""),
+    )
+
+
+def step_title(kind: str, proposal: Proposal) -> str:
+    """The stable title of a step a statement proposes: the kind's title with what it sets,
+    "Defence FDI opening: 100% government route (from statement)"."""
+    base = OPENING_TITLES[kind].removesuffix(" (from statement)")
+    what = proposal.cap or f"{proposal.route} route"
+    return f"{base}: {what} (from statement)"[:250]
 
 
 def _cap(sentence: str, kind: str) -> str:
@@ -228,9 +253,11 @@ def policy_candidates(
         if owner is None or (owner, kind) in proposals:
             continue
         instrument = INSTRUMENT.search(sentence)
+        route = ROUTE.search(sentence) if kind == OpeningKind.FDI else None
         proposals[owner, kind] = Proposal(
             sentence=sentence,
             cap=_cap(sentence, kind),
             instrument=instrument.group()[:INSTRUMENT_LIMIT] if instrument else "",
+            route=route.group(1).lower() if route else "",
         )
     return proposals

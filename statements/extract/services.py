@@ -12,18 +12,16 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from lib.rows import links_replace, rows_insert
-from partners.models import PolicyOpening
 
 from ..models import Mention, Source, Statement
 from ..signals import statement_extracted
 from .findings import commitments_replace, name_candidates_replace
 from .gazetteer import Kind, gazetteer_get
 from .matching import Found
-from .policy import OPENING_TITLES, Proposal
+from .openings import openings_propose
 from .reading import Reading, statement_read
 
 # Mention kind -> the statement's many-to-many field it links through.
@@ -77,7 +75,7 @@ def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
             .select_for_update()
             .filter(pk__in=list(statement_ids))
             .order_by("pk")
-            .only("pk", "title", "text", "source_id", "language")
+            .only("pk", "title", "text", "source_id", "language", "published_on")
         )
         if not statements:
             return []
@@ -102,7 +100,7 @@ def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
         linked = {kind: _entities(readings, kind) for kind in LINKS}
         for kind, field in LINKS.items():
             links_replace(getattr(Statement, field), linked[kind])
-        openings = _openings_propose(statements, readings)
+        openings = openings_propose(statements, readings)
         commitments_replace(readings=readings)
         name_candidates_replace(readings=readings)
         Statement.objects.filter(pk__in=ids).update(extracted_at=timezone.now())
@@ -178,86 +176,3 @@ def _mention_row(statement_id: int, item: Found, in_title: bool) -> tuple:
         item.role,
         *entities,
     )
-
-
-def _openings_propose(
-    statements: list[Statement], readings: dict[int, Reading]
-) -> dict[int, list[int]]:
-    """Find or create each candidate opening the batch proposes and link it to its statements.
-    Returns statement id -> opening ids."""
-    wanted: dict[int, list[tuple[int, str]]] = {}
-    first: dict[tuple[int, str], tuple[Statement, Proposal]] = {}
-    for statement in statements:
-        proposals = readings[statement.pk].openings
-        wanted[statement.pk] = sorted(proposals)
-        for key, proposal in sorted(proposals.items()):
-            # The first statement proposes it; a later one that names a cap or an instrument
-            # the first did not gives the opening its wording.
-            earlier = first.get(key)
-            if earlier is None or (
-                (proposal.cap or proposal.instrument)
-                and not (earlier[1].cap or earlier[1].instrument)
-            ):
-                first[key] = (statement, proposal)
-    if not first:
-        return {}
-    titles = {title.lower(): kind for kind, title in OPENING_TITLES.items()}
-    found = {
-        (opening.country_id, titles[opening.lowered]): opening
-        for opening in PolicyOpening.objects.annotate(lowered=Lower("title")).filter(
-            country_id__in={country_id for country_id, _ in first}, lowered__in=list(titles)
-        )
-    }
-    existing = {key: opening.pk for key, opening in found.items()}
-    for (country_id, kind), (statement, proposal) in first.items():
-        if (country_id, kind) not in existing:
-            existing[country_id, kind] = _opening_create(country_id, kind, statement, proposal)
-    _openings_complete(found, first)
-    links = {pk: [existing[key] for key in keys] for pk, keys in wanted.items() if keys}
-    # Added, never replaced: staff may link openings by hand, and extraction must not undo that.
-    through = Statement.policy_openings.through
-    through.objects.bulk_create(
-        (
-            through(statement_id=pk, policyopening_id=opening_id)
-            for pk, opening_ids in links.items()
-            for opening_id in opening_ids
-        ),
-        ignore_conflicts=True,
-    )
-    return links
-
-
-def _openings_complete(
-    found: dict[tuple[int, str], PolicyOpening], first: dict[tuple[int, str], tuple]
-) -> None:
-    """A candidate opening proposed before without a cap or instrument takes the one a later
-    statement names; a value already there (perhaps a desk's) is never replaced."""
-    changed = []
-    for key, opening in found.items():
-        proposal = first.get(key, (None, None))[1]
-        if opening.status != PolicyOpening.Status.CANDIDATE or proposal is None:
-            continue
-        cap, instrument = opening.cap or proposal.cap, opening.instrument or proposal.instrument
-        if (cap, instrument) != (opening.cap, opening.instrument):
-            opening.cap, opening.instrument = cap, instrument
-            changed.append(opening)
-    for opening in changed:  # save(): the change is kept in the opening's history
-        opening.save(update_fields=["cap", "instrument", "updated_at"])
-
-
-def _opening_create(country_id: int, kind: str, statement: Statement, proposal: Proposal) -> int:
-    # iexact, as the unique constraint is on the lower-cased title; get_or_create settles a race
-    # with another batch proposing the same opening.
-    opening, _ = PolicyOpening.objects.get_or_create(
-        country_id=country_id,
-        title__iexact=OPENING_TITLES[kind],
-        defaults={
-            "title": OPENING_TITLES[kind],
-            "kind": kind,
-            "status": PolicyOpening.Status.CANDIDATE,
-            "cap": proposal.cap,
-            "instrument": proposal.instrument,
-            "summary": f"Proposed by extraction from “{statement.title}”: {proposal.sentence}",
-        },
-    )
-    return opening.pk

@@ -24,6 +24,7 @@ from opportunities.models import (
     CalendarFeed,
     CommitmentCandidate,
     DigestLog,
+    ExchangeRate,
     FollowUp,
     Note,
     Opportunity,
@@ -318,6 +319,20 @@ def add_name_candidates(count: int) -> None:
     )
 
 
+def add_exchange_rates(count: int) -> None:
+    start = ExchangeRate.objects.count()
+    first = datetime.date(2020, 1, 1)
+    ExchangeRate.objects.bulk_create(
+        ExchangeRate(
+            currency="USD",
+            quote="INR",
+            rate=80 + n % 7,
+            on=first + datetime.timedelta(days=start + n),
+        )
+        for n in range(count)
+    )
+
+
 def _endpoint(n: int) -> WebhookEndpoint:
     return WebhookEndpoint.objects.create(team=_team(), url=f"https://hooks.example.org/{n}")
 
@@ -404,6 +419,7 @@ ROWS = [
     Rows(WebhookEndpoint, add_webhook_endpoints),
     Rows(WebhookDelivery, add_webhook_deliveries),
     Rows(UploadJob, add_upload_jobs),
+    Rows(ExchangeRate, add_exchange_rates),
 ]
 
 # Most queries each page may take: what it measured at 200 rows (the same on SQLite and
@@ -437,6 +453,7 @@ BUDGETS: dict[type[Model], tuple[int, int, int, int]] = {
     WebhookEndpoint: (10, 8, 7, 9),
     WebhookDelivery: (11, 7, 7, 9),
     UploadJob: (9, 9, 7, 8),
+    ExchangeRate: (11, 7, 6, 8),
 }
 
 

@@ -114,6 +114,30 @@ def test_contact_and_policy_opening(desk_api, japan):
     assert desk_api.get("/api/policy-openings/?country=JP").json()["count"] == 1
 
 
+def test_a_policy_step_names_the_step_before_of_its_own_country_and_kind(desk_api, japan):
+    before = PolicyOpeningFactory(
+        country=japan, title="Three principles", cap="", status="in_force"
+    )
+    step = desk_api.post(
+        "/api/policy-openings/",
+        {"country": "JP", "title": "Three principles revised", "status": "in_force",
+         "previous": before.pk, "route": "government", "announced_on": "2023-12-22"},
+        format="json",
+    )  # fmt: skip
+    assert step.status_code == 201, step.json()
+    assert (step.json()["previous"], step.json()["route"]) == (before.pk, "government")
+    french = PolicyOpeningFactory(country=CountryFactory(code="FR"), title="French FDI")
+    wrong = desk_api.patch(
+        f"/api/policy-openings/{step.json()['id']}/", {"previous": french.pk}, format="json"
+    )
+    assert wrong.status_code == 400
+    assert "same country and kind" in str(wrong.json())
+    loop = desk_api.patch(
+        f"/api/policy-openings/{before.pk}/", {"previous": step.json()["id"]}, format="json"
+    )
+    assert loop.status_code == 400
+
+
 def test_statement_detail_carries_text_and_mentions(desk_api, japan):
     statement = StatementFactory()
     statement.countries.add(japan)

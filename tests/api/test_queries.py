@@ -98,15 +98,17 @@ def test_list_query_count_does_not_grow(
     api.get("/api/countries/")  # stamps the token's last use, which is then good for 5 minutes
     counts = []
     total = 0
+    # Opportunities also read the exchange rates once, for their value in the reporting currency.
+    extra = 1 if kind == "opportunities" else 0
     for size in (1, 10, 100):
         made = make_rows(kind, size - total, team, japan)
         total = size
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(4 + extra):
             response = api.get(f"/api/{kind}/?page_size=500")
         assert response.status_code == 200
         assert len(response.json()["results"]) >= size
         counts.append(count_queries(api, f"/api/{kind}/?page_size=500"))
         detail = made[-1].pk
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(3 + extra):
             assert api.get(f"/api/{kind}/{detail}/").status_code == 200
     assert counts[0] == counts[1] == counts[2]

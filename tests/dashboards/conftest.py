@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from opportunities.models import Opportunity
-from statements.models import ImportRun, Mention
+from opportunities.models import CommitmentCandidate, Opportunity
+from partners.models import PolicyOpening
+from statements.models import Commitment, ImportRun, Mention
 from tests.factories import (
     CountryFactory,
     FirmFactory,
@@ -114,3 +115,90 @@ def known(team, other_team, desk_staff, team_lead) -> KnownData:
     FollowUpFactory(opportunity=opportunities["a"], owner=desk_staff, due_date=today + 30 * day)
     FollowUpFactory(opportunity=opportunities["other"], due_date=today - 5 * day)
     return KnownData(japan, france, codev, training, firm, statement, source, opportunities)
+
+
+# The partnership of India and Japan (tests/dashboards/test_partnerships.py, test_browser.py).
+
+
+def party(statement, country, role=Mention.Role.PARTY, start=0):
+    return MentionFactory(
+        statement=statement, country=country, term=country.name, role=role, start=start
+    )
+
+
+def pair_statement(india, japan, **fields):
+    statement = StatementFactory(**fields)
+    party(statement, india, start=0)
+    party(statement, japan, start=20)
+    return statement
+
+
+def commitment(statement, sentence, start):
+    return Commitment.objects.create(
+        statement=statement,
+        phrase="agreed to",
+        sentence=sentence,
+        start=start,
+        end=start + len(sentence),
+        countries=["IN", "JP"],
+    )
+
+
+def taken_up(statement, item, opportunity, title):
+    follow_up = FollowUpFactory(opportunity=opportunity, title=title)
+    CommitmentCandidate.objects.create(
+        statement=statement,
+        opportunity=opportunity,
+        phrase=item.phrase,
+        sentence=item.sentence,
+        start=item.start,
+        status=CommitmentCandidate.Status.ACCEPTED,
+        follow_up=follow_up,
+    )
+    return follow_up
+
+
+@pytest.fixture
+def pair(team, other_team):
+    india, japan = CountryFactory(code="IN"), CountryFactory(code="JP")
+    us = CountryFactory(code="US")
+    march = pair_statement(
+        india, japan, title="India-Japan <b>briefing</b>", published_on=datetime.date(2023, 3, 20)
+    )
+    later = pair_statement(
+        india, japan, title="Joint statement", published_on=datetime.date(2024, 9, 2)
+    )
+    # Japan only a place here ("talks in Tokyo"): not between them.
+    place = StatementFactory(
+        title="India-US talks held in Japan", published_on=datetime.date(2024, 1, 5)
+    )
+    party(place, india)
+    party(place, us, start=20)
+    party(place, japan, role=Mention.Role.PLACE, start=40)
+    ours = OpportunityFactory(title="Co-development of UGVs", team=team, countries=[japan])
+    theirs = OpportunityFactory(title="Europe desk's own", team=other_team, countries=[japan])
+    OpportunityFactory(title="With the US", team=team, countries=[us])
+    first = commitment(march, "India and Japan agreed to hold a joint exercise.", 0)
+    second = commitment(march, "They agreed to meet again next year.", 60)
+    third = commitment(later, "Both sides agreed to co-develop robotics.", 0)
+    taken_up(march, first, ours, "Plan the joint exercise")
+    taken_up(march, second, theirs, "Another team's follow-up")
+    fdi_2020 = PolicyOpeningFactory(
+        country=india,
+        title="Defence FDI 74%",
+        cap="74%",
+        route=PolicyOpening.Route.AUTOMATIC,
+        status=PolicyOpening.Status.IN_FORCE,
+        effective_date=datetime.date(2020, 9, 30),
+    )
+    PolicyOpeningFactory(
+        country=japan,
+        title="Three principles on transfer",
+        kind=PolicyOpening.Kind.EXPORT,
+        status=PolicyOpening.Status.IN_FORCE,
+        effective_date=datetime.date(2023, 12, 22),
+    )
+    return {
+        "india": india, "japan": japan, "march": march, "later": later, "place": place,
+        "ours": ours, "theirs": theirs, "third": third, "fdi_2020": fdi_2020,
+    }  # fmt: skip

@@ -279,3 +279,26 @@ def test_admin_and_api_docs_run_under_the_content_security_policy(
     assert page.evaluate("typeof window.__ran") == "undefined"
     assert any("inline script" in text for text in no_csp_violations)
     no_csp_violations.clear()
+
+
+def test_partnership_page_from_the_country_page_to_a_year(browser, live_server, pair, desk_staff):
+    page = logged_in_page(browser, live_server, desk_staff)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + reverse("dashboards:country", args=["JP"]))
+    page.locator("#partnerships").get_by_role("link", name="Japan and India").click()
+    expect(page).to_have_url(re.compile(r"/dashboards/partnerships/IN-JP/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("India and Japan")
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("India-Japan <b>briefing</b>")  # escaped, shown as text
+    expect(timeline).to_contain_text("Follow-up: Plan the joint exercise")
+    expect(timeline).to_contain_text("No follow-up among your teams' work")
+    expect(timeline).not_to_contain_text("Another team's follow-up")
+    expect(timeline).not_to_contain_text("India-US talks")
+    expect(page.locator("#pair-stages")).to_contain_text("Identified")
+    shoot(page, "partnership")
+    page.locator('svg a[aria-label="Statements in 2023: 1"]').click()
+    expect(page).to_have_url(re.compile(r"\?since=2023-01-01&until=2023-12-31$"))
+    expect(timeline.locator("li.event-statement")).to_have_count(1)
+    shoot(page, "partnership-2023")
+    assert errors == []

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from opportunities.models import ExchangeRate
 from statements.models import Mention
 from tests.factories import CountryFactory, MentionFactory, SourceFactory, StatementFactory
 
@@ -352,3 +353,31 @@ def test_statement_page_counts_its_publisher_among_the_parties(team_lead, sessio
 
     assert [c.code for c in response.context["parties"]] == ["IN", "JP"]
     assert response.context["other_countries"] == []
+
+
+def test_values_are_shown_in_the_reporting_currency_with_each_currencys_beside(
+    known, team_lead, session_for
+):
+    ExchangeRate.objects.create(
+        currency="USD", quote="INR", rate=Decimal("80"), on=timezone.localdate()
+    )
+    response = session_for(team_lead).get(OVERVIEW)
+    assert response.context["currency"] == "USD"
+    # Proposal: INR 5M at 80 to the dollar; identified: USD 3M as it is.
+    assert stage_row(response, "proposal").reported == Decimal("62500.00")
+    assert stage_row(response, "proposal").values == {"INR": Decimal("5000000")}
+    assert stage_row(response, "identified").reported == Decimal("3000000.00")
+    bars = {bar.label: bar.value for bar in response.context["value_chart"].bars}
+    assert bars["Proposal"] == Decimal("62500.00")
+    assert response.context["value_chart"].title == "Value by stage (USD)"
+    html = response.content.decode()
+    assert "INR 5,000,000" in html  # the per-currency detail beside
+    listed = session_for(team_lead).get("/dashboards/opportunities/?stage=proposal")
+    assert [reported for _, reported in listed.context["rows"]] == [Decimal("62500.00")]
+
+
+def test_a_currency_without_a_rate_is_named_and_left_out(known, team_lead, session_for):
+    response = session_for(team_lead).get(OVERVIEW)
+    assert stage_row(response, "proposal").unconverted == ["INR"]
+    assert stage_row(response, "proposal").reported == Decimal("0")
+    assert "INR has no rate to USD" in response.content.decode()

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime
 from calendar import monthrange
+from decimal import Decimal
 
+from django.conf import settings
 from django.urls import reverse
 
 from opportunities.models import Opportunity
+from opportunities.money.rates import rates_on
 
 from . import selectors
 from .charts import GREEN, VERMILLION, Bar, BarChart, Column, ColumnChart, Group, short_amount
@@ -40,7 +43,9 @@ def overview_context(
 def _pipeline(scope: Scope) -> dict[str, object]:
     """Opportunities and their value by stage, each bar and amount a link to its list."""
     stages = selectors.pipeline_by_stage(scope=scope)
-    currency = selectors.main_currency(stages)
+    rates = rates_on()
+    selectors.stages_report(stages, rates)
+    currency = rates.reporting
     for row in stages:
         row.href = opportunity_link(scope, stage=row.stage)
         row.value_links = [
@@ -51,22 +56,19 @@ def _pipeline(scope: Scope) -> dict[str, object]:
         "Opportunities by stage",
         [Bar(row.label, row.count, str(row.count), row.href) for row in stages],
     )
+    # Every currency with a rate, converted; the table beside gives each currency's own total.
     value_chart = BarChart(
-        f"Value by stage ({currency})" if currency else "Value by stage",
-        [
-            Bar(
-                row.label,
-                row.values.get(currency, 0),
-                f"{short_amount(row.values.get(currency, 0))}",
-                opportunity_link(scope, stage=row.stage, currency=currency),
-            )
-            for row in stages
-        ],
+        f"Value by stage ({currency})",
+        [Bar(row.label, row.reported, short_amount(row.reported), row.href) for row in stages],
         colour="#E69F00",
     )
+    unconverted = sorted({code for row in stages for code in row.unconverted})
     return {
         "stages": stages,
         "currency": currency,
+        "rates": rates,
+        "unconverted": unconverted,
+        "reported_total": sum((row.reported for row in stages), start=Decimal(0)),
         "count_chart": count_chart,
         "value_chart": value_chart,
     }
@@ -85,9 +87,13 @@ def _won_and_lost(scope: Scope, today: datetime.date) -> dict[str, object]:
 def _countries_and_areas(scope: Scope) -> dict[str, object]:
     """The country-by-area matrix and the bars beside it, each cell a link to its list."""
     matrix = selectors.country_area_matrix(scope=scope)
+    home = settings.TRACKER_HOME_COUNTRY
     for country in matrix.countries:
         country["href"] = opportunity_link(scope, country=country["code"])
         country["page"] = reverse("dashboards:country", args=[country["code"]]) + scope.query()
+        if country["code"] != home:
+            pair = (home, country["code"])
+            country["partnership"] = reverse("dashboards:partnership", args=pair) + scope.query()
     for area in matrix.areas:
         area["href"] = opportunity_link(scope, area=area["slug"])
         area["page"] = reverse("dashboards:area", args=[area["slug"]]) + scope.query()

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from opportunities.models import Opportunity
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
+from partners.policy_steps import policy_states
 from statements.models import Mention, NameCandidate, Statement
 from statements.parties import parties_among
 
 from .filters import DashboardFilterForm, Scope
 from .highlight import statement_highlight
 from .links import opportunity_link
+from .partnerships import pair_codes, pair_countries, partners_of, partnership_context
 from .views import invalid
 
 LIMIT = 25
@@ -124,6 +127,7 @@ def entity_page(
     statements: QuerySet[Statement],
     list_params: dict[str, object],
     statement_filter: str,
+    extra: dict[str, object] | None = None,
 ) -> HttpResponse:
     stage_labels = dict(Opportunity.Stage.choices)
     by_stage = [
@@ -157,6 +161,7 @@ def entity_page(
         "statements_href": reverse("admin:statements_statement_changelist") + statement_filter,
         "statements": statements[:LIMIT],
         "limit": LIMIT,
+        **(extra or {}),
     }
     return render(request, "dashboards/entity.html", context)
 
@@ -178,7 +183,40 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         statements=country.statements.all(),
         list_params={"country": country.code},
         statement_filter=f"?countries__id__exact={country.pk}",
+        extra={
+            "policy_states": policy_states(country_ids=[country.pk]),
+            "partnerships": _partnership_links(scope, country),
+        },
     )
+
+
+def _partnership_links(scope: Scope, country: Country) -> list[dict]:
+    """Links to the country's partnership pages: with the home country always, then with the
+    countries it acts beside most often in statements."""
+    rows = partners_of(country)
+    home = settings.TRACKER_HOME_COUNTRY
+    if country.code != home and all(row["code"] != home for row in rows):
+        names = dict(Country.objects.filter(code=home).values_list("code", "name"))
+        rows = [{"code": home, "name": names[home], "n": 0}, *rows] if names else rows
+    for row in rows:
+        first, second = pair_codes(country.code, row["code"])
+        row["href"] = reverse("dashboards:partnership", args=[first, second]) + scope.query()
+    return rows
+
+
+@login_required
+def partnership_detail(request: HttpRequest, first: str, second: str) -> HttpResponse:
+    form, scope = scope_of(request)
+    if scope is None:
+        return invalid(request, form)
+    if (first, second) != pair_codes(first, second):
+        # One address per pair: the home country first, codes in capitals; filters kept.
+        canonical = reverse("dashboards:partnership", args=pair_codes(first, second))
+        return redirect(canonical + scope.query(), permanent=True)
+    one, other = pair_countries(first, second)
+    context = partnership_context(scope=scope, first=one, second=other)
+    context["form"] = form
+    return render(request, "dashboards/partnership.html", context)
 
 
 @login_required

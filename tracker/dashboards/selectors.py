@@ -4,7 +4,6 @@ few grouped rows that come back (one per stage, month, country, area or owner)."
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from opportunities.models import Opportunity, Suggestion
+from opportunities.money.rates import Rates
 from partners.models import Country, InvestmentArea
 from statements.models import ImportRun, Mention, Source, Statement
 
@@ -32,6 +32,8 @@ class StageRow:
     values: dict[str, Decimal] = field(default_factory=dict)
     href: str = ""
     value_links: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    reported: Decimal = Decimal(0)  # the values with a rate, in the reporting currency
+    unconverted: list[str] = field(default_factory=list)  # currencies without a rate
 
 
 def pipeline_by_stage(*, scope: Scope) -> list[StageRow]:
@@ -53,13 +55,11 @@ def pipeline_by_stage(*, scope: Scope) -> list[StageRow]:
     return list(rows.values())
 
 
-def main_currency(rows: list[StageRow]) -> str | None:
-    """The currency carrying most of the pipeline's value entries, for the value chart."""
-    totals: dict[str, int] = defaultdict(int)
+def stages_report(rows: list[StageRow], rates: Rates) -> None:
+    """Each stage's per-currency totals summed in the reporting currency. Exact: every value of
+    a currency converts at the same rate, so converting its total is converting each value."""
     for row in rows:
-        for currency in row.values:
-            totals[currency] += 1
-    return max(sorted(totals), key=totals.__getitem__) if totals else None
+        row.reported, row.unconverted = rates.total(row.values)
 
 
 @dataclass

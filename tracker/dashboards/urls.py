@@ -41,6 +41,11 @@ urlpatterns = [
         name="name_candidate_decide",
     ),
     re_path(r"^dashboards/countries/(?P<code>[A-Za-z]{2})/$", pages.country_detail, name="country"),
+    re_path(
+        r"^dashboards/partnerships/(?P<first>[A-Za-z]{2})-(?P<second>[A-Za-z]{2})/$",
+        pages.partnership_detail,
+        name="partnership",
+    ),
     path("dashboards/firms/<int:pk>/", pages.firm_detail, name="firm"),
     path("dashboards/areas/<slug:slug>/", pages.area_detail, name="area"),
     path("dashboards/watching/", watching.watching, name="watching"),

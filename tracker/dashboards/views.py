@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from opportunities.money.rates import rates_on
+
 from .filters import DashboardFilterForm, FollowUpListForm, OpportunityListForm, Scope
 from .overview import overview_context
 
@@ -41,11 +43,17 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     qs = form.filter(scope.opportunities().with_next_follow_up(), today)
     qs = qs.select_related("team", "owner").prefetch_related("countries")
     page = Paginator(qs.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "dashboards/opportunity_list.html",
-        {"form": form, "scope": scope, "page": page, "today": today, **paging(request)},
-    )
+    rates = rates_on(today)
+    context = {
+        "form": form,
+        "scope": scope,
+        "page": page,
+        "rows": [(o, rates.convert(o.value, o.currency)) for o in page],
+        "rates": rates,
+        "today": today,
+        **paging(request),
+    }
+    return render(request, "dashboards/opportunity_list.html", context)
 
 
 @login_required

@@ -19,6 +19,7 @@ from statements.models import Statement
 
 from ...assignment import assignment_check
 from ...models import Opportunity, Team
+from ...money.rates import Rates, rates_on
 from ...services import StaleVersion, opportunity_save
 from ...visibility import visible_teams
 from .keys import owner_field, team_key
@@ -28,6 +29,26 @@ class TeamSerializer(ReadModelSerializer):
     class Meta:
         model = Team
         fields = ["id", "name"]
+
+
+def context_rates(context: dict) -> Rates:
+    """The rates of this response, read once: a list's rows share their root's context."""
+    if "reporting_rates" not in context:
+        context["reporting_rates"] = rates_on()
+    return context["reporting_rates"]
+
+
+class ReportingValueField(serializers.DecimalField):
+    """The value in the reporting currency at the newest rates; null without a rate."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            max_digits=30, decimal_places=2, source="*", read_only=True, allow_null=True, **kwargs
+        )
+
+    def to_representation(self, opportunity: Opportunity):
+        converted = context_rates(self.context).convert(opportunity.value, opportunity.currency)
+        return None if converted is None else super().to_representation(converted)
 
 
 class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
@@ -69,6 +90,13 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
     next_follow_up = serializers.DateField(
         read_only=True, allow_null=True, help_text="Due date of the soonest open follow-up"
     )
+    reporting_value = ReportingValueField(
+        help_text="The value in reporting_currency at the newest exchange rates on or before "
+        "today; null when the value is blank or its currency has no rate"
+    )
+    reporting_currency = serializers.SerializerMethodField(
+        help_text="The reporting currency (the TRACKER_REPORTING_CURRENCY setting)"
+    )
 
     class Meta:
         model = Opportunity
@@ -94,6 +122,8 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
             "statements",
             "value",
             "currency",
+            "reporting_value",
+            "reporting_currency",
             "probability",
             "expected_close",
             "close_reason",
@@ -108,6 +138,9 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
             "probability": {"min_value": 0, "max_value": 100},
             "value": {"min_value": 0},
         }
+
+    def get_reporting_currency(self, opportunity: Opportunity) -> str:
+        return context_rates(self.context).reporting
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
