@@ -1,12 +1,14 @@
 """Who sees which team's work: one rule for the admin, the API, the sheets, the dashboards and
 the feeds. A user sees the work of the teams they belong to; a superuser or a holder of the
-see-all permission sees every team's."""
+see-all permission sees every team's. `visible_to` applies the sensitivity rule too
+(`statements.sensitivity`): a restricted record only for those cleared for it."""
 
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import models
 from django.db.models import QuerySet
+
+from statements.sensitivity import SensitivityQuerySet
 
 SEE_ALL_PERMISSION = "opportunities.view_all_teams"
 
@@ -37,14 +39,18 @@ def visible_team_ids(user) -> set[int] | None:
     return set(_teams_of(user).values_list("pk", flat=True))
 
 
-class TeamScopedQuerySet(models.QuerySet):
-    """Rows a user may see: their teams' work, or everything with the see-all permission."""
+class TeamScopedQuerySet(SensitivityQuerySet):
+    """Rows a user may see: their teams' work, or everything with the see-all permission; of
+    those, the restricted ones only if the user is cleared for them. A model with a label
+    names the labels its rows answer to in `sensitivity_paths`."""
 
     team_path = "team"
+    sensitivity_paths: tuple[str, ...] = ()
 
     def visible_to(self, user) -> TeamScopedQuerySet:
         if not user.is_active:
             return self.none()
+        readable = self.readable_by(user)
         if sees_every_team(user):
-            return self
-        return self.filter(**{f"{self.team_path}__in": _teams_of(user)})
+            return readable
+        return readable.filter(**{f"{self.team_path}__in": _teams_of(user)})

@@ -8,6 +8,7 @@ from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 from lib.tasks import enqueue_each_after_commit
 
 from . import imports, tasks
+from .admin_sensitivity import SensitivityAdminMixin
 from .manual import manual_source, statement_paste
 from .models import Commitment, ImportRun, Mention, NameCandidate, RawItem, Source, Statement
 from .names import name_candidate_accept, name_candidate_dismiss
@@ -115,12 +116,21 @@ class NameCandidateInline(ReadOnlyInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(TrackerModelAdmin):
-    list_display = ["title", "source", "published_on", "language", "speaker", "extracted_at"]
+class StatementAdmin(SensitivityAdminMixin, TrackerModelAdmin):
+    list_display = [
+        "title",
+        "source",
+        "published_on",
+        "language",
+        "speaker",
+        "sensitivity",
+        "extracted_at",
+    ]
     list_filter = [
         ("source", admin.RelatedOnlyFieldListFilter),
         LanguageFilter,
         "published_on",
+        "sensitivity",
     ]
     list_select_related = ["source"]
     search_fields = ["title", "speaker", "text", "url"]
@@ -198,7 +208,7 @@ class ImportRunAdmin(TrackerModelAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(TrackerModelAdmin):
+class MentionAdmin(SensitivityAdminMixin, TrackerModelAdmin):
     list_display = ["term", "kind", "role", "in_title", "statement", "start", "end"]
     list_filter = ["kind", "role", "in_title"]
     list_select_related = ["statement"]

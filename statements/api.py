@@ -149,6 +149,7 @@ class StatementSerializer(ReadModelSerializer):
             "area_names",
             "policy_openings",
             "policy_opening_titles",
+            "sensitivity",
             "updated_at",
         ]
         read_only_fields = fields
@@ -224,11 +225,12 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         ("countries", Labels(Statement, "countries", RELATIONS["countries"])),
         ("areas", Labels(Statement, "areas", RELATIONS["areas"])),
         ("firms", Labels(Statement, "firms", RELATIONS["firms"])),
+        "sensitivity",
         "updated_at",
     )
 
     def get_queryset(self):
-        queryset = statements_with_names()
+        queryset = statements_with_names().visible_to(self.request.user)
         if self.action == "retrieve":
             mentions = Mention.objects.filter(statement=OuterRef("pk"))
             queryset = queryset.annotate(
@@ -269,6 +271,9 @@ class MentionViewSet(ReadOnlyViewSet):
     ordering_fields = ["statement", "start"]
     sheet_name = "mentions"
     sheet_columns = columns("id", "statement_id", "kind", "term", "start", "end", "snippet")
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
 
 
 class ImportRunSerializer(ReadModelSerializer):

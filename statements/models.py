@@ -11,6 +11,7 @@ from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpenin
 # Statement by name, so this import at the top is not a cycle.
 from .finding_models import Commitment, NameCandidate
 from .folders import FolderRefused, folder_resolve
+from .sensitivity import SensitivityQuerySet, sensitivity_field
 
 __all__ = [
     "Commitment",
@@ -84,6 +85,12 @@ class Source(TimeStamped):
         return self.name
 
 
+class StatementQuerySet(SensitivityQuerySet):
+    def visible_to(self, user) -> StatementQuerySet:
+        """Statements are everyone's to read, but a restricted one only the cleared's."""
+        return self.readable_by(user)
+
+
 class Statement(TimeStamped):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
     url = models.URLField(max_length=1000, blank=True)
@@ -104,9 +111,17 @@ class Statement(TimeStamped):
     contacts = models.ManyToManyField(Contact, blank=True, related_name="statements")
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="statements")
     policy_openings = models.ManyToManyField(PolicyOpening, blank=True, related_name="statements")
+    sensitivity = sensitivity_field()
+
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
+        permissions = [
+            # The one clearance for every labelled record (statements, opportunities, notes,
+            # follow-ups): see statements.sensitivity.
+            ("view_restricted", "Can see records labelled restricted"),
+        ]
         indexes = [
             models.Index(fields=["-published_on"], name="statement_published_idx"),
             models.Index(fields=["source", "-created_at"], name="statement_source_idx"),
@@ -230,7 +245,12 @@ def _entity_matches_kind() -> Q:
     return condition
 
 
-class MentionQuerySet(models.QuerySet):
+class MentionQuerySet(SensitivityQuerySet):
+    sensitivity_paths = ("statement__sensitivity",)
+
+    def visible_to(self, user) -> MentionQuerySet:
+        return self.readable_by(user)
+
     def parties(self) -> models.QuerySet:
         """Country mentions whose country acts in its statement: the ones suggestions pair."""
         return self.filter(kind=Mention.Kind.COUNTRY, role=Mention.Role.PARTY)

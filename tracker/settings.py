@@ -212,6 +212,10 @@ WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
 # Longer than a task waits in the notifications queue; retries longer than CELERY_MAX_COUNTDOWN
 # are left to this sweep too, so they go out up to this much late.
 WEBHOOKS_STALLED_AFTER = env.int("WEBHOOKS_STALLED_AFTER", default=300)
+# The export and upload log (tracker.SheetLog) is kept this many days; a daily beat job prunes it.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+if AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 1 (days)")
 
 # Celery: with no broker URL, tasks run in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -267,6 +271,7 @@ CELERY_TASK_ROUTES = {
     "opportunities.tasks.send_daily_digests": {"queue": "notifications"},
     "opportunities.tasks.emit_overdue_webhooks": {"queue": "notifications"},
     "opportunities.tasks.requeue_stalled_webhooks": {"queue": "notifications"},
+    "tracker.tasks.prune_sheet_logs": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When the broker goes away, a running task carries on (every task is idempotent); its ack is

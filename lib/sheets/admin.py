@@ -14,6 +14,7 @@ from import_export.resources import modelresource_factory
 
 from lib.history import BulkDiffHistoryAdmin
 
+from .audit import EXPORT, SheetSent, filters_of, sheet_sent_send
 from .export import Column, sheet_rows
 from .safety import SafeModelResource
 
@@ -47,6 +48,33 @@ def columns_resource(model: type[Model], columns: list[Column]) -> type[ColumnsR
 class SafeExportMixin(ExportActionMixin):
     export_formats = [CSV, XLSX]
     list_per_page = 50
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """The file, audited (lib.sheets.audit): the admin builds it whole before sending, so
+        the rows are the dataset's, or none when building it failed (nothing was sent)."""
+        filters = filters_of(request.GET)
+        selected = request.POST.getlist("_selected_action")
+        if selected:
+            filters["selected"] = len(selected)
+        sent = SheetSent(
+            user=request.user,
+            kind=EXPORT,
+            channel="admin",
+            list_name=self.opts.label_lower,
+            filters=filters,
+            fmt=file_format.get_extension(),
+        )
+        try:
+            data = super().get_export_data(file_format, request, queryset, **kwargs)
+            sent.rows, sent.complete = getattr(request, "_export_rows", 0), True
+            return data
+        finally:
+            sheet_sent_send(sent)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        request._export_rows = len(dataset)
+        return dataset
 
     def get_resource_classes(self, request) -> list[type[SafeModelResource]]:
         classes = list(self.resource_classes) or [

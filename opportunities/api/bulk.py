@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
 from lib.api.parsers import JSONParser
+from lib.sheets.audit import UPLOAD
 from lib.sheets.read import SheetError, SheetTooLarge, read_json, read_upload
 
 from ..sheets.follow_ups import follow_ups_upsert
@@ -50,7 +51,12 @@ class BulkOptions(serializers.Serializer):
     atomic = serializers.BooleanField(required=False, default=False)
 
 
-def bulk_response(request, upsert) -> Response:
+def bulk_response(view, request, upsert) -> Response:
+    """The upsert's report; the upload is audited (lib.sheets.audit) whatever its outcome."""
+    sent = view.sheet_sent_of(UPLOAD, "")
+    view.sheet_sent_later(sent)
+    upload = request.FILES.get("file")
+    sent.fmt = (upload.name or "").rpartition(".")[2].lower()[:10] if upload else "json"
     options = BulkOptions(data=request.query_params)
     options.is_valid(raise_exception=True)
     try:
@@ -62,6 +68,8 @@ def bulk_response(request, upsert) -> Response:
         else:
             raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
         report = upsert(rows=rows, user=request.user, **options.validated_data)
+        sent.rows = report.created + report.updated + report.unchanged + len(report.errors)
+        sent.complete = report.applied
     except SheetTooLarge as error:
         return Response({"file": [str(error)]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     except SheetError as error:
@@ -116,7 +124,7 @@ class BulkUpsertMixin:
     )
     @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:
-        return bulk_response(request, opportunities_upsert)
+        return bulk_response(self, request, opportunities_upsert)
 
 
 class FollowUpBulkMixin:
@@ -131,4 +139,4 @@ class FollowUpBulkMixin:
     )
     @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:
-        return bulk_response(request, follow_ups_upsert)
+        return bulk_response(self, request, follow_ups_upsert)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partners.models import TimeStamped
+from statements.sensitivity import sensitivity_field
 
 from ..visibility import TeamScopedQuerySet
 
@@ -93,6 +94,14 @@ class WebhookEndpoint(TimeStamped):
     on_suggestion_created = models.BooleanField("new suggestion", default=True)
     on_stage_changed = models.BooleanField("stage change", default=True)
     on_follow_up_overdue = models.BooleanField("follow-up overdue", default=True)
+    # Whoever reads the receiving system is outside the tracker's permissions: events of
+    # restricted records go only where someone cleared for them said the audience is too.
+    sends_restricted = models.BooleanField(
+        "sends restricted records",
+        default=False,
+        help_text="Also send events of restricted records. Only people cleared for restricted "
+        "records may turn this on: everyone who reads the receiving system must be cleared too.",
+    )
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -106,6 +115,7 @@ class WebhookEndpoint(TimeStamped):
 
 class WebhookDeliveryQuerySet(TeamScopedQuerySet):
     team_path = "endpoint__team"
+    sensitivity_paths = ("sensitivity",)
 
 
 class WebhookDelivery(models.Model):
@@ -135,6 +145,9 @@ class WebhookDelivery(models.Model):
     # A pending delivery well past it has no task coming (the broker was down when it was
     # queued or retried), and the sweeper queues it again.
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Restricted when its payload tells of a restricted record: the admin shows it to the
+    # cleared only.
+    sensitivity = sensitivity_field()
 
     objects = WebhookDeliveryQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from partners.models import Country, Firm, InvestmentArea
+from statements.sensitivity import Sensitivity, sees_restricted
 
 from ..assignment import may_assign_others
 from ..models import Opportunity, Team
@@ -75,6 +76,7 @@ def _lookups(user) -> Lookups:
         },
         user=user,
         may_assign=may_assign_others(user),
+        sees_restricted=sees_restricted(user),
     )
 
 
@@ -131,6 +133,12 @@ def _plan_row(number: int, row: Row, existing: dict, lookups: Lookups, plan: _Pl
         current = existing.get(key)
         if current is not None and plan.visible is not None and current.team_id not in plan.visible:
             raise RowInvalid({"external_id": ["Used by another team's opportunity."]})
+        if (
+            current is not None
+            and current.sensitivity == Sensitivity.RESTRICTED
+            and not lookups.sees_restricted
+        ):
+            raise RowInvalid({"external_id": ["Used by an opportunity you cannot see."]})
         values, many = clean_row(row, current, lookups)
     except RowInvalid as invalid:
         plan.report.error(number, key or None, invalid.errors)

@@ -230,8 +230,10 @@ def follow_ups_by_owner(*, scope: Scope, today: datetime.date) -> list[dict]:
 
 
 def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
-    qs = Statement.objects.select_related("source").order_by(
-        F("published_on").desc(nulls_last=True), "-created_at"
+    qs = (
+        Statement.objects.visible_to(scope.user)
+        .select_related("source")
+        .order_by(F("published_on").desc(nulls_last=True), "-created_at")
     )
     if scope.since:
         qs = qs.filter(published_on__gte=scope.since)
