@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from opportunities.models import FollowUp, Note, Opportunity
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
 from partners.reference import reference_load
-from tracker.celery import app as celery_app
 from statements.models import Statement
+from tracker.celery import app as celery_app
 from tracker.models import ApiToken
 
 from .factories import (

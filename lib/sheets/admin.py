@@ -53,7 +53,7 @@ class SafeExportMixin(ExportActionMixin):
         """The file, audited (lib.sheets.audit): the admin builds it whole before sending, so
         the rows are the dataset's, or none when building it failed (nothing was sent)."""
         filters = filters_of(request.GET)
-        selected = request.POST.getlist("_selected_action")
+        selected = request.POST.getlist("export_items") or request.POST.getlist("_selected_action")
         if selected:
             filters["selected"] = len(selected)
         sent = SheetSent(

@@ -98,7 +98,9 @@ def test_statement_export_and_mentions_leave_out_restricted_ones(
     assert len(lead_api.get("/api/mentions/").json()["results"]) == 2
 
 
-def test_a_key_pull_never_carries_a_restricted_statement_even_a_leads(restricted, team_lead) -> None:
+def test_a_key_pull_never_carries_a_restricted_statement_even_a_leads(
+    restricted, team_lead
+) -> None:
     _, key = ApiToken.issue(user=team_lead, name="sheet", read_only=True)
     client = APIClient()
     titles = [row["title"] for row in client.get(f"/api/statements/?key={key}").json()["results"]]
