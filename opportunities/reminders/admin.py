@@ -187,6 +187,7 @@ class WebhookEndpointForm(forms.ModelForm):
             "on_suggestion_created",
             "on_stage_changed",
             "on_follow_up_overdue",
+            "sends_restricted",
         ]
 
     def clean_url(self) -> str:
