@@ -177,7 +177,7 @@ def test_a_suggestion_from_a_restricted_statement_goes_only_to_cleared_endpoints
 def test_only_the_cleared_see_restricted_deliveries_and_set_sends_restricted(
     restricted, endpoints, session_for, desk_staff, team_lead
 ) -> None:
-    plain, cleared = endpoints
+    plain, _ = endpoints
     stage_changes_emit(changes=[(restricted.opportunity, "identified")])
     listing = reverse("admin:opportunities_webhookdelivery_changelist")
     desk = session_for(desk_staff).get(listing)
