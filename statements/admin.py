@@ -257,7 +257,7 @@ class RawItemAdmin(TrackerModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TrackerModelAdmin):
+class CommitmentAdmin(SensitivityAdminMixin, TrackerModelAdmin):
     list_display = ["__str__", "phrase", "countries", "statement"]
     list_filter = ["phrase"]
     list_select_related = ["statement"]
@@ -270,7 +270,7 @@ class CommitmentAdmin(TrackerModelAdmin):
 
 
 @admin.register(NameCandidate)
-class NameCandidateAdmin(TrackerModelAdmin):
+class NameCandidateAdmin(SensitivityAdminMixin, TrackerModelAdmin):
     """People and firms a statement names that the tracker does not know: accept (set the
     country first when it was not guessed), accept as another name of the one it resembles,
     or dismiss. A decision covers every open candidate of that name."""

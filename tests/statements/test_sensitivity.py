@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
 from opportunities.models import FollowUp, Note, Opportunity
-from statements.models import Mention, Statement
+from statements.models import Commitment, Mention, Statement
 from statements.sensitivity import (
     RESTRICTED_PERMISSION,
     key_pull_limit,
@@ -139,3 +139,15 @@ def test_an_uncleared_users_mentions_admin_hides_restricted_statements(
     MentionFactory(statement=restricted.statement, term="Secretterm")
     listing = session_for(user).get("/admin/statements/mention/")
     assert listing.status_code == 200 and b"Secretterm" not in listing.content
+
+
+def test_commitments_of_a_restricted_statement_are_hidden_in_the_admin(
+    restricted, session_for, desk_staff, team_lead
+) -> None:
+    hidden = Commitment.objects.create(
+        statement=restricted.statement, phrase="agreed to", sentence="Secret pledge", start=0, end=9
+    )
+    listing = "/admin/statements/commitment/"
+    assert b"Secret pledge" not in session_for(desk_staff).get(listing).content
+    assert session_for(desk_staff).get(f"{listing}{hidden.pk}/change/").status_code == 404
+    assert b"Secret pledge" in session_for(team_lead).get(listing).content
