@@ -271,7 +271,8 @@ CELERY_TASK_ROUTES = {
     "opportunities.tasks.send_daily_digests": {"queue": "notifications"},
     "opportunities.tasks.emit_overdue_webhooks": {"queue": "notifications"},
     "opportunities.tasks.requeue_stalled_webhooks": {"queue": "notifications"},
-    "tracker.tasks.prune_sheet_logs": {"queue": "default"},
+    # Housekeeping, a few seconds a night: beside the webhook sweeper.
+    "tracker.tasks.prune_sheet_logs": {"queue": "notifications"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When the broker goes away, a running task carries on (every task is idempotent); its ack is
