@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from lib.sheets.admin import HistoryModelAdmin, columns_resource
 from partners.admin_merge import MergeAdminMixin
+from statements.admin_sensitivity import SensitivityAdminMixin
 
 from . import services
 from .admin_filters import (
@@ -47,21 +48,30 @@ class OpportunityActionForm(ActionForm):
     )
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(SensitivityAdminMixin, admin.TabularInline):
     model = FollowUp
     form = FollowUpInlineForm
     formset = FollowUpInlineFormSet
     extra = 1
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
-    fields = ["title", "owner", "due_date", "kind", "status", "notes", "loaded_version"]
+    fields = [
+        "title",
+        "owner",
+        "due_date",
+        "kind",
+        "status",
+        "notes",
+        "sensitivity",
+        "loaded_version",
+    ]
     autocomplete_fields = ["owner"]
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(SensitivityAdminMixin, admin.StackedInline):
     model = Note
     extra = 1
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
-    fields = ["body", "author", "created_at"]
+    fields = ["body", "sensitivity", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
 
 
@@ -110,10 +120,12 @@ class OpportunityAdmin(
         "probability",
         "next_follow_up_display",
         "stale_display",
+        "sensitivity",
         "updated_at",
     ]
     list_filter = [
         "stage",
+        "sensitivity",
         NextFollowUpFilter,
         NextFollowUpRangeFilter,
         StaleFilter,
@@ -133,7 +145,20 @@ class OpportunityAdmin(
     merge_service = staticmethod(opportunity_merge)
     undo_service = staticmethod(opportunity_merge_undo)
     fieldsets = [
-        (None, {"fields": ["title", "description", "stage", "close_reason", "team", "owner"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "description",
+                    "stage",
+                    "close_reason",
+                    "team",
+                    "owner",
+                    "sensitivity",
+                ]
+            },
+        ),
         ("Partners", {"fields": ["countries", "firms", "areas", "policy_openings", "statements"]}),
         ("Value", {"fields": ["value", "currency", "probability", "expected_close"]}),
         (
@@ -277,8 +302,8 @@ class FollowUpAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdm
     upload_kind = UploadJob.Kind.FOLLOW_UPS
     form = FollowUpForm
     resource_classes = [columns_resource(FollowUp, FOLLOW_UP_COLUMNS)]
-    list_display = ["title", "opportunity", "owner", "due_display", "kind", "status"]
-    list_filter = [MineFilter, DueFilter, "status", "kind"]
+    list_display = ["title", "opportunity", "owner", "due_display", "kind", "status", "sensitivity"]
+    list_filter = [MineFilter, DueFilter, "status", "kind", "sensitivity"]
     list_select_related = ["opportunity", "owner"]
     search_fields = ["title", "notes", "opportunity__title"]
     autocomplete_fields = ["opportunity", "owner"]
@@ -311,8 +336,8 @@ class FollowUpAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdm
 
 @admin.register(Note)
 class NoteAdmin(TeamScopedAdminMixin, HistoryModelAdmin):
-    list_display = ["excerpt", "opportunity", "author", "created_at"]
-    list_filter = [("author", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["excerpt", "opportunity", "author", "sensitivity", "created_at"]
+    list_filter = [("author", admin.RelatedOnlyFieldListFilter), "sensitivity"]
     list_select_related = ["opportunity", "author"]
     search_fields = ["body", "opportunity__title"]
     autocomplete_fields = ["opportunity"]

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
 from statements.models import Statement
+from statements.sensitivity import RESTRICTED_PERMISSION, SensitivityQuerySet, sensitivity_field
 
 from .money.models import CURRENCY_CODES, ExchangeRate
 from .reminders.models import (
@@ -40,6 +41,8 @@ class Team(TimeStamped):
 
 
 class OpportunityQuerySet(OpportunityWorkMixin, TeamScopedQuerySet):
+    sensitivity_paths = ("sensitivity",)
+
     def open(self) -> OpportunityQuerySet:
         return self.exclude(stage__in=Opportunity.CLOSED_STAGES)
 
@@ -56,6 +59,8 @@ class OpportunityQuerySet(OpportunityWorkMixin, TeamScopedQuerySet):
 
 class FollowUpQuerySet(FollowUpWorkMixin, TeamScopedQuerySet):
     team_path = "opportunity__team"
+    # A follow-up of a restricted opportunity would tell its title.
+    sensitivity_paths = ("sensitivity", "opportunity__sensitivity")
 
     def open(self) -> FollowUpQuerySet:
         return self.filter(status=FollowUp.Status.OPEN)
@@ -66,6 +71,7 @@ class FollowUpQuerySet(FollowUpWorkMixin, TeamScopedQuerySet):
 
 class NoteQuerySet(TeamScopedQuerySet):
     team_path = "opportunity__team"
+    sensitivity_paths = ("sensitivity", "opportunity__sensitivity")
 
 
 class Opportunity(TimeStamped):
@@ -118,6 +124,7 @@ class Opportunity(TimeStamped):
         max_length=100, blank=True, help_text="Key used by spreadsheets and other systems"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    sensitivity = sensitivity_field()
     history = HistoricalRecords(m2m_fields=[countries, firms, areas, policy_openings])
 
     objects = OpportunityQuerySet.as_manager()
@@ -215,6 +222,7 @@ class FollowUp(TimeStamped):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every change; the API's ETag"
     )
+    sensitivity = sensitivity_field()
     history = HistoricalRecords()
 
     objects = FollowUpQuerySet.as_manager()
@@ -264,6 +272,7 @@ class Note(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     body = models.TextField()
+    sensitivity = sensitivity_field()
     history = HistoricalRecords()
 
     objects = NoteQuerySet.as_manager()
@@ -276,12 +285,18 @@ class Note(TimeStamped):
         return self.body[:60]
 
 
-class SuggestionQuerySet(models.QuerySet):
+class SuggestionQuerySet(SensitivityQuerySet):
+    # A suggestion tells its statement's title, and the title of the opportunity it matches.
+    sensitivity_paths = ("statement__sensitivity", "opportunity__sensitivity")
+
     def visible_to(self, user) -> SuggestionQuerySet:
         """An unmatched suggestion is everyone's to triage; one matched to an opportunity is
-        seen only by those who may see that opportunity (the admin and the API alike)."""
+        seen only by those who may see that opportunity (the admin and the API alike); one
+        from a restricted statement only by those cleared for it."""
         visible = Opportunity.objects.visible_to(user)
-        return self.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
+        return self.readable_by(user).filter(
+            Q(opportunity__isnull=True) | Q(opportunity__in=visible)
+        )
 
 
 class Suggestion(TimeStamped):
@@ -329,6 +344,7 @@ class Suggestion(TimeStamped):
 
 __all__ = [
     "CURRENCY_CODES",
+    "RESTRICTED_PERMISSION",
     "SEE_ALL_PERMISSION",
     "CalendarFeed",
     "CommitmentCandidate",

@@ -39,20 +39,22 @@ TEAM_LEAD_WRITES = {
     "suggestion": ("change", "delete"),
     "webhookendpoint": ("add", "change", "delete"),
 }
-TEAM_LEAD_EXTRA = ("assign_opportunity",)
+TEAM_LEAD_EXTRA = ("assign_opportunity", "view_restricted")
+# Beyond the three apps: team leads read the export and upload log (tracker.SheetLog).
+TEAM_LEAD_TRACKER = ("view_sheetlog",)
+# "view_" permissions that are clearances, not views of a model: given by role, never to all.
+CLEARANCES = ("view_all_teams", "view_restricted")
 
 
 def _codenames(writes: dict[str, tuple[str, ...]]) -> list[str]:
     return [f"{action}_{model}" for model, actions in writes.items() for action in actions]
 
 
-def _permissions(codenames: list[str]) -> list[Permission]:
-    view_all = Q(codename__startswith="view_") & ~Q(codename="view_all_teams")
-    return list(
-        Permission.objects.filter(content_type__app_label__in=APPS).filter(
-            view_all | Q(codename__in=codenames)
-        )
-    )
+def _permissions(codenames: list[str], tracker: tuple[str, ...] = ()) -> list[Permission]:
+    view_all = Q(codename__startswith="view_") & ~Q(codename__in=CLEARANCES)
+    in_apps = Q(content_type__app_label__in=APPS) & (view_all | Q(codename__in=codenames))
+    in_tracker = Q(content_type__app_label="tracker", codename__in=tracker)
+    return list(Permission.objects.filter(in_apps | in_tracker))
 
 
 def roles_setup() -> dict[str, int]:
@@ -60,7 +62,9 @@ def roles_setup() -> dict[str, int]:
     plan = {
         ANALYST: _permissions([]),
         DESK_STAFF: _permissions(_codenames(DESK_STAFF_WRITES)),
-        TEAM_LEAD: _permissions([*_codenames(TEAM_LEAD_WRITES), *TEAM_LEAD_EXTRA]),
+        TEAM_LEAD: _permissions(
+            [*_codenames(TEAM_LEAD_WRITES), *TEAM_LEAD_EXTRA], tracker=TEAM_LEAD_TRACKER
+        ),
     }
     with transaction.atomic():
         for name, permissions in plan.items():

@@ -1,14 +1,16 @@
 """Who sees which team's work: one rule for the admin, the API, the sheets, the dashboards and
 the feeds. A user sees the work of the teams they belong to; a superuser or a holder of the
-see-all permission sees every team's."""
+see-all permission sees every team's. `visible_to` applies the sensitivity rule too
+(`statements.sensitivity`): a restricted record only for those cleared for it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db import models
 from django.db.models import QuerySet
+
+from statements.sensitivity import SensitivityQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -45,14 +47,18 @@ def visible_team_ids(user: AnyUser) -> set[int] | None:
     return set(_teams_of(user).values_list("pk", flat=True))
 
 
-class TeamScopedQuerySet(models.QuerySet[Any]):
-    """Rows a user may see: their teams' work, or everything with the see-all permission."""
+class TeamScopedQuerySet(SensitivityQuerySet):
+    """Rows a user may see: their teams' work, or everything with the see-all permission; of
+    those, the restricted ones only if the user is cleared for them. A model with a label
+    names the labels its rows answer to in `sensitivity_paths`."""
 
     team_path = "team"
+    sensitivity_paths: tuple[str, ...] = ()
 
     def visible_to(self, user: AnyUser) -> TeamScopedQuerySet:
         if not user.is_active:
             return self.none()
+        readable = self.readable_by(user)
         if sees_every_team(user):
-            return self
-        return self.filter(**{f"{self.team_path}__in": _teams_of(user)})
+            return readable
+        return readable.filter(**{f"{self.team_path}__in": _teams_of(user)})

@@ -11,6 +11,7 @@ from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 from lib.tasks import enqueue_each_after_commit
 
 from . import imports, tasks
+from .admin_sensitivity import SensitivityAdminMixin
 from .manual import manual_source, statement_paste
 from .models import (
     Commitment,
@@ -127,7 +128,7 @@ class NameCandidateInline(ReadOnlyInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(TrackerModelAdmin):
+class StatementAdmin(SensitivityAdminMixin, TrackerModelAdmin):
     list_display = [
         "title",
         "source",
@@ -135,6 +136,7 @@ class StatementAdmin(TrackerModelAdmin):
         "language",
         "speaker",
         "story_link",
+        "sensitivity",
         "extracted_at",
     ]
     list_filter = [
@@ -142,6 +144,7 @@ class StatementAdmin(TrackerModelAdmin):
         LanguageFilter,
         CopyFilter,
         "published_on",
+        "sensitivity",
     ]
     list_select_related = ["source", "story"]
     # Searched by Statement.objects.search (full-text on PostgreSQL), see get_search_results.
@@ -260,7 +263,7 @@ class ImportRunAdmin(TrackerModelAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(TrackerModelAdmin):
+class MentionAdmin(SensitivityAdminMixin, TrackerModelAdmin):
     list_display = ["term", "kind", "role", "in_title", "statement", "start", "end"]
     list_filter = ["kind", "role", "in_title"]
     list_select_related = ["statement"]
@@ -309,7 +312,7 @@ class RawItemAdmin(TrackerModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TrackerModelAdmin):
+class CommitmentAdmin(SensitivityAdminMixin, TrackerModelAdmin):
     list_display = ["__str__", "phrase", "countries", "statement"]
     list_filter = ["phrase"]
     list_select_related = ["statement"]
@@ -322,7 +325,7 @@ class CommitmentAdmin(TrackerModelAdmin):
 
 
 @admin.register(NameCandidate)
-class NameCandidateAdmin(TrackerModelAdmin):
+class NameCandidateAdmin(SensitivityAdminMixin, TrackerModelAdmin):
     """People and firms a statement names that the tracker does not know: accept (set the
     country first when it was not guessed), accept as another name of the one it resembles,
     or dismiss. A decision covers every open candidate of that name."""

@@ -157,6 +157,7 @@ class StatementSerializer(ReadModelSerializer):
             "story",
             "is_copy",
             "search_snippet",
+            "sensitivity",
             "updated_at",
         ]
         read_only_fields = fields
@@ -241,12 +242,15 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         ("countries", Labels(Statement, "countries", RELATIONS["countries"])),
         ("areas", Labels(Statement, "areas", RELATIONS["areas"])),
         ("firms", Labels(Statement, "firms", RELATIONS["firms"])),
+        "sensitivity",
         "updated_at",
     )
 
     def get_queryset(self):
         # Signatures and search vectors are for the database's own work: never sent.
-        queryset = statements_with_names().defer("minhash", "search_vector")
+        queryset = (
+            statements_with_names().visible_to(self.request.user).defer("minhash", "search_vector")
+        )
         if self.action == "retrieve":
             mentions = Mention.objects.filter(statement=OuterRef("pk"))
             queryset = queryset.annotate(
@@ -296,6 +300,9 @@ class MentionViewSet(ReadOnlyViewSet):
     ordering_fields = ["statement", "start"]
     sheet_name = "mentions"
     sheet_columns = columns("id", "statement_id", "kind", "term", "start", "end", "snippet")
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
 
 
 class ImportRunSerializer(ReadModelSerializer):

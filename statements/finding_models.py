@@ -10,6 +10,14 @@ from django.db.models.functions import Lower
 
 from partners.models import Contact, Country, Firm
 
+from .sensitivity import SensitivityQuerySet
+
+
+class FindingQuerySet(SensitivityQuerySet):
+    """A finding quotes its statement: restricted with it."""
+
+    sensitivity_paths = ("statement__sensitivity",)
+
 
 class Commitment(models.Model):
     """A sentence of a statement in which its parties take something on ("agreed to", "pledged
@@ -26,6 +34,8 @@ class Commitment(models.Model):
     countries = models.JSONField(
         default=list, blank=True, help_text="ISO codes of the parties the sentence ties it to"
     )
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "start"]
@@ -89,6 +99,8 @@ class NameCandidate(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "start"]

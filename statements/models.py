@@ -14,6 +14,7 @@ from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpenin
 from .finding_models import Commitment, NameCandidate
 from .folders import FolderRefused, folder_resolve
 from .search import statements_search
+from .sensitivity import SensitivityQuerySet, sensitivity_field
 from .story_models import StatementBand, Story
 
 __all__ = [
@@ -114,7 +115,7 @@ class Source(TimeStamped):
         return self.name
 
 
-class StatementQuerySet(models.QuerySet):
+class StatementQuerySet(SensitivityQuerySet):
     def leads(self) -> StatementQuerySet:
         """One statement per story: statements alone and the leads of stories, copies left out.
         What extraction, suggestions and the overview's counts read."""
@@ -135,6 +136,10 @@ class StatementQuerySet(models.QuerySet):
             return Q(pk__in=named) | Q(source__country=country)
 
         return self.filter(acts(first)).filter(acts(second))
+
+    def visible_to(self, user) -> StatementQuerySet:
+        """Statements are everyone's to read, but a restricted one only the cleared's."""
+        return self.readable_by(user)
 
 
 class Statement(TimeStamped):
@@ -157,6 +162,7 @@ class Statement(TimeStamped):
     contacts = models.ManyToManyField(Contact, blank=True, related_name="statements")
     areas = models.ManyToManyField(InvestmentArea, blank=True, related_name="statements")
     policy_openings = models.ManyToManyField(PolicyOpening, blank=True, related_name="statements")
+    sensitivity = sensitivity_field()
     story = models.ForeignKey(
         Story,
         null=True,
@@ -180,10 +186,13 @@ class Statement(TimeStamped):
 
     objects = StatementQuerySet.as_manager()
 
-    objects = StatementQuerySet.as_manager()
-
     class Meta:
         ordering = ["-published_on", "-created_at"]
+        permissions = [
+            # The one clearance for every labelled record (statements, opportunities, notes,
+            # follow-ups): see statements.sensitivity.
+            ("view_restricted", "Can see records labelled restricted"),
+        ]
         indexes = [
             models.Index(fields=["-published_on"], name="statement_published_idx"),
             models.Index(fields=["source", "-created_at"], name="statement_source_idx"),
@@ -319,7 +328,12 @@ def _entity_matches_kind() -> Q:
     return condition
 
 
-class MentionQuerySet(models.QuerySet):
+class MentionQuerySet(SensitivityQuerySet):
+    sensitivity_paths = ("statement__sensitivity",)
+
+    def visible_to(self, user) -> MentionQuerySet:
+        return self.readable_by(user)
+
     def parties(self) -> models.QuerySet:
         """Country mentions whose country acts in its statement: the ones suggestions pair."""
         return self.filter(kind=Mention.Kind.COUNTRY, role=Mention.Role.PARTY)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,12 +10,22 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
+from opportunities.models import FollowUp, Note, Opportunity
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
 from partners.reference import reference_load
+from statements.models import Statement
 from tracker.celery import app as celery_app
 from tracker.models import ApiToken
 
-from .factories import CountryFactory, OpportunityFactory, TeamFactory, UserFactory
+from .factories import (
+    CountryFactory,
+    FollowUpFactory,
+    NoteFactory,
+    OpportunityFactory,
+    StatementFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 # Speed is measured by bench/, never by a test's wall clock: on a loaded machine hypothesis's
 # default 200 ms deadline failed examples that were right.
@@ -154,3 +165,41 @@ def folder_roots_include_pytest_temp(settings, tmp_path_factory):
     under pytest's temporary directory (tests/imports/test_folder_roots.py sets its own)."""
     base = str(tmp_path_factory.getbasetemp())
     settings.STATEMENTS_FOLDER_ROOTS = [*settings.STATEMENTS_FOLDER_ROOTS, base]
+
+
+@dataclass
+class Restricted:
+    """Restricted records of the Japan desk, each beside an internal one that everyone sees."""
+
+    opportunity: Opportunity  # restricted
+    open_opportunity: Opportunity  # internal
+    follow_up: FollowUp  # internal, of the restricted opportunity
+    own_follow_up: FollowUp  # restricted, of the internal opportunity
+    open_follow_up: FollowUp  # internal, of the internal opportunity
+    note: Note  # restricted, of the internal opportunity
+    open_note: Note
+    statement: Statement  # restricted
+    open_statement: Statement
+
+
+@pytest.fixture
+def restricted(team, desk_staff, team_lead) -> Restricted:
+    """The work of tests/**/test_sensitivity*.py: a desk user (not cleared) must never see the
+    restricted records, a team lead (cleared by the role setup) must."""
+    secret = OpportunityFactory(
+        team=team, title="Secret radar", external_id="SECRET-1", sensitivity="restricted"
+    )
+    shown = OpportunityFactory(team=team, title="Open sonar", external_id="OPEN-1")
+    return Restricted(
+        opportunity=secret,
+        open_opportunity=shown,
+        follow_up=FollowUpFactory(opportunity=secret, title="Call on the secret"),
+        own_follow_up=FollowUpFactory(
+            opportunity=shown, title="Restricted call", sensitivity="restricted"
+        ),
+        open_follow_up=FollowUpFactory(opportunity=shown, title="Open call"),
+        note=NoteFactory(opportunity=shown, body="Restricted note", sensitivity="restricted"),
+        open_note=NoteFactory(opportunity=shown, body="Open note"),
+        statement=StatementFactory(title="Restricted briefing", sensitivity="restricted"),
+        open_statement=StatementFactory(title="Open briefing"),
+    )

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import ApiToken
+from .models import ApiToken, SheetLog
 
 
 @admin.register(ApiToken)
@@ -57,3 +57,39 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} tokens revoked.")
+
+
+@admin.register(SheetLog)
+class SheetLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by exports, pulls and uploads, and pruned by the beat job
+    after AUDIT_RETENTION_DAYS; nobody edits or deletes an entry by hand."""
+
+    list_display = [
+        "started_at",
+        "username",
+        "kind",
+        "channel",
+        "list_name",
+        "filters_display",
+        "format",
+        "rows",
+        "complete",
+    ]
+    list_filter = ["kind", "channel", "list_name", "complete"]
+    list_select_related = ["user", "token"]
+    search_fields = ["username", "list_name"]
+    date_hierarchy = "started_at"
+    readonly_fields = [field.name for field in SheetLog._meta.fields]
+
+    @admin.display(description="filters")
+    def filters_display(self, entry: SheetLog) -> str:
+        return "; ".join(f"{name}={value}" for name, value in entry.filters.items()) or "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from lib.ratelimit import TOO_MANY, key_failed, key_retry_after
+from statements.sensitivity import key_pull_limit
 
 from .models import ApiToken, key_digest
 
@@ -63,13 +64,20 @@ class TokenAuthentication(authentication.BaseAuthentication):
 class QueryKeyAuthentication(authentication.BaseAuthentication):
     """`?key=<read-only token>` on GET requests only."""
 
+    # What lib.api tells a sheet pull by (audited as one; lib knows no authenticator).
+    in_url = True
+
     def authenticate(self, request):
         key = request.query_params.get("key")
         if key is None:
             return None
         if request.method not in ("GET", "HEAD"):
             raise exceptions.AuthenticationFailed("?key= is accepted on reads only.")
-        return _authenticate(request, key, read_only=True)
+        user, token = _authenticate(request, key, read_only=True)
+        # A key in a URL leaks (logs, history, the spreadsheet service): such a pull never
+        # carries a restricted record, whoever's key it is.
+        key_pull_limit(user)
+        return user, token
 
 
 # How the OpenAPI schema describes the two schemes (drf-spectacular finds them by class path).

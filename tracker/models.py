@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -124,3 +125,62 @@ class SavedView(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(f"dashboards:{self.page}") + (f"?{self.query}" if self.query else "")
+
+
+class SheetLogQuerySet(models.QuerySet):
+    def older_than(self, days: int) -> SheetLogQuerySet:
+        return self.filter(started_at__lt=timezone.now() - datetime.timedelta(days=days))
+
+
+class SheetLog(models.Model):
+    """One export, sheet pull or bulk upload: who, when, which list and filters, how many rows.
+    Written by `tracker.audit` when it ends; read-only in the admin; pruned after
+    AUDIT_RETENTION_DAYS. It lives here, beside ApiToken, because it audits every app's lists
+    (partners, statements, opportunities) and names the token a pull used: a lower app would
+    have to know the higher ones' lists."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export"
+        PULL = "pull", "Sheet pull (?key=)"
+        UPLOAD = "upload", "Bulk upload"
+
+    class Channel(models.TextChoices):
+        API = "api", "API"
+        ADMIN = "admin", "Admin"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="sheet_logs",
+    )
+    # Kept as written: the log still says who after the user is deleted.
+    username = models.CharField(max_length=150)
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="sheet_logs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    list_name = models.CharField("list", max_length=100)
+    filters = models.JSONField(default=dict, blank=True)
+    format = models.CharField(max_length=10, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    complete = models.BooleanField(
+        default=False, help_text="False: cut off (or refused) after the rows counted here"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    objects = SheetLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "export and upload log"
+        verbose_name_plural = "export and upload log"
+        indexes = [
+            models.Index(fields=["started_at"], name="sheetlog_started_idx"),
+            models.Index(fields=["user", "-started_at"], name="sheetlog_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.list_name} by {self.username}"

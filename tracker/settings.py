@@ -301,6 +301,10 @@ WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
 # Longer than a task waits in the notifications queue; retries longer than CELERY_MAX_COUNTDOWN
 # are left to this sweep too, so they go out up to this much late.
 WEBHOOKS_STALLED_AFTER = env.int("WEBHOOKS_STALLED_AFTER", default=300)
+# The export and upload log (tracker.SheetLog) is kept this many days; a daily beat job prunes it.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+if AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 1 (days)")
 
 # Bulk uploads (API and admin) of more rows than this run as a Celery job with a status URL;
 # smaller ones are answered at once, as before (docs/api.md).
@@ -363,6 +367,8 @@ CELERY_TASK_ROUTES = {
     "opportunities.tasks.requeue_stalled_webhooks": {"queue": "notifications"},
     "opportunities.tasks.run_upload_job": {"queue": "imports"},
     "opportunities.tasks.requeue_stalled_upload_jobs": {"queue": "imports"},
+    # Housekeeping, a few seconds a night: beside the webhook sweeper.
+    "tracker.tasks.prune_sheet_logs": {"queue": "notifications"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When the broker goes away, a running task carries on (every task is idempotent); its ack is

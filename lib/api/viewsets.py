@@ -10,6 +10,7 @@ from rest_framework import exceptions, generics, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lib.sheets.audit import EXPORT, PULL, SheetSent, Tally, filters_of, sheet_sent_send
 from lib.sheets.export import Column, CSVRenderer, XLSXRenderer, sheet_response
 
 from .errors import PreconditionFailed, stale_message
@@ -63,10 +64,36 @@ class ApiViewSetMixin(_ViewSet):
         return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method in permissions.SAFE_METHODS:
-            return super().dispatch(request, *args, **kwargs)
-        with transaction.atomic():
-            return super().dispatch(request, *args, **kwargs)
+        self._sheets_sent: list[SheetSent] = []
+        try:
+            if request.method in permissions.SAFE_METHODS:
+                return super().dispatch(request, *args, **kwargs)
+            with transaction.atomic():
+                return super().dispatch(request, *args, **kwargs)
+        finally:
+            # After the write's transaction, committed or not: a refused upload is told too.
+            for sent in self._sheets_sent:
+                sheet_sent_send(sent)
+
+    def sheet_sent_later(self, sent: SheetSent) -> None:
+        """Tell the audit of `sent` once this request's transaction is over."""
+        self._sheets_sent.append(sent)
+
+    def sheet_sent_of(self, kind: str, fmt: str) -> SheetSent:
+        request = self.request
+        return SheetSent(
+            user=request.user,
+            kind=kind,
+            channel="api",
+            list_name=self.sheet_name,
+            filters=filters_of(request.query_params),
+            fmt=fmt,
+            token_id=getattr(request.auth, "pk", None),
+        )
+
+    def is_key_pull(self) -> bool:
+        """A read authenticated by a key in the URL (the authenticator says `in_url`)."""
+        return getattr(self.request.successful_authenticator, "in_url", False)
 
     def permission_denied(
         self, request: Request, message: str | None = None, code: str | None = None
@@ -161,13 +188,23 @@ class ApiViewSetMixin(_ViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         fmt = getattr(request.accepted_renderer, "format", None)
+        kind = PULL if self.is_key_pull() else EXPORT
         if fmt in SHEET_FORMATS:
             paginator = self.paginator
             if paginator is not None:
                 paginator.check_unpaged(request)  # type: ignore[attr-defined]
             queryset = self.filter_queryset(self.get_rows_queryset())
-            return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name)
-        return super().list(request, *args, **kwargs)
+            # Counted while streaming; told when the stream ends, complete or cut off.
+            tally = Tally(self.sheet_sent_of(kind, fmt))
+            return sheet_response(queryset, self.get_sheet_columns(), fmt, self.sheet_name, tally)
+        response = super().list(request, *args, **kwargs)
+        if kind == PULL:
+            sent = self.sheet_sent_of(PULL, fmt or "json")
+            data = response.data
+            results = data.get("results", []) if isinstance(data, dict) else data
+            sent.rows, sent.complete = len(results), True
+            self.sheet_sent_later(sent)
+        return response
 
 
 class ReadOnlyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -15,6 +15,7 @@ from import_export.resources import modelresource_factory
 
 from lib.history import BulkDiffHistoryAdmin
 
+from .audit import EXPORT, SheetSent, filters_of, sheet_sent_send
 from .export import Column, sheet_rows
 from .safety import SafeModelResource
 
@@ -48,6 +49,37 @@ def columns_resource(model: type[Model], columns: list[Column]) -> type[ColumnsR
 class SafeExportMixin(ExportActionMixin):
     export_formats = [CSV, XLSX]
     list_per_page = 50
+
+    def get_export_data(
+        self, file_format: Any, request: HttpRequest, queryset: QuerySet[Any], **kwargs: Any
+    ) -> Any:
+        """The file, audited (lib.sheets.audit): the admin builds it whole before sending, so
+        the rows are the dataset's, or none when building it failed (nothing was sent)."""
+        filters = filters_of(request.GET)
+        selected = request.POST.getlist("export_items") or request.POST.getlist("_selected_action")
+        if selected:
+            filters["selected"] = len(selected)
+        sent = SheetSent(
+            user=request.user,
+            kind=EXPORT,
+            channel="admin",
+            list_name=self.opts.label_lower,
+            filters=filters,
+            fmt=file_format.get_extension(),
+        )
+        try:
+            data = super().get_export_data(file_format, request, queryset, **kwargs)
+            sent.rows, sent.complete = getattr(request, "_export_rows", 0), True
+            return data
+        finally:
+            sheet_sent_send(sent)
+
+    def get_data_for_export(
+        self, request: HttpRequest, queryset: QuerySet[Any], **kwargs: Any
+    ) -> Any:
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        request._export_rows = len(dataset)  # type: ignore[attr-defined]  # read back above
+        return dataset
 
     def get_resource_classes(self, request: HttpRequest) -> list[type[SafeModelResource]]:
         classes = list(self.resource_classes) or [

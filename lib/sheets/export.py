@@ -21,6 +21,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import renderers
 
+from .audit import Tally, tallied
 from .safety import needs_neutralising, neutralise
 from .xlsx import xlsx_file
 
@@ -244,30 +245,48 @@ class _Line:
 CSV_LINES_PER_WRITE = 500
 
 
-def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+def csv_lines(rows: Iterable[Sequence[Any]], tally: Tally | None = None) -> Iterator[str]:
     """The CSV text in pieces of a few hundred lines (a piece per line costs the response more
-    than writing the line)."""
+    than writing the line). With a `tally`, the data rows of each piece are counted once the
+    server has written it (asked for the next), and the tally ends with the stream, complete
+    or cut off: what an audit of the export logs."""
     writer = csv.writer(_Line())
     pending = ["\ufeff"]  # so Excel reads the file as UTF-8
-    for row in rows:
-        pending.append(writer.writerow(row))
-        if len(pending) >= CSV_LINES_PER_WRITE:
-            yield "".join(pending)
-            pending = []
-    yield "".join(pending)
+    in_piece = -1  # data rows in `pending`; the first line is the header
+    complete = False
+    try:
+        for row in rows:
+            pending.append(writer.writerow(row))
+            in_piece += 1
+            if len(pending) >= CSV_LINES_PER_WRITE:
+                yield "".join(pending)
+                _count(tally, in_piece)
+                in_piece, pending = 0, []
+        yield "".join(pending)
+        _count(tally, in_piece)
+        complete = True
+    finally:
+        if tally is not None:
+            tally.end(complete=complete)
+
+
+def _count(tally: Tally | None, rows: int) -> None:
+    if tally is not None and rows > 0:
+        tally.add(rows)
 
 
 def sheet_response(
-    queryset: QuerySet[Any], spec: list[Column], fmt: str, name: str
+    queryset: QuerySet[Any], spec: list[Column], fmt: str, name: str, tally: Tally | None = None
 ) -> StreamingHttpResponse | FileResponse:
+    """The list as a CSV stream or an XLSX file; `tally` counts the rows sent (lib.sheets.audit)."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{name}-{stamp}.{fmt}"
     if fmt == "csv":
-        lines = csv_lines(sheet_rows(queryset, spec))
+        lines = csv_lines(sheet_rows(queryset, spec), tally)
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    rows = sheet_rows(queryset, spec)
+    rows = tallied(sheet_rows(queryset, spec), tally)
     return FileResponse(
         xlsx_file(rows, name),
         as_attachment=True,

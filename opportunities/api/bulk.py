@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
 from lib.api.parsers import JSONParser
+from lib.sheets.audit import UPLOAD
 from lib.sheets.read import SheetError, SheetTooLarge
 
 from ..sheets.models import UploadJob
@@ -51,9 +52,14 @@ class BulkOptions(serializers.Serializer):
     atomic = serializers.BooleanField(required=False, default=False)
 
 
-def bulk_response(request, kind: str) -> Response:
+def bulk_response(view, request, kind: str) -> Response:
     """The upsert's report (200, or 422 for a refused atomic upload), or for an upload of
-    more than SHEETS_JOB_ROWS rows its queued job (202, with the status URL in Location)."""
+    more than SHEETS_JOB_ROWS rows its queued job (202, with the status URL in Location). The
+    upload is audited (lib.sheets.audit) whatever its outcome."""
+    sent = view.sheet_sent_of(UPLOAD, "")
+    view.sheet_sent_later(sent)
+    upload = request.FILES.get("file")
+    sent.fmt = (upload.name or "").rpartition(".")[2].lower()[:10] if upload else "json"
     options = BulkOptions(data=request.query_params)
     options.is_valid(raise_exception=True)
     received = {"kind": kind, "user": request.user, **options.validated_data}
@@ -65,6 +71,12 @@ def bulk_response(request, kind: str) -> Response:
             report = upload_receive(data=request.data, **received)
         else:
             raise SheetError("Send a file (multipart field `file`) or a JSON list of rows.")
+        if isinstance(report, UploadJob):
+            # Its rows are counted by the job; the log names it.
+            sent.filters = {**sent.filters, "upload_job": report.pk}
+        else:
+            sent.rows = report.created + report.updated + report.unchanged + len(report.errors)
+            sent.complete = report.applied
     except SheetTooLarge as error:
         return Response({"file": [str(error)]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     except SheetError as error:
@@ -129,7 +141,7 @@ class BulkUpsertMixin:
     )
     @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:
-        return bulk_response(request, UploadJob.Kind.OPPORTUNITIES)
+        return bulk_response(self, request, UploadJob.Kind.OPPORTUNITIES)
 
 
 class FollowUpBulkMixin:
@@ -144,4 +156,4 @@ class FollowUpBulkMixin:
     )
     @action(detail=False, methods=["post"], parser_classes=BULK_PARSERS)
     def bulk(self, request) -> Response:
-        return bulk_response(request, UploadJob.Kind.FOLLOW_UPS)
+        return bulk_response(self, request, UploadJob.Kind.FOLLOW_UPS)

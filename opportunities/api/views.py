@@ -159,6 +159,7 @@ class NoteViewSet(ModelViewSet):
         ("opportunity_title", "opportunity__title"),
         ("author", "author__username"),
         "body",
+        "sensitivity",
         "created_at",
     )
 

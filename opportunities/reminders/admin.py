@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from lib.http import FetchError, check_url
 from lib.sheets.admin import TrackerModelAdmin
+from statements.sensitivity import sees_restricted
 
 from ..admin_scoping import TeamScopedAdminMixin
 from ..models import (
@@ -221,6 +222,7 @@ class WebhookEndpointForm(forms.ModelForm):
             "on_suggestion_created",
             "on_stage_changed",
             "on_follow_up_overdue",
+            "sends_restricted",
         ]
 
     def clean_url(self) -> str:
@@ -242,11 +244,17 @@ class WebhookEndpointAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
         "on_suggestion_created",
         "on_stage_changed",
         "on_follow_up_overdue",
+        "sends_restricted",
     ]
-    list_filter = ["is_active", "team"]
+    list_filter = ["is_active", "team", "sends_restricted"]
     list_select_related = ["team"]
     search_fields = ["url"]
     readonly_fields = ["secret", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Only the cleared may say an endpoint's audience is cleared too.
+        return fields if sees_restricted(request.user) else [*fields, "sends_restricted"]
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -267,7 +275,7 @@ class WebhookDeliveryAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
         "response_status",
         "last_error",
     ]
-    list_filter = ["status", "event"]
+    list_filter = ["status", "event", "sensitivity"]
     list_select_related = ["endpoint"]
     search_fields = ["endpoint__url", "key"]
     readonly_fields = [field.name for field in WebhookDelivery._meta.fields]

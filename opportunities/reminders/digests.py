@@ -24,6 +24,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from statements.sensitivity import cleared_user_ids
+
 from ..models import DigestLog, FollowUp, Opportunity, Team, WatchMatch
 
 log = logging.getLogger(__name__)
@@ -147,6 +149,7 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
     week_end = day + datetime.timedelta(days=WEEK)
     follow_ups = (
         FollowUp.objects.filter(status=FollowUp.Status.OPEN, owner__isnull=False)
+        .readable_by_their("owner")
         .exclude(owner__in=already)
         .filter(due_date__lte=week_end)
         .order_by("owner_id", "due_date", "pk")
@@ -166,6 +169,7 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
     stale = (
         Opportunity.objects.stale(now)
         .filter(owner__isnull=False)
+        .readable_by_their("owner")
         .exclude(owner__in=already)
         .order_by("owner_id", "last_activity", "pk")
         .values_list("pk", "owner_id", "title", "stage", "last_activity")
@@ -206,12 +210,13 @@ def _add_team_overdue(
 ) -> None:
     before = day - datetime.timedelta(days=lead_days)
     team_ids = set().union(*leads.values())
-    by_team: dict[int, list[Item]] = defaultdict(list)
+    by_team: dict[int, list[tuple[Item, bool]]] = defaultdict(list)
     names: dict[int, str] = {}
     rows = (
         FollowUp.objects.filter(
             status=FollowUp.Status.OPEN, due_date__lt=before, opportunity__team__in=team_ids
         )
+        .with_restricted_flag()
         .order_by("due_date", "pk")
         .values_list(
             "pk",
@@ -221,19 +226,28 @@ def _add_team_overdue(
             "opportunity__team_id",
             "opportunity__team__name",
             "owner__username",
+            "is_restricted",
         )
     )
-    for pk, title, due_date, opportunity, team_id, team_name, owner in rows.iterator(
+    any_restricted = False
+    for pk, title, due_date, opportunity, team_id, team_name, owner, hidden in rows.iterator(
         chunk_size=5000
     ):
         names[team_id] = team_name
         detail = f"owner {owner}" if owner else "no owner"
-        by_team[team_id].append(Item(title, links.follow_up(pk), due_date, opportunity, detail))
+        item = Item(title, links.follow_up(pk), due_date, opportunity, detail)
+        by_team[team_id].append((item, hidden))
+        any_restricted = any_restricted or hidden
+    # A lead who is not cleared for restricted records is not told of them.
+    cleared = cleared_user_ids() if any_restricted else set()
     for lead_id, lead_teams in leads.items():
         for team_id in sorted(lead_teams & by_team.keys(), key=names.__getitem__):
+            items = [item for item, hidden in by_team[team_id] if not hidden or lead_id in cleared]
+            if not items:
+                continue
             section = Section(
                 f"{names[team_id]}: overdue by more than {lead_days} days",
-                items=by_team[team_id],
+                items=items,
                 more_url=f"{links.follow_ups}?due=overdue&opportunity__team__id__exact={team_id}",
             )
             digest_of(lead_id).team_overdue.append(section)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partners.models import TimeStamped
+from statements.sensitivity import sensitivity_field
 
 from ..visibility import TeamScopedQuerySet
 
@@ -99,6 +100,14 @@ class WebhookEndpoint(TimeStamped):
         default=False,
         help_text="A statement matched a member's watch that asks for webhooks",
     )
+    # Whoever reads the receiving system is outside the tracker's permissions: events of
+    # restricted records go only where someone cleared for them said the audience is too.
+    sends_restricted = models.BooleanField(
+        "sends restricted records",
+        default=False,
+        help_text="Also send events of restricted records. Only people cleared for restricted "
+        "records may turn this on: everyone who reads the receiving system must be cleared too.",
+    )
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -112,6 +121,7 @@ class WebhookEndpoint(TimeStamped):
 
 class WebhookDeliveryQuerySet(TeamScopedQuerySet):
     team_path = "endpoint__team"
+    sensitivity_paths = ("sensitivity",)
 
 
 class WebhookDelivery(models.Model):
@@ -142,6 +152,9 @@ class WebhookDelivery(models.Model):
     # A pending delivery well past it has no task coming (the broker was down when it was
     # queued or retried), and the sweeper queues it again.
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Restricted when its payload tells of a restricted record: the admin shows it to the
+    # cleared only.
+    sensitivity = sensitivity_field()
 
     objects = WebhookDeliveryQuerySet.as_manager()
 

@@ -3,6 +3,9 @@ fixed number of queries however many watches and statements there are: the batch
 parties, firms and areas are read once, every watch is tested in Python, and the new matches go
 in with one insert. A statement is matched once per watch, so re-extraction adds nothing.
 
+A restricted statement matches only the watches of people cleared for restricted records
+(statements.sensitivity), so it reaches nobody else's page, digest or webhook.
+
 What counts: a term as whole words in the title or text, in any case; a country named in the
 statement or a party of it (its publisher included, see statements.parties); a pair when both
 countries are parties; a firm or an area the statement is linked to."""
@@ -18,6 +21,7 @@ from django.utils import timezone
 
 from statements.models import Statement
 from statements.parties import parties_of
+from statements.sensitivity import cleared_user_ids
 
 from ..models import Watch, WatchMatch
 from .webhooks import watch_matches_emit
@@ -85,12 +89,16 @@ def watches_match(*, statement_ids: Iterable[int]) -> list[WatchMatch]:
     if not ids or not watches:
         return []
     batch = _Batch(ids, {watch.kind for watch in watches})
+    # A restricted statement matches only the watches of people cleared for it.
+    restricted = set(Statement.objects.filter(pk__in=ids).restricted().values_list("pk", flat=True))
+    cleared = cleared_user_ids() if restricted else set()
     patterns = {w.pk: _term_pattern(w.term) for w in watches if w.kind == Kind.TERM and w.term}
     wanted = [
         (watch, statement_id)
         for watch in watches
         for statement_id in ids
-        if batch.matches(watch, statement_id, patterns.get(watch.pk))
+        if (statement_id not in restricted or watch.user_id in cleared)
+        and batch.matches(watch, statement_id, patterns.get(watch.pk))
     ]
     if not wanted:
         return []
@@ -105,5 +113,7 @@ def watches_match(*, statement_ids: Iterable[int]) -> list[WatchMatch]:
             if (watch.pk, statement_id) not in existing
         ]
         WatchMatch.objects.bulk_create(new, ignore_conflicts=True)
-        watch_matches_emit(matches=[match for match in new if match.watch.notify_webhook])
+        watch_matches_emit(
+            matches=[match for match in new if match.watch.notify_webhook], restricted=restricted
+        )
     return new

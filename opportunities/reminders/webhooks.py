@@ -5,6 +5,11 @@ unique constraint) inside the caller's transaction; each row is posted by its ow
 commit, so a slow or dead endpoint delays nothing but its own deliveries. URLs obey the same
 rules as statement fetching (lib/http): public addresses only, unless named in
 STATEMENTS_FETCH_ALLOWED_HOSTS, checked again at every delivery (`delivery.py`).
+
+Sensitivity: whoever reads a receiving system is outside the tracker's permissions, so the
+event of a restricted record (an opportunity, a follow-up of one or a restricted follow-up, a
+suggestion from a restricted statement) goes only to endpoints with `sends_restricted`, which
+only someone cleared for restricted records may turn on; every other endpoint never hears of it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lib.tasks import enqueue_each_after_commit
+from statements.sensitivity import Sensitivity
 
 from ..models import (
     FollowUp,
@@ -49,11 +55,19 @@ def _queue(delivery_ids: list[int]) -> None:
 
 
 def webhooks_emit(
-    *, event: str, key: str, data: dict, team_ids: Iterable[int] | None = None
+    *,
+    event: str,
+    key: str,
+    data: dict,
+    team_ids: Iterable[int] | None = None,
+    restricted: bool = False,
 ) -> list[int]:
     """Record `event` for every active endpoint subscribed to it (of `team_ids`, or of every
-    team), at most once per endpoint and key, and queue the deliveries after commit."""
+    team), at most once per endpoint and key, and queue the deliveries after commit. The
+    event of a restricted record (`restricted`) goes only to endpoints that send them."""
     endpoints = WebhookEndpoint.objects.filter(is_active=True, **{SUBSCRIPTION[event]: True})
+    if restricted:
+        endpoints = endpoints.filter(sends_restricted=True)
     if team_ids is not None:
         endpoints = endpoints.filter(team__in=list(team_ids))
     created = []
@@ -62,12 +76,21 @@ def webhooks_emit(
             delivery, is_new = WebhookDelivery.objects.get_or_create(
                 endpoint_id=endpoint_id,
                 key=key,
-                defaults={"event": event, "payload": _jsonable(data)},
+                defaults={
+                    "event": event,
+                    "payload": _jsonable(data),
+                    "sensitivity": _label(restricted),
+                },
             )
             if is_new:
                 created.append(delivery.pk)
     _queue(created)
     return created
+
+
+def _label(restricted: bool) -> str:
+    """A delivery's own label: restricted when it tells of a restricted record."""
+    return Sensitivity.RESTRICTED if restricted else Sensitivity.INTERNAL
 
 
 def _jsonable(data: dict) -> dict:
@@ -83,22 +106,24 @@ def stage_changes_emit(*, changes: list[tuple[Opportunity, str]]) -> list[int]:
     version: a fixed number of queries however many opportunities moved (a sheet moves many)."""
     if not changes:
         return []
-    endpoints: dict[int, list[int]] = defaultdict(list)
-    for endpoint_id, team_id in WebhookEndpoint.objects.filter(
+    endpoints: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for endpoint_id, team_id, sends_restricted in WebhookEndpoint.objects.filter(
         is_active=True,
         team__in={opportunity.team_id for opportunity, _ in changes},
         **{SUBSCRIPTION[Event.STAGE_CHANGED]: True},
-    ).values_list("pk", "team_id"):
-        endpoints[team_id].append(endpoint_id)
+    ).values_list("pk", "team_id", "sends_restricted"):
+        endpoints[team_id].append((endpoint_id, sends_restricted))
     rows = [
         WebhookDelivery(
             endpoint_id=endpoint_id,
             event=Event.STAGE_CHANGED,
             key=f"stage:{opportunity.pk}:{opportunity.version}",
             payload=_jsonable(_stage_change(opportunity, previous)),
+            sensitivity=_label(opportunity.sensitivity == Sensitivity.RESTRICTED),
         )
         for opportunity, previous in changes
-        for endpoint_id in endpoints[opportunity.team_id]
+        for endpoint_id, sends_restricted in endpoints[opportunity.team_id]
+        if sends_restricted or opportunity.sensitivity != Sensitivity.RESTRICTED
     ]
     return _record(Event.STAGE_CHANGED, rows) if rows else []
 
@@ -121,13 +146,19 @@ def _stage_change(opportunity: Opportunity, previous: str) -> dict:
 def suggestions_created_emit(*, suggestions: list[Suggestion]) -> int:
     """Announce new suggestions to every team's subscribed endpoints (suggestions are
     everyone's to triage). A fixed number of queries however many suggestions."""
-    endpoint_ids = list(
+    endpoints = list(
         WebhookEndpoint.objects.filter(
             is_active=True, **{SUBSCRIPTION[Event.SUGGESTION_CREATED]: True}
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "sends_restricted")
     )
-    if not suggestions or not endpoint_ids:
+    if not suggestions or not endpoints:
         return 0
+    # A suggestion from a restricted statement tells its title: not to every endpoint.
+    restricted = set(
+        Suggestion.objects.filter(pk__in=[suggestion.pk for suggestion in suggestions])
+        .restricted()
+        .values_list("pk", flat=True)
+    )
     rows = [
         WebhookDelivery(
             endpoint_id=endpoint_id,
@@ -144,16 +175,19 @@ def suggestions_created_emit(*, suggestions: list[Suggestion]) -> int:
                     }
                 }
             ),
+            sensitivity=_label(suggestion.pk in restricted),
         )
         for suggestion in suggestions
-        for endpoint_id in endpoint_ids
+        for endpoint_id, sends_restricted in endpoints
+        if sends_restricted or suggestion.pk not in restricted
     ]
     return len(_record(Event.SUGGESTION_CREATED, rows))
 
 
-def watch_matches_emit(*, matches: list[WatchMatch]) -> int:
+def watch_matches_emit(*, matches: list[WatchMatch], restricted: set[int] = frozenset()) -> int:
     """Announce watch matches to the endpoints of the watcher's teams (a match says what one
-    person follows, so it goes to their own teams only). A fixed number of queries."""
+    person follows, so it goes to their own teams only); a match of a `restricted` statement
+    only to endpoints that send restricted records. A fixed number of queries."""
     if not matches:
         return 0
     user_ids = {match.watch.user_id for match in matches}
@@ -163,12 +197,15 @@ def watch_matches_emit(*, matches: list[WatchMatch]) -> int:
     ):
         teams_of[user_id].add(team_id)
     endpoints: dict[int, list[int]] = defaultdict(list)
-    for endpoint_id, team_id in WebhookEndpoint.objects.filter(
+    cleared_endpoints: set[int] = set()
+    for endpoint_id, team_id, sends_restricted in WebhookEndpoint.objects.filter(
         is_active=True,
         team__in=set().union(*teams_of.values()),
         **{SUBSCRIPTION[Event.WATCH_MATCHED]: True},
-    ).values_list("pk", "team_id"):
+    ).values_list("pk", "team_id", "sends_restricted"):
         endpoints[team_id].append(endpoint_id)
+        if sends_restricted:
+            cleared_endpoints.add(endpoint_id)
     rows = [
         WebhookDelivery(
             endpoint_id=endpoint_id,
@@ -190,6 +227,7 @@ def watch_matches_emit(*, matches: list[WatchMatch]) -> int:
         for match in matches
         for team_id in sorted(teams_of[match.watch.user_id])
         for endpoint_id in endpoints[team_id]
+        if match.statement_id not in restricted or endpoint_id in cleared_endpoints
     ]
     return len(_record(Event.WATCH_MATCHED, rows)) if rows else 0
 
@@ -216,14 +254,18 @@ def overdue_emit(*, today: datetime.date | None = None) -> int:
     endpoints. A fixed number of queries, plus one insert per batch."""
     today = today or timezone.localdate()
     flag = SUBSCRIPTION[Event.FOLLOW_UP_OVERDUE]
-    endpoints: dict[int, list[int]] = defaultdict(list)
-    for pk, team_id in WebhookEndpoint.objects.filter(is_active=True, **{flag: True}).values_list(
-        "pk", "team_id"
-    ):
-        endpoints[team_id].append(pk)
+    endpoints: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for pk, team_id, sends_restricted in WebhookEndpoint.objects.filter(
+        is_active=True, **{flag: True}
+    ).values_list("pk", "team_id", "sends_restricted"):
+        endpoints[team_id].append((pk, sends_restricted))
     if not endpoints:
         return 0
-    rows = FollowUp.objects.overdue(today).filter(opportunity__team__in=endpoints.keys())
+    rows = (
+        FollowUp.objects.overdue(today)
+        .filter(opportunity__team__in=endpoints.keys())
+        .with_restricted_flag()
+    )
     deliveries = [
         WebhookDelivery(
             endpoint_id=endpoint_id,
@@ -241,11 +283,19 @@ def overdue_emit(*, today: datetime.date | None = None) -> int:
                     }
                 }
             ),
+            sensitivity=_label(hidden),
         )
-        for pk, title, due_date, owner_id, opportunity_id, team_id in rows.values_list(
-            "pk", "title", "due_date", "owner_id", "opportunity_id", "opportunity__team_id"
+        for pk, title, due_date, owner_id, opportunity_id, team_id, hidden in rows.values_list(
+            "pk",
+            "title",
+            "due_date",
+            "owner_id",
+            "opportunity_id",
+            "opportunity__team_id",
+            "is_restricted",
         ).iterator(chunk_size=5000)
-        for endpoint_id in endpoints[team_id]
+        for endpoint_id, sends_restricted in endpoints[team_id]
+        if sends_restricted or not hidden
     ]
     return len(_record(Event.FOLLOW_UP_OVERDUE, deliveries))
 

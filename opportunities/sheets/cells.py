@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from statements.sensitivity import Sensitivity
+
 from ..assignment import assignment_refusal
 from ..models import CURRENCY_CODES, Opportunity
 from ..visibility import sees_every_team
@@ -38,6 +40,7 @@ class Lookups:
     firms: dict[str, int]
     user: Any
     may_assign: bool
+    sees_restricted: bool = False
 
     def see_all(self, user) -> bool:
         return sees_every_team(user)
@@ -102,6 +105,19 @@ def _date(raw: str | None, errors: dict) -> datetime.date | None:
         return None
 
 
+def clean_sensitivity(raw: str | None, errors: dict, *, cleared: bool) -> str:
+    """The label of a `sensitivity` cell; `restricted` only from someone cleared for it (the
+    rule of `statements.sensitivity.sensitivity_check`, for a whole sheet at once)."""
+    value = (raw or "").strip().lower()
+    if value not in Sensitivity.values:
+        errors["sensitivity"] = [f"One of {', '.join(Sensitivity.values)}."]
+    elif value == Sensitivity.RESTRICTED and not cleared:
+        errors["sensitivity"] = [
+            "Only people cleared for restricted records may label one restricted."
+        ]
+    return value
+
+
 def clean_row(
     row: dict[str, str | None], current: Opportunity | None, lookups: Lookups
 ) -> tuple[dict[str, Any], dict[str, set[int]]]:
@@ -145,6 +161,10 @@ def clean_row(
         values["probability"] = _probability(row["probability"], errors)
     if "expected_close" in row:
         values["expected_close"] = _date(row["expected_close"], errors)
+    if "sensitivity" in row:
+        values["sensitivity"] = clean_sensitivity(
+            row["sensitivity"], errors, cleared=lookups.sees_restricted
+        )
     _check_whole(values, current, lookups, errors)
     if errors:
         raise RowInvalid(errors)

@@ -38,6 +38,7 @@ OPPORTUNITY_COLUMNS = columns(
     "close_reason",
     ("next_follow_up", Soonest(FollowUp.objects.open(), "opportunity_id", "due_date")),
     "description",
+    "sensitivity",
     "updated_at",
 )
 
@@ -52,6 +53,7 @@ FOLLOW_UP_COLUMNS = columns(
     "kind",
     "status",
     "notes",
+    "sensitivity",
     "completed_at",
     "updated_at",
 )

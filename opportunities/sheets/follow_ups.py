@@ -19,15 +19,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from statements.sensitivity import sees_restricted
+
 from ..models import FollowUp, Opportunity
 from . import SHEET_UPLOAD
+from .cells import clean_sensitivity
 from .upsert import ChunkedUpsert, Row, UpsertReport
 
-FIELDS = ("title", "due_date", "kind", "status", "notes", "owner_id")
+FIELDS = ("title", "due_date", "kind", "status", "notes", "owner_id", "sensitivity")
 WRITTEN = (*FIELDS, "completed_at", "sequence", "version")
 
 
-def _clean(row: Row, errors: dict, users: dict[str, int]) -> dict:
+def _clean(row: Row, errors: dict, users: dict[str, int], cleared: bool) -> dict:
     values: dict = {}
     if "title" in row:
         title = (row["title"] or "").strip()
@@ -54,6 +57,8 @@ def _clean(row: Row, errors: dict, users: dict[str, int]) -> dict:
         values["owner_id"] = users.get(name.casefold()) if name else None
         if name and values["owner_id"] is None:
             errors["owner"] = [f"No active user {name!r}."]
+    if "sensitivity" in row:
+        values["sensitivity"] = clean_sensitivity(row["sensitivity"], errors, cleared=cleared)
     return values
 
 
@@ -75,11 +80,12 @@ class _Chunk:
     opportunities: dict[str, Opportunity]
     by_id: dict[int, FollowUp]
     by_title: dict[tuple[int, str], FollowUp]
+    cleared: bool = False
     creates: list[FollowUp] = field(default_factory=list)
     updates: dict[int, FollowUp] = field(default_factory=dict)
 
 
-def _chunk_load(chunk: list[tuple[int, Row]], visible: QuerySet) -> _Chunk:
+def _chunk_load(chunk: list[tuple[int, Row]], visible: QuerySet, user) -> _Chunk:
     keys = {(row.get("opportunity") or "").strip() for _, row in chunk} - {""}
     pks = [int(key) for key in keys if key.isdigit() and len(key) < 18]
     found = list(visible.filter(Q(external_id__in=keys) | Q(pk__in=pks)))
@@ -87,13 +93,19 @@ def _chunk_load(chunk: list[tuple[int, Row]], visible: QuerySet) -> _Chunk:
     opportunities = {str(o.pk): o for o in found} | {
         o.external_id: o for o in found if o.external_id
     }
-    stored = FollowUp.objects.select_for_update().filter(opportunity__in=found).order_by("pk")
+    # A restricted follow-up the user may not see is not theirs to match or overwrite.
+    stored = (
+        FollowUp.objects.readable_by(user)
+        .select_for_update(of=("self",))
+        .filter(opportunity__in=found)
+        .order_by("pk")
+    )
     by_id: dict[int, FollowUp] = {}
     by_title: dict[tuple[int, str], FollowUp] = {}
     for follow_up in stored:
         by_id[follow_up.pk] = follow_up
         by_title.setdefault((follow_up.opportunity_id, follow_up.title.casefold()), follow_up)
-    return _Chunk(opportunities, by_id, by_title)
+    return _Chunk(opportunities, by_id, by_title, cleared=sees_restricted(user))
 
 
 def _matched(row: Row, opportunity: Opportunity, values: dict, loaded: _Chunk, errors: dict):
@@ -119,7 +131,7 @@ def _plan_row(number: int, row: Row, users: dict, loaded: _Chunk, report: Upsert
     opportunity = loaded.opportunities.get(key) if key else None
     if opportunity is None:
         errors["opportunity"] = ["No opportunity of your teams has this external id."]
-    values = _clean(row, errors, users)
+    values = _clean(row, errors, users, loaded.cleared)
     follow_up = _matched(row, opportunity, values, loaded, errors) if opportunity else None
     if follow_up is None and not errors and "due_date" not in values:
         errors["due_date"] = ["A new follow-up needs a due date."]
@@ -195,7 +207,7 @@ class FollowUpUpsert(ChunkedUpsert):
         }
 
     def chunk(self, rows: list[tuple[int, Row]], report: UpsertReport) -> None:
-        loaded = _chunk_load(rows, self.visible)
+        loaded = _chunk_load(rows, self.visible, self.user)
         for number, row in rows:
             _plan_row(number, row, self.users, loaded, report)
         if self.writes(report):

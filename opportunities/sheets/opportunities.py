@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from partners.models import Country, Firm, InvestmentArea
+from statements.sensitivity import Sensitivity, sees_restricted
 
 from ..assignment import may_assign_others
 from ..models import Opportunity, Team
@@ -48,6 +49,7 @@ def _lookups(user) -> Lookups:
         },
         user=user,
         may_assign=may_assign_others(user),
+        sees_restricted=sees_restricted(user),
     )
 
 
@@ -98,6 +100,12 @@ def _plan_row(number: int, row: Row, existing: dict, lookups: Lookups, plan: _Pl
         current = existing.get(key)
         if current is not None and plan.visible is not None and current.team_id not in plan.visible:
             # Said as for a record that does not exist: the row learns nothing of other teams.
+            raise RowInvalid({"external_id": ["Not found."]})
+        if (
+            current is not None
+            and current.sensitivity == Sensitivity.RESTRICTED
+            and not lookups.sees_restricted
+        ):
             raise RowInvalid({"external_id": ["Not found."]})
         values, many = clean_row(row, current, lookups)
     except RowInvalid as invalid:

@@ -34,7 +34,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form, scope = scope_of(request)
     if scope is None:
         return invalid(request, form)
-    statement = get_object_or_404(Statement.objects.select_related("source"), pk=pk)
+    statement = get_object_or_404(
+        Statement.objects.visible_to(request.user).select_related("source"), pk=pk
+    )
     mentions = list(
         statement.mentions.select_related("country", "firm__country", "area", "contact")
     )
@@ -138,8 +140,10 @@ def entity_page(
         }
         for row in opportunities.order_by().values("stage").annotate(n=Count("pk"))
     ]
-    statements = statements.select_related("source").order_by(
-        F("published_on").desc(nulls_last=True), "-created_at"
+    statements = (
+        statements.visible_to(scope.user)
+        .select_related("source")
+        .order_by(F("published_on").desc(nulls_last=True), "-created_at")
     )
     context = {
         "form": form,

@@ -231,7 +231,7 @@ def follow_ups_by_owner(*, scope: Scope, today: datetime.date) -> list[dict]:
 
 def _statements_in(scope: Scope) -> QuerySet[Statement]:
     # One per story: an announcement carried by five sources is one statement to read.
-    qs = Statement.objects.leads()
+    qs = Statement.objects.leads().visible_to(scope.user)
     if scope.since:
         qs = qs.filter(published_on__gte=scope.since)
     if scope.until:

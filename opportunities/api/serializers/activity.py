@@ -15,9 +15,10 @@ from lib.api.serializers import (
 from ...models import FollowUp, Note, Opportunity
 from ...services import StaleVersion, follow_up_save
 from .keys import external_id_key, owner_field
+from .sensitivity import SensitivityLabelMixin
 
 
-class VisibleOpportunityMixin:
+class VisibleOpportunityMixin(SensitivityLabelMixin):
     """The opportunity a follow-up or note is written to must be one of the user's teams'."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -57,6 +58,7 @@ class FollowUpSerializer(VersionPreconditionMixin, VisibleOpportunityMixin, Mode
             "notes",
             "completed_at",
             "is_overdue",
+            "sensitivity",
             "created_at",
             "updated_at",
         ]
@@ -101,6 +103,7 @@ class NoteSerializer(VisibleOpportunityMixin, ModelSerializer):
             "author",
             "author_username",
             "body",
+            "sensitivity",
             "created_at",
             "updated_at",
         ]

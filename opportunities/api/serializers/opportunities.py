@@ -23,6 +23,7 @@ from ...money.rates import Rates, rates_on
 from ...services import StaleVersion, opportunity_save
 from ...visibility import visible_teams
 from .keys import owner_field, team_key
+from .sensitivity import SensitivityLabelMixin
 
 
 class TeamSerializer(ReadModelSerializer):
@@ -51,7 +52,7 @@ class ReportingValueField(serializers.DecimalField):
         return None if converted is None else super().to_representation(converted)
 
 
-class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
+class OpportunitySerializer(VersionPreconditionMixin, SensitivityLabelMixin, ModelSerializer):
     team = KeyRelatedField(
         queryset=Team.objects.all(), natural=team_key, help_text="Team id or name"
     )
@@ -127,6 +128,7 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
             "probability",
             "expected_close",
             "close_reason",
+            "sensitivity",
             "closed_at",
             "stage_changed_at",
             "next_follow_up",
@@ -147,6 +149,8 @@ class OpportunitySerializer(VersionPreconditionMixin, ModelSerializer):
         request = self.context.get("request")
         if request is not None and "team" in self.fields:
             self.fields["team"].queryset = visible_teams(request.user)
+        if request is not None and "statements" in self.fields:
+            self.fields["statements"].queryset = Statement.objects.visible_to(request.user)
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)

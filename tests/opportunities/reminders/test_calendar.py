@@ -83,6 +83,7 @@ def test_changes_bump_sequence_and_cancelling_cancels(client, work, desk_staff, 
         "kind": "call",
         "status": "open",
         "notes": "",
+        "sensitivity": "internal",
     }
 
     assert admin.post(change, form).status_code == 302

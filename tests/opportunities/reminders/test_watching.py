@@ -127,16 +127,17 @@ def test_queries_do_not_grow_with_watches_or_statements(
     )
     ids = [world[k].pk for k in ("pair", "named", "published")]
 
-    # Watches, countries, parties (2), firms, areas, texts; then, in one savepoint: the
+    # Watches, countries, parties (2), firms, areas, texts, which are restricted; then, in one
+    # savepoint: the
     # matches there are, the insert, the watchers' teams, their endpoints, and the deliveries
     # (a savepoint of their own: insert, read back).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         watches_match(statement_ids=ids)
 
     for n in range(30):
         watch(UserFactory(username=f"watcher{n}"), Watch.Kind.TERM, term=f"forum {n}")
     more = [StatementFactory(text=f"Forum {n}").pk for n in range(30)]
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         watches_match(statement_ids=[*ids, *more])
 
 
@@ -226,3 +227,23 @@ def test_the_watching_page_adds_lists_and_removes_ones_own_watches(
     assert "rafale" not in client.get(page).content.decode()
     assert client.post(reverse("dashboards:watch_delete", args=[made.pk])).status_code == 302
     assert not Watch.objects.filter(pk=made.pk).exists()
+
+
+def test_a_restricted_statement_matches_only_the_watches_of_the_cleared(
+    restricted, desk_staff, team_lead, team
+) -> None:
+    cleared = WebhookEndpoint.objects.create(
+        team=team, url="https://hooks.example.org/c", on_watch_matched=True, sends_restricted=True
+    )
+    WebhookEndpoint.objects.create(
+        team=team, url="https://hooks.example.org/o", on_watch_matched=True
+    )
+    desk = watch(desk_staff, Watch.Kind.TERM, term="briefing", notify_webhook=True)
+    lead = watch(team_lead, Watch.Kind.TERM, term="briefing", notify_webhook=True)
+
+    watches_match(statement_ids=[restricted.statement.pk, restricted.open_statement.pk])
+
+    assert matched(desk) == {restricted.open_statement.pk}
+    assert matched(lead) == {restricted.statement.pk, restricted.open_statement.pk}
+    secret = WebhookDelivery.objects.filter(payload__statement_id=restricted.statement.pk)
+    assert [delivery.endpoint for delivery in secret] == [cleared]
