@@ -4,6 +4,7 @@ import django_filters
 
 from lib.api.filters import (
     DateTimeFilter,
+    IdFilter,
     filter_by_key,
     flag_filter,
     search_filter,
@@ -38,7 +39,7 @@ class StatementFilter(django_filters.FilterSet):
         max_length=200,
         label="Words in the title, speaker or text; best match first (full-text on PostgreSQL)",
     )
-    story = django_filters.NumberFilter(field_name="story", label="The statements of a story")
+    story = IdFilter(field_name="story", label="The statements of a story (its id)")
     is_copy = flag_filter(None, "Copies in a story (true), or one statement per story (false)")
     country = django_filters.CharFilter(
         method="by_country", max_length=100, label="Country id or ISO code"

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -42,6 +43,13 @@ def since_filter(field: str = "updated_at", label: str = "Changed at or after") 
 
 
 @extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id: `?story=0.5` is a 400, as the schema's integer says (NumberFilter
+    would take any decimal)."""
+
+    field_class = forms.IntegerField
+
+
 class FlagFilter(django_filters.ChoiceFilter):
     """true or false, anything else a 400 (django-filter's boolean quietly ignores a typo)."""
 
