@@ -42,14 +42,19 @@ def since_filter(field: str = "updated_at", label: str = "Changed at or after") 
     return DateTimeFilter(field_name=field, lookup_expr="gte", label=label)
 
 
-@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+@extend_schema_field({"type": "integer", "minimum": 1})
 class IdFilter(django_filters.NumberFilter):
-    """A whole-number id: `?story=0.5` is a 400, as the schema's integer says (NumberFilter
+    """A whole-number id: `?story=0.5` or `?story=0` is a 400, as the schema says (NumberFilter
     would take any decimal)."""
 
     field_class = forms.IntegerField
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
 
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class FlagFilter(django_filters.ChoiceFilter):
     """true or false, anything else a 400 (django-filter's boolean quietly ignores a typo)."""
 

@@ -142,8 +142,8 @@ def test_query_count_is_fixed_however_long_the_history(pair, team, desk_staff, s
     # the shown statements' commitments and the follow-ups that took them up; opportunities
     # and values per stage and currency, and the exchange rates; per-year counts of statements,
     # commitments, opportunities and steps; the statement total; the filter form's teams and
-    # owners.
-    assert few == 21
+    # owners; the navigation's saved views.
+    assert few == 22
 
 
 def test_country_page_shows_the_policy_state_and_the_steps_to_it(pair, desk_staff, session_for):

@@ -108,8 +108,9 @@ def test_lists_and_pages_query_counts_are_bounded(
         # The statement page also lists its commitments and its open name candidates.
         reverse("dashboards:statement", args=[known.statement.pk]): 19,
         # The country page also reads its policy states and the countries it acts beside (and
-        # the home country's name, when that is not among them) for its partnership links.
-        reverse("dashboards:country", args=["JP"]): 18,
+        # the home country's name, when that is not among them) for its partnership links, and
+        # the navigation's saved views.
+        reverse("dashboards:country", args=["JP"]): 19,
         reverse("dashboards:area", args=["co-development"]): 16,
         reverse("dashboards:firm", args=[known.firm.pk]): 16,
     }

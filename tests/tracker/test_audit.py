@@ -176,8 +176,9 @@ def test_the_log_adds_one_query_to_an_export_not_one_per_row(
 ) -> None:
     desk_api.get("/api/countries/")  # stamps the token's last use
     # The token, the permissions, the rows, three per-chunk loaders (countries, areas, firms
-    # and the next follow-up share one chunk), the related labels, then the log entry.
-    with django_assert_max_num_queries(12):
+    # and the next follow-up share one chunk), the related labels, the exchange rates of the
+    # reporting value, then the log entry.
+    with django_assert_max_num_queries(13):
         streamed(desk_api.get("/api/opportunities/?format=csv"))
     assert SheetLog.objects.get().rows == 13
 

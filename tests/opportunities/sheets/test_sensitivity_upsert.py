@@ -44,7 +44,7 @@ def test_a_desk_user_cannot_overwrite_a_restricted_opportunity(restricted, desk_
     rows = [["external_id", "title"], ["SECRET-1", "Overwritten"]]
     body = upload(desk_api, "o.csv", to_csv(rows)).json()
     assert body["updated"] == 0 and body["created"] == 0
-    assert body["errors"][0]["errors"]["external_id"] == ["Used by an opportunity you cannot see."]
+    assert body["errors"][0]["errors"]["external_id"] == ["Not found."]
     assert Opportunity.objects.get(external_id="SECRET-1").title == "Secret radar"
 
 
