@@ -37,6 +37,7 @@ pytest_plugins = [
     "tests.statements.httpserver",
     "tests.opportunities.reminders.smtpserver",
     "tests.workers",  # private_redis, broker_down
+    "tests.browsers",  # browser
 ]
 
 

@@ -3,7 +3,6 @@ Playwright, as test_browser.py), under a Content-Security-Policy that allows no 
 a card dragged, one moved by the keyboard, one without JavaScript, a stale card refused, a
 view saved and opened. Screenshots go to test-artifacts/dashboards/."""
 
-# ruff: noqa: F811 (the tests take the `browser` fixture imported from test_browser.py)
 from __future__ import annotations
 
 import contextlib
@@ -16,10 +15,11 @@ from playwright.sync_api import Browser, Error, Page, Route, expect
 from opportunities.models import Opportunity
 from tracker.models import SavedView
 
-from .test_browser import CHROMIUM, LAPTOP, browser, logged_in_page, shoot  # noqa: F401
+from ..browsers import needs_chromium
+from .test_browser import LAPTOP, logged_in_page, shoot
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True),
 ]
 
