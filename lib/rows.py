@@ -43,6 +43,20 @@ def rows_insert(
         )
 
 
+def links_read(relation: Any, ids: Iterable[int]) -> dict[int, list[int]]:
+    """Object id -> the target ids of a many-to-many (`Statement.areas`) for many objects, in
+    one query of the link rows: the reading side of `links_replace`."""
+    source = relation.field.m2m_field_name()
+    target = relation.field.m2m_reverse_field_name()
+    found: dict[int, list[int]] = {}
+    rows = relation.through.objects.filter(**{f"{source}_id__in": list(ids)}).values_list(
+        f"{source}_id", f"{target}_id"
+    )
+    for owner_id, target_id in rows:
+        found.setdefault(owner_id, []).append(target_id)
+    return found
+
+
 def links_replace(relation: Any, targets: Mapping[int, Iterable[int]]) -> None:
     """`obj.<relation>.set(ids)` for many objects at once, in two queries: `relation` is the
     many-to-many descriptor (`Statement.countries`), `targets` maps object id -> target ids.

@@ -13,12 +13,12 @@ countries are parties; a firm or an area the statement is linked to."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
+from lib.rows import links_read
 from statements.models import Statement
 from statements.parties import parties_of
 from statements.sensitivity import cleared_user_ids
@@ -29,17 +29,8 @@ from .webhooks import watch_matches_emit
 Kind = Watch.Kind
 
 
-def _links(relation, ids: list[int]) -> dict[int, set[int]]:
-    """Statement id -> the ids a many-to-many of Statement links it to, in one query."""
-    through = relation.through
-    source = relation.field.m2m_field_name()
-    target = relation.field.m2m_reverse_field_name()
-    found: dict[int, set[int]] = defaultdict(set)
-    for statement_id, target_id in through.objects.filter(**{f"{source}_id__in": ids}).values_list(
-        f"{source}_id", f"{target}_id"
-    ):
-        found[statement_id].add(target_id)
-    return found
+def _ids(relation, ids: list[int]) -> dict[int, set[int]]:
+    return {pk: set(targets) for pk, targets in links_read(relation, ids).items()}
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
@@ -52,10 +43,10 @@ class _Batch:
 
     def __init__(self, ids: list[int], kinds: set[str]) -> None:
         self.ids = ids
-        self.named = _links(Statement.countries, ids) if Kind.COUNTRY in kinds else {}
+        self.named = _ids(Statement.countries, ids) if Kind.COUNTRY in kinds else {}
         self.parties = parties_of(ids) if kinds & {Kind.COUNTRY, Kind.PAIR} else {}
-        self.firms = _links(Statement.firms, ids) if Kind.FIRM in kinds else {}
-        self.areas = _links(Statement.areas, ids) if Kind.AREA in kinds else {}
+        self.firms = _ids(Statement.firms, ids) if Kind.FIRM in kinds else {}
+        self.areas = _ids(Statement.areas, ids) if Kind.AREA in kinds else {}
         self.texts: dict[int, str] = {}
         if Kind.TERM in kinds:
             rows = Statement.objects.filter(pk__in=ids).values_list("pk", "title", "text")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from lib.rows import links_replace
+from lib.rows import links_read, links_replace
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import Mention, Statement
 from statements.parties import parties_of
@@ -138,18 +138,10 @@ def _parties(statement_ids: list[int]) -> dict[int, list[Country]]:
 def _linked(relation, statement_ids: list[int], *related: str) -> dict[int, list]:
     """Statement id -> the objects it links to through `relation`, in two queries, each
     object loaded once however many statements share it."""
-    source = relation.field.m2m_field_name()
-    target = relation.field.m2m_reverse_field_name()
-    pairs = relation.through.objects.filter(**{f"{source}__in": statement_ids}).values_list(
-        f"{source}_id", f"{target}_id"
-    )
-    pairs = list(pairs)
+    ids_of = links_read(relation, statement_ids)
     model = relation.field.related_model
-    objects = model.objects.select_related(*related).in_bulk({pk for _, pk in pairs})
-    linked: dict[int, list] = {}
-    for statement_id, pk in pairs:
-        linked.setdefault(statement_id, []).append(objects[pk])
-    return linked
+    objects = model.objects.select_related(*related).in_bulk(set().union(*ids_of.values()))
+    return {pk: [objects[target] for target in targets] for pk, targets in ids_of.items()}
 
 
 def _suggestions_save(proposals: list[Proposal]) -> dict[int, Suggestion]:
