@@ -7,10 +7,10 @@ one prefetch query per relation; `pairs()` folds each relation into a JSON array
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any
 
+import orjson
 from django.db.models import (
     Aggregate,
     Expression,
@@ -84,7 +84,8 @@ def parse_pairs(raw: Any) -> list[tuple]:
     no rows); the other labels stay beside theirs."""
     if raw is None:
         return []
-    items = json.loads(raw) if isinstance(raw, str) else raw
+    # orjson: json.loads of three pair columns was a tenth of a page of 100's time.
+    items = orjson.loads(raw) if isinstance(raw, str) else raw
     parsed = [(int(item[0]), *map(str, item[1:])) for item in items]
     parsed.sort(key=lambda p: (p[1], p[0]))
     return parsed
@@ -110,5 +111,5 @@ def json_rows(queryset: QuerySet[Any], group_by: str, **fields: str | Expression
 def parse_rows(raw: Any, names: list[str]) -> list[dict[str, Any]]:
     if raw is None:
         return []
-    items = json.loads(raw) if isinstance(raw, str) else raw
+    items = orjson.loads(raw) if isinstance(raw, str) else raw
     return [dict(zip(names, item, strict=True)) for item in items]
