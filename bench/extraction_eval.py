@@ -1,11 +1,13 @@
 """Extraction quality on the project's own labelled statements (issue 13, point 8).
 
-    .venv/bin/python bench/extraction_eval.py [--quiet]
+    .venv/bin/python bench/extraction_eval.py [--quiet] [--set DIR]
 
-Imports every file of bench/extraction/ into a fresh temporary SQLite database (reference data
-loaded, one folder source per publishing country, tasks in-process), extracts and proposes as
-production does, then compares what was stored with bench/extraction/labels.json. Prints the
-figures, then what each statement got wrong (--quiet leaves that out). See README.md.
+Imports every file of bench/extraction/ (or of --set DIR, e.g. the blind held-out set
+bench/extraction/heldout/; each folder has its own labels.json) into a fresh temporary SQLite
+database (reference data loaded, one folder source per publishing country, tasks in-process),
+extracts and proposes as production does, then compares what was stored with the folder's
+labels.json. Prints the figures, then what each statement got wrong (--quiet leaves that out).
+See README.md.
 """
 
 from __future__ import annotations
@@ -98,8 +100,18 @@ def report_print(report: Report, *, quiet: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quiet", action="store_true", help="figures only, no misses")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=FOLDER,
+        metavar="DIR",
+        help="folder of labelled .txt files and their labels.json (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
-    labels = labels_load()
+    folder = args.set.resolve()
+    if not (folder / "labels.json").is_file():  # a clear message, not a traceback
+        parser.error(f"{args.set} has no labels.json")
+    labels = labels_load(folder / "labels.json")
     with tempfile.TemporaryDirectory(prefix="extraction-eval-") as tmp:
         work = Path(tmp)
         # The eval's own folder sources live here; folder sources may read only allowed roots.
@@ -107,17 +119,18 @@ def main(argv: list[str] | None = None) -> int:
         django_setup(work / "eval.sqlite3")
         from extraction.collect import observed, statements_import
 
-        texts = {path.name: path.read_text(encoding="utf-8") for path in FOLDER.glob("*.txt")}
+        texts = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.txt")}
         problems = labels_problems(labels, texts, reference())
         if problems:
             print("labels.json disagrees with the files:", *problems, sep="\n  ")
             return 1
-        ids = statements_import(FOLDER, labels, work / "files")
+        ids = statements_import(folder, labels, work / "files")
         missing = sorted(set(labels) - set(ids))
         if missing:
             print("not imported:", *missing, sep="\n  ")
             return 1
         report = evaluate(labels, {name: observed(ids[name]) for name in labels})
+    print(f"set: {args.set}")
     report_print(report, quiet=args.quiet)
     return 0
 
