@@ -1,5 +1,7 @@
 """Reference data: every country (pycountry plus our demonyms and aliases), the starter tree of
-investment areas (`data/areas.json`) and the vocabulary of terms (`data/terms.csv`).
+investment areas (`data/areas.json`), the vocabulary of terms (`data/terms.csv`) and the
+well-known defence firms and agencies (`data/firms.csv`), so that a statement naming only its
+firms ("BEL and Thales sign an MoU") still tells which countries are partnering.
 
 Loading creates what is missing and adds to existing rows only the aliases and keywords that
 are new to the data since the last load (each row keeps what the load last wrote in
@@ -15,14 +17,17 @@ from pathlib import Path
 import pycountry
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from .models import Country, InvestmentArea, Term
+from .models import Country, Firm, InvestmentArea, Term
+from .names import firm_key
 from .translations import translated_names
 
 DATA = Path(__file__).parent / "data"
 COUNTRY_DATA = DATA / "countries.csv"
 AREA_DATA = DATA / "areas.json"
 TERM_DATA = DATA / "terms.csv"
+FIRM_DATA = DATA / "firms.csv"
 
 
 @dataclass(frozen=True)
@@ -182,10 +187,40 @@ def terms_load() -> int:
     return len(missing)
 
 
-def reference_load() -> dict[str, int]:
+def firms_load() -> int:
+    """Create the reference firms that the database does not hold yet, matched by country and
+    by the key of any of their names ("Hindustan Aeronautics Ltd" is HAL): a firm staff entered
+    or edited is never changed, nor given a twin. Returns how many were created."""
+    countries = dict(Country.objects.values_list("code", "pk"))
+    known = {
+        (country_id, firm_key(name))
+        for country_id, *names, aliases in Firm.objects.values_list("country_id", "name", "aliases")
+        for name in [*names, *(aliases or [])]
+    }
+    missing = []
+    with FIRM_DATA.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            country_id = countries[row["country"]]
+            names = [row["name"], *_split(row["aliases"])]
+            if any((country_id, firm_key(name)) in known for name in names):
+                continue
+            known.update((country_id, firm_key(name)) for name in names)
+            missing.append(
+                Firm(name=row["name"], country_id=country_id, kind=row["kind"], aliases=names[1:])
+            )
+    bulk_create_with_history(missing, Firm, batch_size=500)
+    return len(missing)
+
+
+def reference_load(*, firms: bool = True) -> dict[str, int]:
+    """Load every part of the reference data; `firms=False` leaves out the firms (for tests
+    that build the firms they need)."""
     with transaction.atomic():
-        return {
+        created = {
             "countries": countries_load(),
             "investment areas": investment_areas_load(),
             "terms": terms_load(),
         }
+        if firms:
+            created["firms"] = firms_load()
+        return created

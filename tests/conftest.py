@@ -99,8 +99,9 @@ def tasks_in_process():
 
 @pytest.fixture
 def reference() -> None:
-    """The reference data `load_reference` loads: countries, investment areas and their terms."""
-    reference_load()
+    """The reference data `load_reference` loads: countries, investment areas and their terms;
+    not its firms, as tests build the firms they need (see `reference_firms`)."""
+    reference_load(firms=False)
 
 
 @pytest.fixture

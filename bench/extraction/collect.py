@@ -94,6 +94,15 @@ def names_of(statement: Statement) -> list[str] | None:
     return names
 
 
+def known_names_of(statement: Statement) -> frozenset[str]:
+    """The words of every known firm and contact the statement links, and their names."""
+    rows = statement.mentions.filter(kind__in=[Mention.Kind.FIRM, Mention.Kind.CONTACT])
+    words = set()
+    for term, firm, contact in rows.values_list("term", "firm__name", "contact__name"):
+        words.update(word for word in (term, firm, contact) if word)
+    return frozenset(words)
+
+
 def observed(statement_id: int) -> Observed:
     statement = Statement.objects.get(pk=statement_id)
     suggestions = Suggestion.objects.filter(statement=statement).prefetch_related("countries")
@@ -104,4 +113,5 @@ def observed(statement_id: int) -> Observed:
         areas=set(statement.areas.values_list("name", flat=True)),
         commitments=commitments_of(statement),
         names=names_of(statement),
+        known=known_names_of(statement),
     )

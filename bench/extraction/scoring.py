@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,9 @@ class Observed:
     areas: set[str]
     commitments: list[str]
     names: list[str] | None  # None: the project has no name candidates yet
+    # The words of the known firms and contacts it links (mention terms and their names): a
+    # labelled name among them is in the database already, with nothing left to triage.
+    known: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -132,10 +135,13 @@ def name_core(text: str) -> str:
     return " ".join(words).strip(" .")
 
 
-def names_score(expected: list[dict], candidates: list[str]) -> Outcome:
-    """Candidates against labelled names; one meeting an optional label counts neither way."""
-    required = {name_core(n["text"]) for n in expected if not n.get("optional")}
-    optional = {name_core(n["text"]) for n in expected if n.get("optional")}
+def names_score(expected: list[dict], candidates: list[str], known: Iterable[str] = ()) -> Outcome:
+    """Candidates against labelled names; one meeting an optional label counts neither way,
+    and a labelled name the statement links as a known firm or contact is optional."""
+    linked = {name_core(text) for text in known}
+    cores = [(name_core(n["text"]), n.get("optional", False)) for n in expected]
+    required = {core for core, optional in cores if not optional and core not in linked}
+    optional = {core for core, optional in cores if optional or core in linked}
     found = {name_core(text) for text in candidates} - (optional - required)
     return set_score(required, found)
 
@@ -239,7 +245,7 @@ def evaluate(labels: dict[str, dict], observed: dict[str, Observed]) -> Report:
         if seen.names is None:
             report.names = None
         elif report.names is not None:
-            outcome = names_score(label["names"], seen.names)
+            outcome = names_score(label["names"], seen.names, seen.known)
             report.names.add(outcome.counts)
             misses += _outcome_lines("names", outcome, label)
         right, why = suggestion_right(label, seen.pairings)

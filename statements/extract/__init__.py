@@ -9,7 +9,8 @@ statement, and `services` (with `findings`) stores it all a batch of statements 
 
 from __future__ import annotations
 
-from .gazetteer import Gazetteer, fold, gazetteer_build, gazetteer_get, gazetteer_version
+from .folding import fold
+from .gazetteer import Gazetteer, gazetteer_build, gazetteer_get, gazetteer_version
 from .matching import Cue, Found, find_all, find_mentions
 from .policy import OPENING_TITLES, policy_candidates
 from .reading import Reading, statement_read

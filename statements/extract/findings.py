@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from lib.rows import rows_insert
 
 from ..models import Commitment, NameCandidate
-from .gazetteer import fold
+from .folding import fold
 from .names import NameFound
 from .reading import Reading
 

@@ -9,8 +9,6 @@ read only in statements of that language, since many are English words or names 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -21,6 +19,7 @@ from django.db.models import CharField, Count, Max, Value
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, Term
 
 from ..models import Mention
+from .folding import fold, variants
 from .scripts import LATIN_END, edges_of, is_latin
 
 Kind = Mention.Kind
@@ -29,30 +28,6 @@ OpeningKind = PolicyOpening.Kind
 # says the sentence is about defence, and "agreed to" competes with no name.
 CUE_KINDS = frozenset({Term.Kind.COMMITMENT, Term.Kind.CONTEXT, Term.Kind.OFF_TOPIC})
 PROPER_NOUNS = frozenset({Kind.COUNTRY, Kind.FIRM, Kind.CONTACT, Kind.PLACE})
-INDIC_MARK_LETTERS = 0x20000  # CJK Extension B: alphanumeric, and never in our terms
-# Length-preserving clean-up, so offsets in the folded text are offsets in the original: any
-# whitespace and any hyphen or dash become a space ("co-production" is "co production"), and
-# apostrophes their ASCII form. The vowel signs of Indic scripts (combining marks, which Python
-# does not count as alphanumeric) become letters of their own, one per mark, so that the word
-# boundary test sees "भारत" inside "भारतीय" at no cost to any other text.
-FOLD = str.maketrans(
-    {
-        **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
-        **{
-            chr(code): chr(INDIC_MARK_LETTERS + code)
-            for code in range(0x0900, 0x0E80)
-            if unicodedata.category(chr(code)).startswith("M")
-        },
-        "-": " ",
-        "\u2010": " ",
-        "\u2011": " ",
-        "\u2012": " ",
-        "\u2013": " ",
-        "\u2014": " ",
-        "\u2019": "'",
-    }
-)
-PLURAL_ES = re.compile(r"(s|x|z|ch|sh)$")
 
 
 class Entry(NamedTuple):
@@ -95,19 +70,13 @@ class Gazetteer:
     firms_by_word: dict[str, dict[int, str]] = field(default_factory=dict)
     contacts_by_word: dict[str, dict[int, str]] = field(default_factory=dict)
     country_terms: frozenset[str] = frozenset()  # every folded country name and demonym
+    firm_countries: dict[int, int] = field(default_factory=dict)  # firm id -> its country's
     # Language code -> the automaton of its country names in Latin letters (see the top).
     by_language: dict[str, ahocorasick.Automaton] = field(default_factory=dict)
 
     @cached_property  # frozen, but cached_property writes the instance dict directly
     def country_ids(self) -> dict[str, int]:
         return {code: pk for pk, code in self.country_codes.items()}
-
-
-def fold(text: str) -> str:
-    folded = text.lower()
-    if len(folded) != len(text):  # "İ" lower-cases to two characters; keep such ones as they are
-        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return folded.translate(FOLD)
 
 
 def _case(kind: str, term: str) -> str:
@@ -125,31 +94,6 @@ def case_matches(entry: Entry, surface: str) -> bool:
     if entry.case == "capitalised":
         return not surface[:1].islower()
     return True
-
-
-def variants(term: str, *, inflect: bool = True) -> list[str]:
-    """Spellings a keyword also matches: hyphen or space and none alike ("co-production",
-    "coproduction"), and the other number of its last word ("supply chain(s)", "drone(s)").
-    Names and capitalised terms keep their one spelling."""
-    found = [term]
-    if "-" in term and term.replace("-", "").isalpha():
-        found.append(term.replace("-", ""))
-    words = fold(term).split()
-    # A single word gets its other number too ("drone", "drones"), a phrase on its last word.
-    if inflect and words and words[-1].isalpha() and len(words[-1]) > 3 and term.islower():
-        last = words[-1]
-        if last.endswith("ies"):
-            other = last[:-3] + "y"
-        elif last.endswith("es") and PLURAL_ES.search(last[:-2]):
-            other = last[:-2]
-        elif last.endswith("s") and not last.endswith("ss"):
-            other = last[:-1]
-        elif last.endswith("y") and last[-2] not in "aeiou":
-            other = last[:-1] + "ies"
-        else:
-            other = last + ("es" if PLURAL_ES.search(last) else "s")
-        found.append(" ".join([*words[:-1], other]))
-    return found
 
 
 def gazetteer_version() -> tuple:
@@ -211,6 +155,32 @@ def _translations(value: object) -> list[tuple[str, str]]:
     ]
 
 
+@dataclass
+class _Names:
+    by_word: dict[str, dict[str, dict[int, str]]]
+    known: set[str] = field(default_factory=set)
+    surnames: dict[str, list[int]] = field(default_factory=dict)
+    firm_countries: dict[int, int] = field(default_factory=dict)
+
+
+def _names_add(builder: _Builder) -> _Names:
+    """Every firm and contact into the builder, and what name candidates compare with."""
+    names = _Names(by_word={Kind.FIRM: {}, Kind.CONTACT: {}})
+    for kind, model in ((Kind.FIRM, Firm), (Kind.CONTACT, Contact)):
+        for pk, name, aliases, country_id in model.objects.values_list(
+            "pk", "name", "aliases", "country_id"
+        ):
+            builder.add(kind, pk, [name, *(aliases or [])])
+            if words := fold(name).split():
+                names.by_word[kind].setdefault(words[0], {})[pk] = name
+            names.known.update(fold(term) for term in [name, *(aliases or [])])
+            if kind == Kind.CONTACT and len(words) > 1:
+                names.surnames.setdefault(words[-1], []).append(pk)
+            if kind == Kind.FIRM:
+                names.firm_countries[pk] = country_id
+    return names
+
+
 def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
     builder = _Builder()
     by_language: dict[str, _Builder] = {}
@@ -228,17 +198,7 @@ def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
                 builder.add(Kind.COUNTRY, pk, [name])
             terms.append(name)
         country_terms.update(fold(term) for term in terms if term)
-    by_word: dict[str, dict[str, dict[int, str]]] = {Kind.FIRM: {}, Kind.CONTACT: {}}
-    known: set[str] = set()
-    surnames: dict[str, list[int]] = {}
-    for kind, model in ((Kind.FIRM, Firm), (Kind.CONTACT, Contact)):
-        for pk, name, aliases in model.objects.values_list("pk", "name", "aliases"):
-            builder.add(kind, pk, [name, *(aliases or [])])
-            if words := fold(name).split():
-                by_word[kind].setdefault(words[0], {})[pk] = name
-            known.update(fold(term) for term in [name, *(aliases or [])])
-            if kind == Kind.CONTACT and len(words) > 1:
-                surnames.setdefault(words[-1], []).append(pk)
+    names = _names_add(builder)
     generic = set()
     for pk, keywords in InvestmentArea.objects.values_list("pk", "keywords"):
         for keyword in keywords or []:
@@ -270,11 +230,12 @@ def gazetteer_build(*, version: tuple = ()) -> Gazetteer:
         country_codes=country_codes,
         policy_kinds=policy_kinds,
         generic=frozenset(generic),
-        known_names=frozenset(known),
-        surnames={key: tuple(ids) for key, ids in surnames.items()},
-        firms_by_word=by_word[Kind.FIRM],
-        contacts_by_word=by_word[Kind.CONTACT],
+        known_names=frozenset(names.known),
+        surnames={key: tuple(ids) for key, ids in names.surnames.items()},
+        firms_by_word=names.by_word[Kind.FIRM],
+        contacts_by_word=names.by_word[Kind.CONTACT],
         country_terms=frozenset(country_terms),
+        firm_countries=names.firm_countries,
     )
 
 

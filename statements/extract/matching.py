@@ -11,7 +11,8 @@ from itertools import chain
 from operator import itemgetter
 from typing import NamedTuple
 
-from .gazetteer import Gazetteer, case_matches, fold
+from .folding import fold
+from .gazetteer import Gazetteer, case_matches
 from .scripts import edges_allow
 from .sentences import SNIPPET_LIMIT, sentence_spans, snippet
 

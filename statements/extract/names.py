@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .gazetteer import Gazetteer, Kind, fold
+from .folding import fold
+from .gazetteer import Gazetteer, Kind
 from .matching import Found
 from .name_patterns import name_spans
 from .sentences import sentence_spans, snippet

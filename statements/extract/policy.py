@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer, Kind, OpeningKind, fold
+from .folding import fold
+from .gazetteer import Gazetteer, Kind, OpeningKind
 from .matching import Found
 
 # Stable titles: a candidate is found again by (country, title) on re-extraction.

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from partners.models import Term
 
 from .commitments import FoundCommitment, find_commitments
-from .gazetteer import Gazetteer, Kind, fold
+from .folding import fold
+from .gazetteer import Gazetteer, Kind
 from .matching import BY_POSITION, Cue, Found, find_all
 from .names import NameFound, names_find
 from .policy import Owners, Proposal, percent_mentions, policy_candidates
-from .roles import party_ids, roles_assign
+from .roles import PARTY, firm_party_countries, party_ids, roles_assign
 from .sentences import sentence_spans
 
 TITLE_PREFIX = 300  # how far into the text a title may be repeated as its first sentence
@@ -78,6 +79,20 @@ def _inside_names(found: list[Found], names: list[NameFound]) -> list[Found]:
     ]
 
 
+def _firms_as_parties(
+    found: list[Found], acting: dict[int, Found], parties: set[int]
+) -> list[Found]:
+    """`found` with a party mention of each country that acts only through its firms, at the
+    firm's words: the pairing, the statement page and the partnership timeline then read it as
+    any other party."""
+    added = [
+        firm._replace(kind=Kind.COUNTRY, entity_id=country, role=PARTY)
+        for country, firm in acting.items()
+        if country not in parties
+    ]
+    return sorted([*found, *added], key=BY_POSITION) if added else found
+
+
 def statement_read(
     *,
     title: str,
@@ -107,6 +122,17 @@ def statement_read(
     )
     found = _inside_names(found, names)
     parties = party_ids(found) | party_ids(title_found)
+    # A statement of firms ("BEL and Thales sign an MoU") may name no acting country at all;
+    # where countries already pair, their firms add nothing but doubt.
+    if len(parties) < 2:
+        firm_countries = gazetteer.firm_countries
+        found = _firms_as_parties(found, firm_party_countries(text, found, firm_countries), parties)
+        title_found = _firms_as_parties(
+            title_found,
+            firm_party_countries(title, title_found, firm_countries, in_title=True),
+            parties,
+        )
+        parties = party_ids(found) | party_ids(title_found)
     found = sorted([*found, *percent_mentions(text, found, gazetteer)], key=BY_POSITION)
     owners = Owners(
         home=gazetteer.country_ids.get(home_code),

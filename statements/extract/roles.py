@@ -256,3 +256,23 @@ def roles_assign(
 
 def party_ids(found: Iterable[Found]) -> set[int]:
     return {item.entity_id for item in found if item.kind == Kind.COUNTRY and item.role == PARTY}
+
+
+def firm_party_countries(
+    text: str, found: list[Found], firm_countries: dict[int, int], *, in_title: bool = False
+) -> dict[int, Found]:
+    """The countries that act through their firms, read by the rule of country mentions ("BEL
+    and Thales signed", "an agreement with Lockheed Martin"): country id -> the first firm
+    mention that stands for it."""
+    firms = [item for item in found if item.kind == Kind.FIRM and item.entity_id in firm_countries]
+    if not firms:
+        return {}
+    spans = sorted(
+        {(i.start, i.end) for i in found if i.kind in (Kind.COUNTRY, Kind.CONTACT, Kind.FIRM)}
+    )
+    acting: dict[int, Found] = {}
+    for chain in _chains(firms, text):
+        if _chain_role(chain, text, in_title, spans) == PARTY:
+            for item in chain:
+                acting.setdefault(firm_countries[item.entity_id], item)
+    return acting

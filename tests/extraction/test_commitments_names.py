@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def reference() -> None:
-    reference_load()
+    reference_load(firms=False)  # the tests make the firms they need
 
 
 def extracted(text: str, **kwargs) -> Statement:
@@ -117,15 +117,15 @@ def candidates(statement: Statement) -> set[tuple[str, str]]:
 def test_people_and_organisations_not_recorded_become_candidates() -> None:
     statement = extracted(
         "Defence Minister Rajnath Singh met Mr. Richard Marles, Deputy Prime Minister of "
-        "Australia. Hanwha Aerospace and Bharat Electronics Limited signed an MoU on drones. "
+        "Australia. Kestrel Aerospace and Bharat Optronics Limited signed an MoU on drones. "
         "The Joint Working Group met in the Ministry of Defence."
     )
 
     assert candidates(statement) == {
         ("person", "Rajnath Singh"),
         ("person", "Richard Marles"),
-        ("organisation", "Hanwha Aerospace"),
-        ("organisation", "Bharat Electronics Limited"),
+        ("organisation", "Kestrel Aerospace"),
+        ("organisation", "Bharat Optronics Limited"),
     }
     marles = statement.name_candidates.get(name="Richard Marles")
     assert marles.title == "Mr."

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reference() -> None:
-    reference_load()
+    reference_load(firms=False)  # the tests make the firms they need
 
 
 @pytest.fixture

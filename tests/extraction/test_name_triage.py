@@ -23,7 +23,7 @@ TEXT = (
 
 @pytest.fixture
 def statement() -> Statement:
-    reference_load()
+    reference_load(firms=False)  # the tests make the firms they need
     statement = statement_from_text(TEXT, title="India-France engines")
     statement_extract(statement_id=statement.pk)
     return statement

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from partners.models import Country, InvestmentArea, Term
-from partners.reference import INVESTMENT_AREAS, TERM_DATA, reference_load
+from partners.models import Country, Firm, InvestmentArea, Term
+from partners.reference import FIRM_DATA, INVESTMENT_AREAS, TERM_DATA, reference_load
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,13 @@ def all_keywords() -> set[str]:
 
 def test_first_load_creates_every_country_and_area(loaded: dict[str, int]) -> None:
     terms = len(TERM_DATA.read_text(encoding="utf-8").splitlines()) - 1
-    assert loaded == {"countries": 249, "investment areas": len(INVESTMENT_AREAS), "terms": terms}
+    firms = sum(1 for _ in FIRM_DATA.open(encoding="utf-8")) - 1
+    assert loaded == {
+        "countries": 249,
+        "investment areas": len(INVESTMENT_AREAS),
+        "terms": terms,
+        "firms": firms,
+    }
     assert Term.objects.count() == terms
     assert Country.objects.count() == 249
     assert InvestmentArea.objects.count() == len(INVESTMENT_AREAS)
@@ -63,7 +69,7 @@ def test_areas_are_loaded_as_a_tree(loaded: dict[str, int]) -> None:
 
 
 def test_second_load_creates_nothing(loaded: dict[str, int]) -> None:
-    assert reference_load() == {"countries": 0, "investment areas": 0, "terms": 0}
+    assert reference_load() == {"countries": 0, "investment areas": 0, "terms": 0, "firms": 0}
     assert Country.objects.count() == 249
     assert InvestmentArea.objects.count() == len(INVESTMENT_AREAS)
 
@@ -103,7 +109,7 @@ def test_area_whose_slug_staff_edited_does_not_break_the_next_load(
 def test_deleted_area_comes_back_on_the_next_load(loaded: dict[str, int]) -> None:
     InvestmentArea.objects.filter(slug="mro").delete()
 
-    assert reference_load() == {"countries": 0, "investment areas": 1, "terms": 0}
+    assert reference_load() == {"countries": 0, "investment areas": 1, "terms": 0, "firms": 0}
 
     restored = InvestmentArea.objects.get(slug="mro")
     assert restored.parent.slug == "industrial-cooperation"
@@ -111,10 +117,36 @@ def test_deleted_area_comes_back_on_the_next_load(loaded: dict[str, int]) -> Non
 
 
 def test_deleted_country_comes_back_on_the_next_load(loaded: dict[str, int]) -> None:
+    korean_firms = Firm.objects.filter(country__code="KR").count()
+    Firm.objects.filter(country__code="KR").delete()  # a country's firms protect it
     Country.objects.filter(code="KR").delete()
 
-    assert reference_load() == {"countries": 1, "investment areas": 0, "terms": 0}
+    assert reference_load() == {
+        "countries": 1,
+        "investment areas": 0,
+        "terms": 0,
+        "firms": korean_firms,
+    }
     assert Country.objects.filter(code="KR", alpha_3="KOR").exists()
+
+
+def test_reference_firms_never_twin_or_undo_what_staff_recorded(db) -> None:
+    reference_load(firms=False)
+    india = Country.objects.get(code="IN")
+    staff = Firm.objects.create(name="Hindustan Aeronautics Ltd.", country=india, aliases=[])
+    renamed = Firm.objects.create(name="Thales India", country=Country.objects.get(code="FR"))
+
+    reference_load()
+
+    # "Hindustan Aeronautics Ltd." is the reference's HAL: no twin, and the staff's name stays.
+    hal = Firm.objects.filter(country=india, name__istartswith="Hindustan Aeronautics")
+    assert hal.count() == 1
+    staff.refresh_from_db()
+    assert (staff.name, staff.aliases) == ("Hindustan Aeronautics Ltd.", [])
+    # Another name of the same country is another firm: the reference's Thales is added.
+    assert Firm.objects.filter(name="Thales", country__code="FR").exists()
+    assert Firm.objects.filter(pk=renamed.pk, name="Thales India").exists()
+    assert Firm.objects.get(name="Lockheed Martin").history.count() == 1  # created with history
 
 
 def test_countries_carry_demonyms_and_aliases(loaded: dict[str, int]) -> None:

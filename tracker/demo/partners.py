@@ -8,22 +8,39 @@ import json
 from pathlib import Path
 
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
+from partners.names import firm_key
 
 DATA = Path(__file__).resolve().parent / "partners.json"
+
+
+def _firms_by_key() -> dict[tuple[int, str], Firm]:
+    return {
+        (firm.country_id, firm_key(name)): firm
+        for firm in Firm.objects.all()
+        for name in [firm.name, *(firm.aliases or [])]
+    }
 
 
 def partners_load() -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     countries = Country.objects.in_bulk(field_name="code")
     areas = InvestmentArea.objects.in_bulk(field_name="slug")
+    # The reference data holds most of these firms already (load_reference ran first): the
+    # demo gives them their areas and website instead of a twin.
+    by_key = _firms_by_key()
+    firms = {}
     for row in data["firms"]:
-        firm, _ = Firm.objects.get_or_create(
-            name=row["name"],
-            country=countries[row["country"]],
-            defaults={"kind": row["kind"], "aliases": row["aliases"], "website": row["website"]},
-        )
+        country = countries[row["country"]]
+        firm = by_key.get((country.pk, firm_key(row["name"])))
+        if firm is None:
+            firm = Firm.objects.create(
+                name=row["name"], country=country, kind=row["kind"], aliases=row["aliases"]
+            )
+        if not firm.website:
+            firm.website = row["website"]
+            firm.save(update_fields=["website", "updated_at"])
         firm.areas.add(*(areas[slug] for slug in row["areas"]))
-    firms = {firm.name: firm for firm in Firm.objects.all()}
+        firms[row["name"]] = firm
     for row in data["contacts"]:
         Contact.objects.get_or_create(
             name=row["name"],

@@ -6,7 +6,7 @@ from partners.reference import reference_load
 
 
 class Command(BaseCommand):
-    help = "Load countries and the starter investment areas; safe to run again."
+    help = "Load countries, investment areas, the vocabulary and reference firms; safe to rerun."
 
     def handle(self, *args, **options) -> None:
         created = reference_load()
