@@ -109,17 +109,18 @@ def statement_read(
     always = [source_country] if source_country else []
     about_defence = any(cue.kind == Term.Kind.CONTEXT for cue in (*cues, *title_cues))
     found = areas_gate(text, found, cues, gazetteer, about_defence=about_defence)
-    found = roles_assign(text, found, party_ids=always)
-    # After roles, so that a name's country is guessed from parties, not from topics.
-    names, contacts = names_find(text, found, gazetteer, fallback_country=source_country)
-    if contacts:
-        found = sorted([*found, *contacts], key=BY_POSITION)
     title_found = roles_assign(
         title,
         areas_gate(title, title_found, title_cues, gazetteer, about_defence=about_defence),
         in_title=True,
         party_ids=always,
     )
+    title_pairs = len(party_ids(title_found)) >= 2
+    found = roles_assign(text, found, party_ids=always, title_pairs=title_pairs)
+    # After roles, so that a name's country is guessed from parties, not from topics.
+    names, contacts = names_find(text, found, gazetteer, fallback_country=source_country)
+    if contacts:
+        found = sorted([*found, *contacts], key=BY_POSITION)
     found = _inside_names(found, names)
     parties = party_ids(found) | party_ids(title_found)
     # A statement of firms ("BEL and Thales sign an MoU") may name no acting country at all;

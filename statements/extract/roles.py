@@ -19,6 +19,10 @@ from .matching import Found
 
 PARTY, PLACE, OTHER = "party", "place", "other"
 TOPIC = "topic"  # stored as "other"; unlike a plain "other", the source's own country stays so
+# A party by its place beside another (the partner of cooperation, a hyphen pair, a visit's
+# destination), not by its own act: stored as "party" unless the title already says who the
+# statement is between ("Japan-Philippines 2+2": "cooperation with Australia" is then other).
+PARTNER = "partner"
 WINDOW = 120  # characters read on either side of a chain
 JOIN = re.compile(r"(?:\s|,|&|/|-|\u2013|\u2014|\band\b|\bthe\b)*", re.IGNORECASE)
 HYPHEN = re.compile(r"\s*[-\u2010\u2011\u2013\u2014/]\s*")
@@ -214,23 +218,32 @@ def _chain_role(chain: list[Found], text: str, in_title: bool, spans) -> str:
         return PLACE if locative else PARTY
     # "the Embassy in Kabul and reiterated": a place that only stands before the verb is no
     # subject ("at Town, Country" may be the start of one: "In Tokyo, Japan agreed").
+    # The object of "cooperation with" is no subject of the verb after it ("cooperation with
+    # the U.S, and welcomed": the ministers welcomed).
+    if before.partner():
+        return PARTNER
     if (
         ACTOR_AFTER.match(after)
         or (_subject(after) and not (locative and not before.comma))
         or before.actor()
-        or before.partner()
-        or before.visit()
-        or (compound and len({item.start for item in chain}) > 1)
     ):
         return PARTY
+    if before.visit() or (compound and len({i.start for i in chain}) > 1):
+        return PARTNER
     return PLACE if locative else OTHER
 
 
 def roles_assign(
-    text: str, found: list[Found], *, in_title: bool = False, party_ids: Iterable[int] = ()
+    text: str,
+    found: list[Found],
+    *,
+    in_title: bool = False,
+    party_ids: Iterable[int] = (),
+    title_pairs: bool = False,
 ) -> list[Found]:
     """`found` with a role on each country mention. Mentions of `party_ids` (the source's own
-    government) are parties wherever the grammar does not make them a topic."""
+    government) are parties wherever the grammar does not make them a topic. `title_pairs`:
+    the title names two parties or more, so a partner by position only is no party."""
     countries = [item for item in found if item.kind == Kind.COUNTRY]
     if not countries:
         return found
@@ -247,6 +260,8 @@ def roles_assign(
     for item in found:
         if item.kind == Kind.COUNTRY:
             role = roles[item.start, item.entity_id]
+            if role == PARTNER:
+                role = OTHER if title_pairs else PARTY
             if item.entity_id in always and role != TOPIC:
                 role = PARTY
             item = item._replace(role=OTHER if role == TOPIC else role)
@@ -272,7 +287,7 @@ def firm_party_countries(
     )
     acting: dict[int, Found] = {}
     for chain in _chains(firms, text):
-        if _chain_role(chain, text, in_title, spans) == PARTY:
+        if _chain_role(chain, text, in_title, spans) in (PARTY, PARTNER):
             for item in chain:
                 acting.setdefault(firm_countries[item.entity_id], item)
     return acting

@@ -98,8 +98,29 @@ def test_parties_by_title_delegation_ministry_and_visit(extract) -> None:
 
     extract(statement)
 
-    assert parties(statement) == {"IN", "PH", "JP", "AU", "SG"}
+    assert parties(statement) == {"IN", "PH", "JP", "AU"}
     assert statement.mentions.filter(in_title=True, country__code="PH", role="party").exists()
+    # A visit's destination is a party where no title says who the statement is between...
+    untitled = statement_from_text("The Prime Minister of Australia paid a visit to Singapore.")
+    extract(untitled)
+    assert parties(untitled) == {"AU", "SG"}
+    # ...and not beside a title that pairs India and the Philippines: SG stands only by place.
+    assert roles(statement)["SG"] == {"other"}
+
+
+def test_partners_by_position_only_are_others_when_the_title_pairs(extract) -> None:
+    statement = statement_from_text(
+        "The Ministers affirmed the importance of trilateral cooperation with the U.S, and "
+        "welcomed the Japan-Philippines-U.S. maritime activities. They also welcomed cooperation "
+        "with Australia. Australia announced it would join the next exercise.",
+        title="Joint Statement of the Japan-Philippines Defence Ministerial Meeting",
+    )
+
+    extract(statement)
+
+    # Australia acts in the last sentence; the U.S. is only beside the parties.
+    assert parties(statement) == {"JP", "PH", "AU"}
+    assert roles(statement)["US"] == {"other"}
 
 
 def test_a_demonym_that_stands_for_no_government_is_other(extract) -> None:
