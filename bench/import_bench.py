@@ -496,9 +496,13 @@ def firms_create() -> list[str]:
     from partners.models import Country, Firm
 
     countries = dict(Country.objects.values_list("code", "pk"))
+    # Most are reference firms already (load_reference): those stay as they are.
     Firm.objects.bulk_create(
-        Firm(name=name, country_id=countries[code], aliases=aliases)
-        for name, code, aliases in FIRMS
+        (
+            Firm(name=name, country_id=countries[code], aliases=aliases)
+            for name, code, aliases in FIRMS
+        ),
+        ignore_conflicts=True,
     )
     return [term for name, _, aliases in FIRMS for term in (name, *aliases)]
 

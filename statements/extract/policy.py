@@ -90,13 +90,17 @@ INSTRUMENT = re.compile(
 )
 # "United States industry", "Japanese companies": the country benefits from the policy named in
 # the sentence, it does not own it.
+# Up to two lower-case words between, neither a verb's form ("India offers Swedish firms"
+# is India offering, not a beneficiary): a word in -s or -ed is taken for one.
 BENEFICIARY = re.compile(
-    r"\s+(?:[a-z-]+\s+){0,2}?(?:industry|industries|firms?|compan(?:y|ies)|investors|"
-    r"manufacturers|OEMs|suppliers|vendors|buyers|end\s+users|entities|exporters|importers)\b",
-    re.IGNORECASE,
+    r"\s+(?:[a-z-]+(?<![sd])\s+){0,2}?(?i:industry|industries|firms?|compan(?:y|ies)|"
+    r"investors|manufacturers|OEMs|suppliers|vendors|buyers|end\s+users|entities|exporters|"
+    r"importers)\b"
 )
 JOINED = re.compile(r"\s*(?:-|\u2013|/|,|&|and)?\s*")
-FLOW_BEFORE = re.compile(r"\b(?:to|for|towards|into|from)\s+(?:the\s+)?$", re.IGNORECASE)
+# "exports to India", "licences for India", "defence trade with India": the door opens towards
+# the country, which does not own it.
+FLOW_BEFORE = re.compile(r"\b(?:to|for|towards|into|from|with)\s+(?:the\s+)?$", re.IGNORECASE)
 SENTENCE_LIMIT = 2000
 CAP_LIMIT = 120
 INSTRUMENT_LIMIT = 250
@@ -188,25 +192,31 @@ class Owners:
 def _owner(
     items: list[Found], phrase: Found, text: str, home_code: str, gazetteer: Gazetteer
 ) -> tuple[int | None, set[int]]:
-    """(owner named in the sentence, countries the sentence says cannot own it)."""
-    countries, excluded, previous = [], set(), None
+    """(owner named in the sentence, countries the sentence says cannot own it).
+
+    "licences for India", "exports to India": the door opens towards them, so they cannot own
+    it, nor can one joined to them ("for India-US investment"). "Japanese companies", "U.S.
+    exporters": they gain by it, so they are not named as its owner, but may still own it as
+    the publisher ("cuts red tape for U.S. exporters" in a US notice)."""
+    countries: list[Found] = []
+    excluded: set[int] = set()
+    previous, previous_kept = None, False
     for item in items:
         if item.kind != Kind.COUNTRY:
             continue
-        # "licences for India", "exports to India", "Japanese companies": the door opens to
-        # or for them; they do not own it. Nor does one joined to such a country ("for
-        # India-US investment").
         before = text[max(0, item.start - 12) : item.start]
         joined = previous is not None and JOINED.fullmatch(text, previous.end, item.start)
-        if (
-            BENEFICIARY.match(text, item.end)
-            or FLOW_BEFORE.search(before)
-            or (joined and previous.entity_id in excluded)
-        ):
+        if BENEFICIARY.match(text, item.end):  # before the flow: "for U.S. exporters"
+            if joined and previous_kept:  # "Japanese and Korean companies"
+                countries.pop()
+            kept = False
+        elif FLOW_BEFORE.search(before) or (joined and previous.entity_id in excluded):
             excluded.add(item.entity_id)
+            kept = False
         else:
             countries.append(item)
-        previous = item
+            kept = True
+        previous, previous_kept = item, kept
     home = [c for c in countries if gazetteer.country_codes.get(c.entity_id) == home_code]
     owners = home or countries
     if not owners:
@@ -249,16 +259,28 @@ def policy_candidates(
             continue
         phrase = next(item for phrase_kind, item in phrases if phrase_kind == kind)
         owner, excluded = _owner(items, phrase, text, home_code, gazetteer)
+        if owner is None:
+            # "Both sides welcomed this easing": the opening an earlier sentence gave an owner.
+            owner = next((o for o, k in proposals if k == kind and o not in excluded), None)
         if owner is None and owners is not None:
             owner = owners.fallback(excluded)
-        if owner is None or (owner, kind) in proposals:
+        if owner is None:
             continue
-        instrument = INSTRUMENT.search(sentence)
-        route = ROUTE.search(sentence) if kind == OpeningKind.FDI else None
-        proposals[owner, kind] = Proposal(
-            sentence=sentence,
-            cap=_cap(sentence, kind),
-            instrument=instrument.group()[:INSTRUMENT_LIMIT] if instrument else "",
-            route=route.group(1).lower() if route else "",
-        )
+        proposal = _proposal(sentence, kind)
+        # The first sentence that opens the door, unless a later one says what it now is
+        # ("has reviewed the FDI policy..." then "up to seventy-four per cent ...").
+        earlier = proposals.get((owner, kind))
+        if earlier is None or (proposal.sets_state and not earlier.sets_state):
+            proposals[owner, kind] = proposal
     return proposals
+
+
+def _proposal(sentence: str, kind: str) -> Proposal:
+    instrument = INSTRUMENT.search(sentence)
+    route = ROUTE.search(sentence) if kind == OpeningKind.FDI else None
+    return Proposal(
+        sentence=sentence,
+        cap=_cap(sentence, kind),
+        instrument=instrument.group()[:INSTRUMENT_LIMIT] if instrument else "",
+        route=route.group(1).lower() if route else "",
+    )
