@@ -28,7 +28,8 @@ from partners.api import (
     InvestmentAreaViewSet,
     PolicyOpeningViewSet,
 )
-from statements.api import ImportRunViewSet, MentionViewSet, SourceViewSet, StatementViewSet
+from statements.api import ImportRunViewSet, MentionViewSet, SourceViewSet
+from statements.api_statements import StatementViewSet
 
 router = DefaultRouter()
 router.register("countries", CountryViewSet, basename="country")
