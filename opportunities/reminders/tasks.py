@@ -12,7 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from .digests import digests_send
+from .digest_mail import digests_send
 from .watching import watches_match
 from .webhooks import overdue_emit, webhooks_requeue_stalled
 
