@@ -7,7 +7,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lib.http import url_normalised
-from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening, TimeStamped
+from partners.base_models import TimeStamped
+from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 
 # Models kept in modules of their own (findings, imports, mentions, stories) refer to
 # Statement by name, so importing them here at the top is not a cycle.
