@@ -9,7 +9,7 @@ from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
 from lib.api.related import pairs
 from lib.api.serializers import ModelSerializer
 from lib.api.viewsets import ModelViewSet
-from lib.sheets.export import Labels, columns
+from lib.sheets.columns import Labels, columns
 
 from .api_actions import (
     TWIN_RULE,

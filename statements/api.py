@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from lib.api.serializers import ModelSerializer, ReadModelSerializer
 from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet
-from lib.sheets.export import columns
+from lib.sheets.columns import columns
 from partners.api import country_field
 
 from .filters import ImportRunFilter, MentionFilter, SourceFilter

@@ -13,7 +13,7 @@ from lib.api.fields import IdsField, PairLabelsField
 from lib.api.related import json_rows, pairs, parse_rows
 from lib.api.serializers import ReadModelSerializer
 from lib.api.viewsets import ReadOnlyViewSet
-from lib.sheets.export import Labels, columns
+from lib.sheets.columns import Labels, columns
 
 from .api import MentionSerializer
 from .filters import StatementFilter

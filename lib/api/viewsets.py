@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lib.sheets.audit import EXPORT, PULL, SheetSent, Tally, filters_of, sheet_sent_send
-from lib.sheets.export import Column, CSVRenderer, XLSXRenderer, sheet_response
+from lib.sheets.columns import Column
+from lib.sheets.export import CSVRenderer, XLSXRenderer, sheet_response
 
 from .errors import PreconditionFailed, stale_message
 from .renderers import FastJSONRenderer
