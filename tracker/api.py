@@ -26,8 +26,8 @@ from partners.api import (
     CountryViewSet,
     FirmViewSet,
     InvestmentAreaViewSet,
-    PolicyOpeningViewSet,
 )
+from partners.api_policy import PolicyOpeningViewSet
 from statements.api import ImportRunViewSet, MentionViewSet, SourceViewSet
 from statements.api_statements import StatementViewSet
 
