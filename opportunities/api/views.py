@@ -14,7 +14,8 @@ from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
 from lib.api.related import pairs
-from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
+from lib.api.versions import VersionedViewSetMixin
+from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet
 from lib.sheets.columns import Labels, columns
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
