@@ -156,7 +156,7 @@ def measure() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from opportunities.models import DigestLog, FollowUp, Opportunity
-    from opportunities.reminders.digests import digests_send
+    from opportunities.reminders.digest_mail import digests_send
 
     print(
         f"data: {Opportunity.objects.count():,} opportunities, "

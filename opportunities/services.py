@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .assignment import assignment_check, may_assign_others
 from .models import FollowUp, Note, Opportunity, OpportunityQuerySet
-from .reminders.webhooks import stage_changed_emit
+from .reminders.webhook_events import stage_changed_emit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -10,19 +9,18 @@ from django.utils.safestring import mark_safe
 from lib.sheets.admin import HistoryModelAdmin, TrackerModelAdmin
 from lib.tasks import enqueue_each_after_commit
 
-from . import imports, tasks
+# finding_admin and import_admin register their admins when imported: Django's autodiscovery
+# imports statements.admin only.
+from . import finding_admin, import_admin, imports, tasks  # noqa: F401
 from .admin_sensitivity import SensitivityAdminMixin
 from .manual import manual_source, statement_paste
 from .models import (
     Commitment,
-    ImportRun,
     Mention,
     NameCandidate,
-    RawItem,
     Source,
     Statement,
 )
-from .names import name_candidate_accept, name_candidate_dismiss
 from .parse import ParseError, parse_any
 from .story_admin import CopyFilter
 
@@ -245,159 +243,3 @@ class StatementAdmin(SensitivityAdminMixin, TrackerModelAdmin):
         ids = queryset.values_list("pk", flat=True)
         enqueue_each_after_commit(tasks.reprocess_statement, ([pk] for pk in ids))
         self.message_user(request, "Queued; refresh to see the results.")
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(TrackerModelAdmin):
-    list_display = ["source", "status", "started_at", "fetched", "new", "duplicate", "failed"]
-    list_filter = ["status", ("source", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["source"]
-    search_fields = ["source__name"]
-    date_hierarchy = "started_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Mention)
-class MentionAdmin(SensitivityAdminMixin, TrackerModelAdmin):
-    list_display = ["term", "kind", "role", "in_title", "statement", "start", "end"]
-    list_filter = ["kind", "role", "in_title"]
-    list_select_related = ["statement"]
-    search_fields = ["term", "snippet", "statement__title"]
-    raw_id_fields = ["statement"]
-    autocomplete_fields = ["country", "firm", "contact", "area"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-
-@admin.register(RawItem)
-class RawItemAdmin(TrackerModelAdmin):
-    list_display = ["__str__", "source", "status", "fetched_at", "statement"]
-    list_filter = ["status", ("source", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["source", "statement"]
-    search_fields = ["url", "name", "error"]
-    date_hierarchy = "fetched_at"
-    readonly_fields = [
-        "source",
-        "run",
-        "url",
-        "canonical_url",
-        "name",
-        "body_hash",
-        "headers",
-        "hints",
-        "fetched_at",
-        "status",
-        "error",
-        "statement",
-    ]
-    exclude = ["body"]
-    actions = ["parse_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.action(description="Parse failed items again from the kept bytes")
-    def parse_again(self, request, queryset) -> None:
-        new = imports.raw_items_parse_again(
-            raw_item_ids=list(queryset.values_list("pk", flat=True))
-        )
-        tasks.queue_extraction(new)
-        self.message_user(request, f"{len(new)} new statement(s) stored; refresh to see the rest.")
-
-
-@admin.register(Commitment)
-class CommitmentAdmin(SensitivityAdminMixin, TrackerModelAdmin):
-    list_display = ["__str__", "phrase", "countries", "statement"]
-    list_filter = ["phrase"]
-    list_select_related = ["statement"]
-    search_fields = ["sentence", "statement__title"]
-    raw_id_fields = ["statement"]
-    readonly_fields = ["statement", "phrase", "sentence", "start", "end", "countries"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-
-@admin.register(NameCandidate)
-class NameCandidateAdmin(SensitivityAdminMixin, TrackerModelAdmin):
-    """People and firms a statement names that the tracker does not know: accept (set the
-    country first when it was not guessed), accept as another name of the one it resembles,
-    or dismiss. A decision covers every open candidate of that name."""
-
-    list_display = ["__str__", "kind", "country", "similar", "statement", "status"]
-    list_filter = ["status", "kind"]
-    list_select_related = ["statement", "country", "similar_firm__country", "similar_contact"]
-    search_fields = ["name", "sentence", "statement__title"]
-    raw_id_fields = ["statement", "similar_firm", "similar_contact", "firm", "contact"]
-    autocomplete_fields = ["country"]
-    readonly_fields = ["statement", "kind", "sentence", "start", "status", "decided_by"]
-    fields = [
-        "statement",
-        "kind",
-        "title",
-        "name",
-        "country",
-        "sentence",
-        "similar_firm",
-        "similar_contact",
-        "status",
-        "firm",
-        "contact",
-        "decided_by",
-    ]
-    actions = ["accept", "accept_as_same", "dismiss"]
-
-    @admin.display(description="is this the same as…?")
-    def similar(self, candidate: NameCandidate) -> str:
-        return str(candidate.similar or "")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def _each(self, request, queryset, decide, done: str) -> None:
-        count = 0
-        for candidate_id in queryset.values_list("pk", flat=True):
-            try:
-                statement_ids = decide(candidate_id)
-            except (ValidationError, NameCandidate.DoesNotExist) as error:
-                self.message_user(
-                    request, "; ".join(getattr(error, "messages", [str(error)])), messages.WARNING
-                )
-                continue
-            if isinstance(statement_ids, list):
-                tasks.queue_extraction(statement_ids)  # the new name is found in them now
-            count += 1
-        self.message_user(request, f"{done} {count} name{'s' if count != 1 else ''}.")
-
-    @admin.action(description="Accept as new contacts or firms", permissions=["change"])
-    def accept(self, request, queryset) -> None:
-        self._each(
-            request,
-            queryset,
-            lambda pk: name_candidate_accept(candidate_id=pk, by=request.user),
-            "Accepted",
-        )
-
-    @admin.action(description="Accept as another name of the similar one", permissions=["change"])
-    def accept_as_same(self, request, queryset) -> None:
-        self._each(
-            request,
-            queryset,
-            lambda pk: name_candidate_accept(candidate_id=pk, by=request.user, same=True),
-            "Accepted",
-        )
-
-    @admin.action(description="Dismiss", permissions=["change"])
-    def dismiss(self, request, queryset) -> None:
-        self._each(
-            request,
-            queryset,
-            lambda pk: name_candidate_dismiss(candidate_id=pk, by=request.user),
-            "Dismissed",
-        )

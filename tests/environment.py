@@ -1,5 +1,5 @@
 """Loaded by pytest before Django (see pyproject's addopts): the environment every test run
-shares. Test speed-ups themselves live in tracker/settings.py under TESTING."""
+shares. Test speed-ups themselves live in tracker/settings/ (core.py, security.py) under TESTING."""
 
 from __future__ import annotations
 

@@ -26,9 +26,10 @@ from partners.api import (
     CountryViewSet,
     FirmViewSet,
     InvestmentAreaViewSet,
-    PolicyOpeningViewSet,
 )
-from statements.api import ImportRunViewSet, MentionViewSet, SourceViewSet, StatementViewSet
+from partners.api_policy import PolicyOpeningViewSet
+from statements.api import ImportRunViewSet, MentionViewSet, SourceViewSet
+from statements.api_statements import StatementViewSet
 
 router = DefaultRouter()
 router.register("countries", CountryViewSet, basename="country")

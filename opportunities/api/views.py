@@ -14,8 +14,9 @@ from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
 from lib.api.related import pairs
-from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
-from lib.sheets.export import Labels, columns
+from lib.api.versions import VersionedViewSetMixin
+from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet
+from lib.sheets.columns import Labels, columns
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..sheets.columns import FIRM_LABEL, FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lib.sheets.export import of_ids
+from lib.sheets.columns import of_ids
 
 from .rates import rates_on
 

@@ -1,4 +1,5 @@
-"""Admin for the reminders: digests sent, calendar feeds, commitments and webhooks."""
+"""Admin for the reminders: digests sent, calendar feeds, watches and commitments; webhooks in
+webhook_admin.py, registered by importing it here (opportunities.admin imports this module)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.html import format_html
 
-from lib.http import FetchError, check_url
 from lib.sheets.admin import TrackerModelAdmin
-from statements.sensitivity import sees_restricted
 
-from ..admin_scoping import TeamScopedAdminMixin
 from ..models import (
     CalendarFeed,
     CommitmentCandidate,
     DigestLog,
     Watch,
-    WebhookDelivery,
-    WebhookEndpoint,
     visible_team_ids,
 )
 from ..suggestions.commitments import commitment_accept, commitment_dismiss
+from . import webhook_admin  # noqa: F401
 from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_url
-from .webhooks import webhooks_retry
 
 
 @admin.register(DigestLog)
@@ -210,94 +206,3 @@ class CommitmentCandidateAdmin(TrackerModelAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         self.message_user(request, f"{done} commitments {verb}.")
-
-
-class WebhookEndpointForm(forms.ModelForm):
-    class Meta:
-        model = WebhookEndpoint
-        fields = [
-            "team",
-            "url",
-            "is_active",
-            "on_suggestion_created",
-            "on_stage_changed",
-            "on_follow_up_overdue",
-            "sends_restricted",
-        ]
-
-    def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
-        try:
-            check_url(url)
-        except FetchError as error:  # refused (private address...) or does not resolve
-            raise ValidationError(str(error), code="url") from error
-        return url
-
-
-@admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
-    form = WebhookEndpointForm
-    list_display = [
-        "url",
-        "team",
-        "is_active",
-        "on_suggestion_created",
-        "on_stage_changed",
-        "on_follow_up_overdue",
-        "sends_restricted",
-    ]
-    list_filter = ["is_active", "team", "sends_restricted"]
-    list_select_related = ["team"]
-    search_fields = ["url"]
-    readonly_fields = ["secret", "created_at", "updated_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        # Only the cleared may say an endpoint's audience is cleared too.
-        return fields if sees_restricted(request.user) else [*fields, "sends_restricted"]
-
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        # Whoever holds the secret can forge events: only those who may edit the endpoint see it.
-        if not self.has_change_permission(request, obj):
-            fields.remove("secret")
-        return fields
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(TeamScopedAdminMixin, TrackerModelAdmin):
-    list_display = [
-        "created_at",
-        "event",
-        "endpoint",
-        "status",
-        "attempts",
-        "response_status",
-        "last_error",
-    ]
-    list_filter = ["status", "event", "sensitivity"]
-    list_select_related = ["endpoint"]
-    search_fields = ["endpoint__url", "key"]
-    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
-    date_hierarchy = "created_at"
-    actions = ["retry"]
-
-    def team_id_of(self, delivery: WebhookDelivery) -> int:
-        return delivery.endpoint.team_id
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("endpoint")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_retry_permission(self, request) -> bool:
-        return request.user.has_perm("opportunities.change_webhookendpoint")
-
-    @admin.action(description="Try failed deliveries again", permissions=["retry"])
-    def retry(self, request, queryset) -> None:
-        count = webhooks_retry(deliveries=queryset)
-        self.message_user(request, f"Queued {count} deliveries again.")

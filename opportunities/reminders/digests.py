@@ -1,28 +1,21 @@
 """The daily digest: one mail per person with their follow-ups, stale work and the new
-statements that matched their watches.
+statements that matched their watches; this module reads them (digest_mail.py sends them).
 
-Everything is read in a fixed number of queries, however many people there are; each person's
-digest is claimed (a DigestLog row under a unique constraint) before it is sent, so a second run
-on the same day, even a concurrent one, sends nothing twice.
+Everything is read in a fixed number of queries, however many people there are.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from statements.sensitivity import cleared_user_ids
 
@@ -85,7 +78,7 @@ class Digest:
         return sum(len(section.items) for section in self.sections)
 
 
-class _Links:
+class Links:
     def __init__(self) -> None:
         site = settings.TRACKER_SITE_URL
         self.follow_ups = site + reverse("admin:opportunities_followup_changelist")
@@ -103,7 +96,7 @@ class _Links:
         return self.site + reverse("dashboards:statement", args=[pk])
 
 
-def _new_digest(user_id: int, links: _Links) -> Digest:
+def _new_digest(user_id: int, links: Links) -> Digest:
     return Digest(
         user_id=user_id,
         overdue=Section("Overdue", more_url=f"{links.follow_ups}?mine=open&due=overdue"),
@@ -134,8 +127,7 @@ def lead_team_ids(*, exclude=()) -> dict[int, set[int]]:
 
 def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, Digest]:
     """Every digest due on `day`, by user id; people with nothing to read are left out."""
-    links = _Links()
-    lead_days = settings.REMINDERS_LEAD_OVERDUE_DAYS
+    links = Links()
     digests: dict[int, Digest] = {}
 
     def digest_of(user_id: int) -> Digest:
@@ -144,8 +136,19 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
         return digests[user_id]
 
     # People already sent (or being sent) today's digest are not read again: a second run is
-    # cheap. The claim in digests_send is what guarantees nobody gets two.
+    # cheap. The claim in digest_mail.digests_deliver is what guarantees nobody gets two.
     already = DigestLog.objects.filter(day=day).values("user_id")
+    _add_follow_ups(digest_of, already, day, links)
+    _add_stale(digest_of, already, now, links)
+    _add_watching(digest_of, already, now, links)
+    leads = lead_team_ids(exclude=already)
+    if leads:
+        _add_team_overdue(digest_of, leads, day, settings.REMINDERS_LEAD_OVERDUE_DAYS, links)
+    return digests
+
+
+def _add_follow_ups(digest_of, already, day: datetime.date, links: Links) -> None:
+    """Each owner's open follow-ups: overdue, due today, due within the week."""
     week_end = day + datetime.timedelta(days=WEEK)
     follow_ups = (
         FollowUp.objects.filter(status=FollowUp.Status.OPEN, owner__isnull=False)
@@ -166,6 +169,9 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
         )
         section.items.append(Item(title, links.follow_up(pk), due_date, opportunity))
 
+
+def _add_stale(digest_of, already, now: datetime.datetime, links: Links) -> None:
+    """Each owner's open opportunities quiet for longer than their stage allows."""
     stale = (
         Opportunity.objects.stale(now)
         .filter(owner__isnull=False)
@@ -179,7 +185,10 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
         detail = f"{Opportunity.Stage(stage).label}, quiet for {quiet} days"
         digest_of(owner_id).stale.items.append(Item(title, links.opportunity(pk), detail=detail))
 
-    # Matched since the last morning's digest: a day back from now.
+
+def _add_watching(digest_of, already, now: datetime.datetime, links: Links) -> None:
+    """New statements matching each person's watches, matched since the last morning's digest:
+    a day back from now."""
     matches = (
         WatchMatch.objects.filter(
             matched_at__gt=now - datetime.timedelta(days=1), watch__user__is_active=True
@@ -199,14 +208,9 @@ def digests_collect(*, day: datetime.date, now: datetime.datetime) -> dict[int, 
             )
         )
 
-    leads = lead_team_ids(exclude=already)
-    if leads:
-        _add_team_overdue(digest_of, leads, day, lead_days, links)
-    return digests
-
 
 def _add_team_overdue(
-    digest_of, leads: dict[int, set[int]], day: datetime.date, lead_days: int, links: _Links
+    digest_of, leads: dict[int, set[int]], day: datetime.date, lead_days: int, links: Links
 ) -> None:
     before = day - datetime.timedelta(days=lead_days)
     team_ids = set().union(*leads.values())
@@ -251,92 +255,3 @@ def _add_team_overdue(
                 more_url=f"{links.follow_ups}?due=overdue&opportunity__team__id__exact={team_id}",
             )
             digest_of(lead_id).team_overdue.append(section)
-
-
-def digest_message(*, digest: Digest, user, day: datetime.date) -> EmailMultiAlternatives:
-    context = {
-        "user": user,
-        "day": day,
-        "digest": digest,
-        "all_url": _Links().follow_ups + "?mine=open",
-        "lead_days": settings.REMINDERS_LEAD_OVERDUE_DAYS,
-    }
-    subject = (
-        f"Your follow-ups for {day:%a %d %b %Y}: {len(digest.overdue.items)} overdue, "
-        f"{len(digest.due_today.items)} due today"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("opportunities/email/digest.txt", context),
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated", "X-Tracker-Digest": f"{user.pk}/{day}"},
-    )
-    message.attach_alternative(
-        render_to_string("opportunities/email/digest.html", context), "text/html"
-    )
-    return message
-
-
-def digests_send(*, day: datetime.date | None = None) -> dict[str, int]:
-    """Send `day`'s digests (default today) to everyone not yet sent one for that day."""
-    now = timezone.now()
-    day = day or timezone.localdate(now)
-    return digests_deliver(digests=digests_collect(day=day, now=now), day=day)
-
-
-def digests_deliver(*, digests: dict[int, Digest], day: datetime.date) -> dict[str, int]:
-    """Claim each person's digest for `day`, then send the ones this call claimed."""
-    users = {
-        user.pk: user
-        for user in get_user_model()
-        .objects.filter(pk__in=digests.keys(), is_active=True)
-        .exclude(email="")
-    }
-    run = uuid.uuid4()
-    with transaction.atomic():
-        DigestLog.objects.bulk_create(
-            [
-                DigestLog(user_id=pk, day=day, run=run, item_count=digests[pk].item_count)
-                for pk in users
-            ],
-            ignore_conflicts=True,
-        )
-    # Only the rows this run inserted are ours; the rest were sent (or are being sent) already.
-    claimed = set(DigestLog.objects.filter(run=run).values_list("user_id", flat=True))
-    sent, failed = _send_all(claimed, digests, users, day)
-    DigestLog.objects.filter(run=run, user_id__in=sent).update(
-        status=DigestLog.Status.SENT, sent_at=timezone.now()
-    )
-    # Released, so the next run tries these people again.
-    DigestLog.objects.filter(run=run, user_id__in=failed).delete()
-    return {
-        "due": len(users),
-        "sent": len(sent),
-        "failed": len(failed),
-        "skipped": len(users) - len(claimed),
-    }
-
-
-def _send_all(claimed: set[int], digests, users, day: datetime.date) -> tuple[list, list]:
-    sent: list[int] = []
-    try:
-        connection = get_connection()
-        connection.open()
-    except Exception:  # the mail server is down: nobody's digest went, all may be tried again
-        log.exception("Could not reach the mail server for the %s digests", day)
-        return sent, sorted(claimed)
-    failed: list[int] = []
-    try:
-        for pk in sorted(claimed):
-            message = digest_message(digest=digests[pk], user=users[pk], day=day)
-            message.connection = connection
-            try:
-                message.send()
-            except Exception:  # one refused recipient must not stop the others
-                log.exception("Digest for user %s on %s could not be sent", pk, day)
-                failed.append(pk)
-            else:
-                sent.append(pk)
-    finally:
-        connection.close()
-    return sent, failed

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from partners.models import TimeStamped
+from partners.base_models import TimeStamped
 from statements.sensitivity import sensitivity_field
 
 from ..visibility import TeamScopedQuerySet

@@ -12,9 +12,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from .digests import digests_send
+from .digest_mail import digests_send
 from .watching import watches_match
-from .webhooks import overdue_emit, webhooks_requeue_stalled
+from .webhook_events import overdue_emit
+from .webhooks import webhooks_requeue_stalled
 
 # Beat's routine jobs: a locked database is worth waiting out a little. Longer countdowns than
 # CELERY_MAX_COUNTDOWN would be redelivered by Redis before they are due (see settings).

@@ -24,7 +24,7 @@ from statements.parties import parties_of
 from statements.sensitivity import cleared_user_ids
 
 from ..models import Watch, WatchMatch
-from .webhooks import watch_matches_emit
+from .webhook_events import watch_matches_emit
 
 Kind = Watch.Kind
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
-from lib.sheets.export import Labels, Soonest, columns
+from lib.sheets.columns import Labels, Soonest, columns
 
 from ..models import FollowUp, Opportunity
 from ..money.sheets import ReportingValues

@@ -12,7 +12,7 @@ from simple_history.utils import get_m2m_field_name
 from lib.rows import rows_update
 
 from ..models import Opportunity
-from ..reminders.webhooks import stage_changes_emit
+from ..reminders.webhook_events import stage_changes_emit
 from ..services import stage_stamp
 from . import SHEET_UPLOAD
 

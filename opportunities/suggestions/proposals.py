@@ -17,7 +17,7 @@ from statements.models import Mention, Statement
 from statements.parties import parties_of
 
 from ..models import Opportunity, Suggestion
-from ..reminders.webhooks import suggestions_created_emit
+from ..reminders.webhook_events import suggestions_created_emit
 from .triage import suggestion_key, suggestion_summary, suggestion_title
 
 

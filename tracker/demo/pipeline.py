@@ -115,6 +115,7 @@ def opportunities_create(
     stages = list(STAGE_WEIGHTS)
     weights = list(STAGE_WEIGHTS.values())
     today = timezone.localdate()
+    # The random draws keep their order, so a seed gives the same data set as before.
     for number in range(1, count + 1):
         team_name = rng.choice(list(TEAMS))
         team = teams[team_name]
@@ -124,30 +125,8 @@ def opportunities_create(
         theme, area_slug = rng.choice(OPPORTUNITY_THEMES)
         area = areas[area_slug]
         stage = rng.choices(stages, weights)[0]
-        closed = stage in Opportunity.CLOSED_STAGES
-        opportunity = Opportunity.objects.create(
-            title=theme.format(firm=firm.name, capability=rng.choice(CAPABILITIES)),
-            description=(
-                f"{firm.name} ({countries[code].name}) and an Indian partner; area: {area.name}."
-            ),
-            stage=stage,
-            team=team,
-            owner=rng.choice(members),
-            value=Decimal(rng.randrange(5, 900)) * Decimal("1000000"),
-            currency=rng.choice(["USD", "INR", "EUR", "JPY"]),
-            probability=STAGE_PROBABILITY[stage],
-            expected_close=today + datetime.timedelta(days=rng.randrange(-60, 540)),
-            close_reason=(
-                "Contract signed after the joint working group."
-                if stage == "won"
-                else "Partner chose a competing offer."
-                if stage == "lost"
-                else ""
-            ),
-            closed_at=timezone.now() - datetime.timedelta(days=rng.randrange(1, 200))
-            if closed
-            else None,
-            external_id=f"{DEMO_PREFIX}{number:03d}",
+        opportunity = _opportunity_new(
+            rng, number, team, members, firm, countries[code], area, theme, stage, today
         )
         opportunity.countries.add(countries[code])
         opportunity.firms.add(firm, rng.choice(indian_firms))
@@ -156,22 +135,71 @@ def opportunities_create(
             opportunity.policy_openings.add(rng.choice(openings))
         if code in statements and rng.random() < 0.5:
             opportunity.statements.add(statements[code])
-        contact = rng.choice(contacts)
-        for _ in range(rng.randrange(1, 4)):
-            title, kind = rng.choice(FOLLOW_UP_TITLES)
-            done = closed or rng.random() < 0.25
-            FollowUp.objects.create(
-                opportunity=opportunity,
-                title=title.format(contact=contact.name, firm=firm.name),
-                owner=rng.choice(members),
-                due_date=today + datetime.timedelta(days=rng.randrange(-20, 45)),
-                kind=kind,
-                status=FollowUp.Status.DONE if done else FollowUp.Status.OPEN,
-                completed_at=timezone.now() if done else None,
-            )
-        for _ in range(rng.randrange(0, 3)):
-            Note.objects.create(
-                opportunity=opportunity,
-                author=rng.choice(members),
-                body=rng.choice(NOTES).format(contact=contact.name, firm=firm.name),
-            )
+        _activity_add(rng, opportunity, members, rng.choice(contacts), firm, today)
+
+
+def _opportunity_new(
+    rng: random.Random,
+    number: int,
+    team: Team,
+    members: list,
+    firm: Firm,
+    country: Country,
+    area: InvestmentArea,
+    theme: str,
+    stage: str,
+    today: datetime.date,
+) -> Opportunity:
+    closed = stage in Opportunity.CLOSED_STAGES
+    return Opportunity.objects.create(
+        title=theme.format(firm=firm.name, capability=rng.choice(CAPABILITIES)),
+        description=f"{firm.name} ({country.name}) and an Indian partner; area: {area.name}.",
+        stage=stage,
+        team=team,
+        owner=rng.choice(members),
+        value=Decimal(rng.randrange(5, 900)) * Decimal("1000000"),
+        currency=rng.choice(["USD", "INR", "EUR", "JPY"]),
+        probability=STAGE_PROBABILITY[stage],
+        expected_close=today + datetime.timedelta(days=rng.randrange(-60, 540)),
+        close_reason=(
+            "Contract signed after the joint working group."
+            if stage == "won"
+            else "Partner chose a competing offer."
+            if stage == "lost"
+            else ""
+        ),
+        closed_at=timezone.now() - datetime.timedelta(days=rng.randrange(1, 200))
+        if closed
+        else None,
+        external_id=f"{DEMO_PREFIX}{number:03d}",
+    )
+
+
+def _activity_add(
+    rng: random.Random,
+    opportunity: Opportunity,
+    members: list,
+    contact: Contact,
+    firm: Firm,
+    today: datetime.date,
+) -> None:
+    """1-3 follow-ups (all done on a closed opportunity) and up to 2 notes."""
+    closed = opportunity.stage in Opportunity.CLOSED_STAGES
+    for _ in range(rng.randrange(1, 4)):
+        title, kind = rng.choice(FOLLOW_UP_TITLES)
+        done = closed or rng.random() < 0.25
+        FollowUp.objects.create(
+            opportunity=opportunity,
+            title=title.format(contact=contact.name, firm=firm.name),
+            owner=rng.choice(members),
+            due_date=today + datetime.timedelta(days=rng.randrange(-20, 45)),
+            kind=kind,
+            status=FollowUp.Status.DONE if done else FollowUp.Status.OPEN,
+            completed_at=timezone.now() if done else None,
+        )
+    for _ in range(rng.randrange(0, 3)):
+        Note.objects.create(
+            opportunity=opportunity,
+            author=rng.choice(members),
+            body=rng.choice(NOTES).format(contact=contact.name, firm=firm.name),
+        )

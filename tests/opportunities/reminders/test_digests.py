@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import DigestLog, FollowUp, Opportunity, Watch, WatchMatch
-from opportunities.reminders.digests import digests_collect, digests_deliver
+from opportunities.reminders.digest_mail import digests_deliver
+from opportunities.reminders.digests import digests_collect
 from opportunities.reminders.tasks import send_daily_digests
 from tests.factories import (
     FollowUpFactory,

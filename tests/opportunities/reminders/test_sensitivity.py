@@ -17,7 +17,7 @@ from icalendar import Calendar
 from opportunities.models import FollowUp, Note, Opportunity, WebhookDelivery, WebhookEndpoint
 from opportunities.reminders.calendar import calendar_feed_create
 from opportunities.reminders.digests import digests_collect
-from opportunities.reminders.webhooks import (
+from opportunities.reminders.webhook_events import (
     overdue_emit,
     stage_changes_emit,
     suggestions_created_emit,

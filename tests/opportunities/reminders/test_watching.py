@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from opportunities.models import Watch, WatchMatch, WebhookDelivery, WebhookEndpoint
-from opportunities.reminders.digests import digests_send
+from opportunities.reminders.digest_mail import digests_send
 from opportunities.reminders.watching import watches_match
 from partners.models import Country, InvestmentArea
 from partners.reference import reference_load
