@@ -14,18 +14,17 @@ from opportunities.models import FollowUp, Note, Opportunity
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
 from partners.reference import reference_load
 from statements.models import Statement
-from tracker.celery import app as celery_app
-from tracker.models import ApiToken
-
-from .factories import (
-    CountryFactory,
+from tests.opportunities.factories import (
     FollowUpFactory,
     NoteFactory,
     OpportunityFactory,
-    StatementFactory,
     TeamFactory,
-    UserFactory,
 )
+from tests.partners.factories import CountryFactory
+from tests.statements.factories import StatementFactory
+from tests.tracker.factories import UserFactory
+from tracker.celery import app as celery_app
+from tracker.models import ApiToken
 
 # Speed is measured by bench/, never by a test's wall clock: on a loaded machine hypothesis's
 # default 200 ms deadline failed examples that were right.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import FollowUpFactory, NoteFactory, OpportunityFactory
+from tests.opportunities.factories import FollowUpFactory, NoteFactory, OpportunityFactory
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import FollowUp, Opportunity
-from tests.factories import FollowUpFactory, OpportunityFactory
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory
 
 OPPORTUNITIES = "admin:opportunities_opportunity_changelist"
 

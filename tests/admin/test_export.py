@@ -14,7 +14,8 @@ from django.urls import reverse
 from lib.sheets.safety import FORMULA_TRIGGERS
 from opportunities.models import Opportunity
 from tests.admin.html_forms import form_data
-from tests.factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
 
 # A selection sent to the export view makes django-import-export warn about a method it calls
 # for itself; nothing we can change.

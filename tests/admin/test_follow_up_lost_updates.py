@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from opportunities.models import FollowUp, Opportunity
 from tests.admin.html_forms import form_data
-from tests.factories import FollowUpFactory
+from tests.opportunities.factories import FollowUpFactory
 
 STALE = "Someone else saved this follow-up after you opened it. It is now version 2"
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from opportunities.models import FollowUp
 from tests.admin.html_forms import form_data
-from tests.factories import FollowUpFactory
+from tests.opportunities.factories import FollowUpFactory
 
 
 def _counters(follow_up: FollowUp) -> tuple[int, int]:

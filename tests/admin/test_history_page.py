@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opportunities.models import Opportunity
-from tests.factories import CountryFactory, FirmFactory, OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
 

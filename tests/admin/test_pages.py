@@ -47,23 +47,27 @@ from statements.models import (
     Statement,
     Story,
 )
-from tests.factories import (
+from tests.opportunities.factories import (
+    FollowUpFactory,
+    NoteFactory,
+    OpportunityFactory,
+    SuggestionFactory,
+    TeamFactory,
+)
+from tests.partners.factories import (
     ContactFactory,
     CountryFactory,
     FirmFactory,
-    FollowUpFactory,
-    ImportRunFactory,
     InvestmentAreaFactory,
-    MentionFactory,
-    NoteFactory,
-    OpportunityFactory,
     PolicyOpeningFactory,
+)
+from tests.statements.factories import (
+    ImportRunFactory,
+    MentionFactory,
     SourceFactory,
     StatementFactory,
-    SuggestionFactory,
-    TeamFactory,
-    UserFactory,
 )
+from tests.tracker.factories import UserFactory
 
 APPS = ("partners", "statements", "opportunities")
 SMALL, LARGE = 20, 200

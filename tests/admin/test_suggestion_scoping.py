@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from opportunities.models import Suggestion
-from tests.factories import SuggestionFactory
+from tests.opportunities.factories import SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from opportunities.models import FollowUp, Note, Opportunity
 from opportunities.roles import DESK_STAFF
 from tests.admin.html_forms import form_data
-from tests.factories import FollowUpFactory, TeamFactory, UserFactory
+from tests.opportunities.factories import FollowUpFactory, TeamFactory
+from tests.tracker.factories import UserFactory
 
 OPPORTUNITY_CHANGELIST = "admin:opportunities_opportunity_changelist"
 

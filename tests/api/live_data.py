@@ -14,22 +14,22 @@ def main() -> None:
     from django.core.management import call_command
 
     from opportunities.roles import roles_setup
-    from tests.factories import (
+    from tests.opportunities.factories import (
+        FollowUpFactory,
+        NoteFactory,
+        OpportunityFactory,
+        SuggestionFactory,
+        TeamFactory,
+    )
+    from tests.partners.factories import (
         ContactFactory,
         CountryFactory,
         FirmFactory,
-        FollowUpFactory,
-        ImportRunFactory,
         InvestmentAreaFactory,
-        MentionFactory,
-        NoteFactory,
-        OpportunityFactory,
         PolicyOpeningFactory,
-        StatementFactory,
-        SuggestionFactory,
-        TeamFactory,
-        UserFactory,
     )
+    from tests.statements.factories import ImportRunFactory, MentionFactory, StatementFactory
+    from tests.tracker.factories import UserFactory
     from tracker.models import ApiToken
 
     call_command("migrate", verbosity=0)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from tests.opportunities.factories import OpportunityFactory
+from tests.tracker.factories import UserFactory
 from tracker.models import ApiToken
-
-from ..factories import OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,14 +15,8 @@ from lib.sheets.export import cell, csv_lines
 from lib.sheets.safety import FORMULA_TRIGGERS
 from lib.sheets.xlsx import xlsx_file
 from opportunities.models import Opportunity
-
-from ..factories import (
-    CountryFactory,
-    FirmFactory,
-    FollowUpFactory,
-    InvestmentAreaFactory,
-    OpportunityFactory,
-)
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
 
 pytestmark = pytest.mark.django_db
 

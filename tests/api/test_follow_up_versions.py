@@ -8,8 +8,7 @@ import datetime
 import pytest
 
 from opportunities.models import FollowUp
-
-from ..factories import FollowUpFactory
+from tests.opportunities.factories import FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 

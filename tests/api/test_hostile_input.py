@@ -16,9 +16,8 @@ from openpyxl import Workbook
 from lib.sheets import read
 from lib.sheets.safety import neutralise, unneutralise
 from opportunities.models import Opportunity
+from tests.opportunities.factories import OpportunityFactory
 from tracker.api import server_error
-
-from ..factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,8 @@ import pytest
 from django.utils import timezone
 
 from opportunities.models import FollowUp, Opportunity
-
-from ..factories import (
-    CountryFactory,
-    FirmFactory,
-    FollowUpFactory,
-    InvestmentAreaFactory,
-    OpportunityFactory,
-)
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,15 +4,16 @@ import pytest
 
 from partners.models import Firm, InvestmentArea
 from statements.models import Statement
-
-from ..factories import (
+from tests.partners.factories import (
     ContactFactory,
     CountryFactory,
     FirmFactory,
-    ImportRunFactory,
     InvestmentAreaFactory,
-    MentionFactory,
     PolicyOpeningFactory,
+)
+from tests.statements.factories import (
+    ImportRunFactory,
+    MentionFactory,
     SourceFactory,
     StatementFactory,
 )

@@ -9,19 +9,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ..factories import (
-    ContactFactory,
-    FirmFactory,
+from tests.opportunities.factories import (
     FollowUpFactory,
-    ImportRunFactory,
-    InvestmentAreaFactory,
-    MentionFactory,
     NoteFactory,
     OpportunityFactory,
+    SuggestionFactory,
+)
+from tests.partners.factories import (
+    ContactFactory,
+    FirmFactory,
+    InvestmentAreaFactory,
     PolicyOpeningFactory,
+)
+from tests.statements.factories import (
+    ImportRunFactory,
+    MentionFactory,
     SourceFactory,
     StatementFactory,
-    SuggestionFactory,
 )
 
 pytestmark = pytest.mark.django_db

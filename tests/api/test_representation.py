@@ -11,10 +11,9 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from lib.api.serializers import ReadModelSerializer
+from tests.api.test_queries import KINDS, make_rows
+from tests.opportunities.factories import OpportunityFactory
 from tracker.api import router
-
-from ..factories import OpportunityFactory
-from .test_queries import KINDS, make_rows
 
 pytestmark = pytest.mark.django_db
 

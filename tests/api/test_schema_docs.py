@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from tests.factories import UserFactory
+from tests.tracker.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

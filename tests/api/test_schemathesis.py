@@ -16,21 +16,20 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
 
-from tracker.models import ApiToken
-
-from ..factories import (
-    ContactFactory,
-    FirmFactory,
+from tests.opportunities.factories import (
     FollowUpFactory,
-    ImportRunFactory,
-    InvestmentAreaFactory,
-    MentionFactory,
     NoteFactory,
     OpportunityFactory,
-    PolicyOpeningFactory,
-    StatementFactory,
     SuggestionFactory,
 )
+from tests.partners.factories import (
+    ContactFactory,
+    FirmFactory,
+    InvestmentAreaFactory,
+    PolicyOpeningFactory,
+)
+from tests.statements.factories import ImportRunFactory, MentionFactory, StatementFactory
+from tracker.models import ApiToken
 
 MAX_EXAMPLES = 12
 SCENARIOS = 50

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from opportunities.models import FollowUp, Note, Opportunity, Suggestion
-
-from ..factories import FollowUpFactory, NoteFactory, OpportunityFactory, SuggestionFactory
+from tests.opportunities.factories import (
+    FollowUpFactory,
+    NoteFactory,
+    OpportunityFactory,
+    SuggestionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from opportunities.models import Opportunity
+from tests.opportunities.factories import OpportunityFactory, SuggestionFactory
 from tracker.models import ApiToken
-
-from ..factories import OpportunityFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opportunities.models import FollowUp, Opportunity, UploadJob
-from tests.factories import OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
 from tests.opportunities.sheets.test_opportunities_upsert import to_csv
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tasks_in_process")]

@@ -11,18 +11,18 @@ from django.utils import timezone
 from opportunities.models import CommitmentCandidate, Opportunity
 from partners.models import PolicyOpening
 from statements.models import Commitment, ImportRun, Mention
-from tests.factories import (
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory, SuggestionFactory
+from tests.partners.factories import (
     CountryFactory,
     FirmFactory,
-    FollowUpFactory,
-    ImportRunFactory,
     InvestmentAreaFactory,
-    MentionFactory,
-    OpportunityFactory,
     PolicyOpeningFactory,
+)
+from tests.statements.factories import (
+    ImportRunFactory,
+    MentionFactory,
     SourceFactory,
     StatementFactory,
-    SuggestionFactory,
 )
 
 STATEMENT_TEXT = "India and Japan agreed on co-development with Tata Advanced under FDI rules."

@@ -13,10 +13,9 @@ from django.db.models import F
 from playwright.sync_api import Browser, Error, Page, Route, expect
 
 from opportunities.models import Opportunity
+from tests.browsers import needs_chromium
+from tests.dashboards.test_browser import LAPTOP, logged_in_page, shoot
 from tracker.models import SavedView
-
-from ..browsers import needs_chromium
-from .test_browser import LAPTOP, logged_in_page, shoot
 
 pytestmark = [
     needs_chromium,

@@ -17,7 +17,7 @@ from partners.reference import reference_load
 from statements.extract import statement_extract
 from tests.browsers import needs_chromium
 from tests.extraction import statement_from_text
-from tests.factories import MentionFactory, StatementFactory
+from tests.statements.factories import MentionFactory, StatementFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards"
 LAPTOP = {"width": 1366, "height": 900}

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from opportunities.models import FollowUp, Note, Opportunity
 from opportunities.suggestions.triage import suggestion_accept
-from tests.factories import FollowUpFactory, NoteFactory, StatementFactory, SuggestionFactory
+from tests.opportunities.factories import FollowUpFactory, NoteFactory, SuggestionFactory
+from tests.statements.factories import StatementFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,9 @@ from django.utils import timezone
 
 from opportunities.models import FollowUp, Opportunity
 from partners.models import PolicyOpening
-from tests.factories import (
-    PolicyOpeningFactory,
-    SuggestionFactory,
-)
-
-from .conftest import commitment, pair_statement, taken_up
+from tests.dashboards.conftest import commitment, pair_statement, taken_up
+from tests.opportunities.factories import SuggestionFactory
+from tests.partners.factories import PolicyOpeningFactory
 
 pytestmark = pytest.mark.django_db
 

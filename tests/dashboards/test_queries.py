@@ -12,15 +12,15 @@ from django.utils import timezone
 
 from opportunities.models import FollowUp, Opportunity
 from statements.models import ImportRun
-from tests.factories import (
+from tests.opportunities.factories import SuggestionFactory
+from tests.partners.factories import InvestmentAreaFactory
+from tests.statements.factories import (
     ImportRunFactory,
-    InvestmentAreaFactory,
     MentionFactory,
     SourceFactory,
     StatementFactory,
-    SuggestionFactory,
-    UserFactory,
 )
+from tests.tracker.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

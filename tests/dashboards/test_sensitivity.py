@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import CountryFactory
+from tests.partners.factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from opportunities.models import ExchangeRate
 from statements.models import Mention
-from tests.factories import CountryFactory, MentionFactory, SourceFactory, StatementFactory
+from tests.partners.factories import CountryFactory
+from tests.statements.factories import MentionFactory, SourceFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import statements
 from statements.models import Source, Statement
 from statements.parse import parse_text
 from statements.services import content_hash
-
-from ..factories import SourceFactory, StatementFactory
+from tests.statements.factories import SourceFactory, StatementFactory
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "000_2025c57bb3c034ba.txt"
 SAMPLES = Path(statements.__file__).parent / "samples"

@@ -12,9 +12,8 @@ from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Mention, NameCandidate, Statement
 from statements.names import name_candidate_accept, name_candidate_dismiss
-
-from ..factories import UserFactory
-from . import statement_from_text
+from tests.extraction import statement_from_text
+from tests.tracker.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from statements.extract import (
     statement_extract,
 )
 from statements.models import Mention
-from tests.factories import StatementFactory
+from tests.statements.factories import StatementFactory
 
 pytestmark = pytest.mark.django_db
 

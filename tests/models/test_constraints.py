@@ -14,20 +14,19 @@ from django.utils import timezone
 from opportunities.models import FollowUp, Opportunity, Suggestion
 from partners.models import Contact, Country, Firm, PolicyOpening
 from statements.models import Mention, Statement
-
-from ..factories import (
-    CountryFactory,
-    FirmFactory,
+from tests.opportunities.factories import (
     FollowUpFactory,
-    InvestmentAreaFactory,
-    MentionFactory,
     OpportunityFactory,
-    PolicyOpeningFactory,
-    SourceFactory,
-    StatementFactory,
     SuggestionFactory,
     TeamFactory,
 )
+from tests.partners.factories import (
+    CountryFactory,
+    FirmFactory,
+    InvestmentAreaFactory,
+    PolicyOpeningFactory,
+)
+from tests.statements.factories import MentionFactory, SourceFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 
 from opportunities.models import FollowUp, Team
 from opportunities.services import StaleVersion, follow_up_save, follow_ups_complete
-
-from ..factories import FollowUpFactory, OpportunityFactory
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,16 +9,9 @@ import pytest
 from django.utils import timezone
 
 from opportunities.models import FollowUp, Note, Opportunity
-
-from ..factories import (
-    CountryFactory,
-    FirmFactory,
-    FollowUpFactory,
-    InvestmentAreaFactory,
-    NoteFactory,
-    OpportunityFactory,
-    UserFactory,
-)
+from tests.opportunities.factories import FollowUpFactory, NoteFactory, OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
+from tests.tracker.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

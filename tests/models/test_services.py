@@ -19,8 +19,8 @@ from opportunities.services import (
     opportunity_move,
     opportunity_save,
 )
-
-from ..factories import FollowUpFactory, OpportunityFactory, UserFactory
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory
+from tests.tracker.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ import statements
 from statements.models import RawItem, Source, Statement
 from statements.parse import ParsedStatement, ParseError, parse_text
 from statements.services import raw_item_store, statement_store
-
-from ..factories import SourceFactory
+from tests.statements.factories import SourceFactory
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "000_2025c57bb3c034ba.txt"
 SAMPLES = sorted((Path(statements.__file__).parent / "samples").glob("*.txt"))

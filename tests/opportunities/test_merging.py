@@ -8,15 +8,13 @@ from django.core.exceptions import PermissionDenied
 from opportunities.merging import opportunity_merge, opportunity_merge_undo
 from opportunities.models import FollowUp, Note, Opportunity
 from partners.merge_log import MergeLog
-
-from ..factories import (
-    CountryFactory,
-    FirmFactory,
+from tests.opportunities.factories import (
     FollowUpFactory,
     NoteFactory,
     OpportunityFactory,
     SuggestionFactory,
 )
+from tests.partners.factories import CountryFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
 

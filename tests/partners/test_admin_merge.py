@@ -9,8 +9,8 @@ from django.urls import reverse
 from opportunities.models import Opportunity
 from partners.merge_log import MergeLog
 from partners.models import Firm
-
-from ..factories import CountryFactory, FirmFactory, OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
 

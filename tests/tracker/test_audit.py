@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from lib.sheets import export as sheets
 from tests.admin.html_forms import form_data
-from tests.factories import OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
 from tracker.audit import sheet_logs_prune
 from tracker.models import ApiToken, SheetLog
 from tracker.tasks import prune_sheet_logs

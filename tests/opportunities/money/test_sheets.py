@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from opportunities.models import ExchangeRate
 from tests.api.test_exports import read_csv
-from tests.factories import OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,9 @@ from django.utils import timezone
 from opportunities.models import DigestLog, FollowUp, Opportunity, Watch, WatchMatch
 from opportunities.reminders.digests import digests_collect, digests_deliver
 from opportunities.reminders.tasks import send_daily_digests
-from tests.factories import (
-    FollowUpFactory,
-    OpportunityFactory,
-    StatementFactory,
-    TeamFactory,
-    UserFactory,
-)
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory, TeamFactory
+from tests.statements.factories import StatementFactory
+from tests.tracker.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 

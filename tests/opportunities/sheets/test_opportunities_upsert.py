@@ -11,7 +11,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
-from tests.factories import CountryFactory, FirmFactory, InvestmentAreaFactory, OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
 
 pytestmark = pytest.mark.django_db
 

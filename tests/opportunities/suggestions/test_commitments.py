@@ -18,7 +18,7 @@ from opportunities.tasks import propose_suggestions
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from tests.extraction import statement_from_file, statement_from_text
-from tests.factories import OpportunityFactory, SuggestionFactory
+from tests.opportunities.factories import OpportunityFactory, SuggestionFactory
 
 SAMPLES = Path(statements.__file__).parent / "samples"
 pytestmark = [pytest.mark.usefixtures("tasks_in_process"), pytest.mark.django_db]

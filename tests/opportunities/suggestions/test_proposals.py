@@ -18,7 +18,9 @@ from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Statement
 from tests.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
-from tests.factories import InvestmentAreaFactory, OpportunityFactory, SourceFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.partners.factories import InvestmentAreaFactory
+from tests.statements.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
