@@ -159,6 +159,22 @@ def opportunity(team, japan):
     return OpportunityFactory(team=team, external_id="OPP-1", countries=[japan])
 
 
+@pytest.fixture
+def team_opportunity(team, desk_staff):
+    """An open opportunity of `team`, with one open follow-up and one note (the admin tests)."""
+    opportunity = OpportunityFactory(
+        title="Japan radar co-development", team=team, owner=desk_staff
+    )
+    FollowUpFactory(opportunity=opportunity, title="Call the MoD", owner=desk_staff)
+    NoteFactory(opportunity=opportunity, author=desk_staff, body="Met at the expo.")
+    return opportunity
+
+
+@pytest.fixture
+def other_team_opportunity(other_team, outsider):
+    return OpportunityFactory(title="Europe frigate refit", team=other_team, owner=outsider)
+
+
 @pytest.fixture(autouse=True)
 def folder_roots_include_pytest_temp(settings, tmp_path_factory):
     """Folder sources may read only under STATEMENTS_FOLDER_ROOTS; tests make their folders

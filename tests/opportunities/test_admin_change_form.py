@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from opportunities.models import FollowUp, Opportunity
-from tests.admin.html_forms import form_data
+from tests.support.html_forms import form_data
 
 
 def _change_url(opportunity: Opportunity) -> str:

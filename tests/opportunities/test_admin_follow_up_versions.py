@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from opportunities.models import FollowUp
-from tests.admin.html_forms import form_data
 from tests.opportunities.factories import FollowUpFactory
+from tests.support.html_forms import form_data
 
 
 def _counters(follow_up: FollowUp) -> tuple[int, int]:

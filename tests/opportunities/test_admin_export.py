@@ -5,17 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from lib.sheets.safety import FORMULA_TRIGGERS
 from opportunities.models import Opportunity
-from tests.admin.html_forms import form_data
 from tests.opportunities.factories import OpportunityFactory
 from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
+from tests.support.admin_exports import admin_export, csv_rows, xlsx_cells
+from tests.support.html_forms import form_data
 
 # A selection sent to the export view makes django-import-export warn about a method it calls
 # for itself; nothing we can change.
@@ -29,37 +28,6 @@ FORMULA_TITLES = [
     "\t=1+1",
     "\r=1+1",
 ]
-
-
-def _export(client: Client, model: str, selected, file_format: str):
-    """Select rows, run the export action, then submit its form with every field ticked."""
-    changelist = reverse(f"admin:{model}_changelist")
-    export_url = reverse(f"admin:{model}_export")
-    page = client.post(
-        changelist,
-        {
-            "action": "export_admin_action",
-            "_selected_action": [str(row.pk) for row in selected],
-            "index": "0",
-        },
-    )
-    assert page.status_code == 200
-    data = form_data(page, action=export_url)
-    choices = dict((label, value) for value, label in page.context["form"].fields["format"].choices)
-    data["format"] = choices[file_format]
-    response = client.post(export_url, data)
-    assert response.status_code == 200, response.content[:500]
-    return response
-
-
-def _csv_rows(response) -> list[list[str]]:
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode(), newline="")))
-
-
-def _xlsx_cells(response) -> list:
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    return [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
 
 
 @pytest.fixture
@@ -80,11 +48,11 @@ def formula_opportunities(team):
 def test_csv_export_prefixes_every_formula_cell_with_an_apostrophe(
     formula_opportunities, desk_staff, session_for
 ) -> None:
-    response = _export(
+    response = admin_export(
         session_for(desk_staff), "opportunities_opportunity", formula_opportunities, "csv"
     )
 
-    header, *rows = _csv_rows(response)
+    header, *rows = csv_rows(response)
     assert len(rows) == len(FORMULA_TITLES)
     titles = [row[header.index("title")] for row in rows]
     assert sorted(titles) == sorted("'" + title for title in FORMULA_TITLES)
@@ -97,29 +65,15 @@ def test_csv_export_prefixes_every_formula_cell_with_an_apostrophe(
 
 
 def test_xlsx_export_holds_no_formula_cells(formula_opportunities, desk_staff, session_for) -> None:
-    response = _export(
+    response = admin_export(
         session_for(desk_staff), "opportunities_opportunity", formula_opportunities, "xlsx"
     )
 
-    cells = _xlsx_cells(response)
+    cells = xlsx_cells(response)
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     texts = [cell.value for cell in cells if isinstance(cell.value, str)]
     assert [text for text in texts if text.startswith(FORMULA_TRIGGERS)] == []
     assert "'" + FORMULA_TITLES[0] in texts
-
-
-def test_firm_export_neutralises_a_formula_in_the_firm_name(roles, desk_staff, session_for) -> None:
-    firm = FirmFactory(name='=cmd|" /C calc"!A0')
-    firm.areas.add(InvestmentAreaFactory(name="+area", slug="plus-area"))
-    client = session_for(desk_staff)
-
-    header, row = _csv_rows(_export(client, "partners_firm", [firm], "csv"))
-    assert row[header.index("name")] == "'" + firm.name
-    assert row[header.index("areas")] == "'+area"
-
-    cells = _xlsx_cells(_export(client, "partners_firm", [firm], "xlsx"))
-    assert not [cell for cell in cells if cell.data_type == "f"]
-    assert "'" + firm.name in [cell.value for cell in cells]
 
 
 def test_export_never_contains_another_teams_opportunities(
@@ -140,7 +94,7 @@ def test_export_never_contains_another_teams_opportunities(
     # Tamper with the hidden selection, as a user could: ask for the other team's row too.
     data["export_items"] = [str(team_opportunity.pk), str(other_team_opportunity.pk)]
 
-    header, *rows = _csv_rows(client.post(export_url, data))
+    header, *rows = csv_rows(client.post(export_url, data))
 
     assert [row[header.index("title")] for row in rows] == ["Europe frigate refit"]
 
@@ -155,7 +109,7 @@ def test_follow_up_export_carries_the_version_beside_the_id(
     data["title"] = "Call the MoD again"
     assert client.post(change, data).status_code == 302
 
-    header, row = _csv_rows(_export(client, "opportunities_followup", [follow_up], "csv"))
+    header, row = csv_rows(admin_export(client, "opportunities_followup", [follow_up], "csv"))
 
     assert header[:5] == ["id", "version", "opportunity", "opportunity_title", "title"]
     assert row[:5] == [
@@ -177,9 +131,9 @@ def test_an_admin_export_is_the_api_export_and_goes_back_through_bulk_unchanged(
     for index, opportunity in enumerate(chosen):
         Opportunity.objects.filter(pk=opportunity.pk).update(external_id=f"X-{index}")
     client = session_for(desk_staff)
-    admin_file = _export(client, "opportunities_opportunity", chosen, "csv")
+    admin_file = admin_export(client, "opportunities_opportunity", chosen, "csv")
     api_file = client.get("/api/opportunities/?format=csv&ordering=id")
-    admin_rows = _csv_rows(admin_file)
+    admin_rows = csv_rows(admin_file)
     api_rows = list(
         csv.reader(io.StringIO(b"".join(api_file.streaming_content).decode("utf-8-sig")))
     )

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from opportunities.models import FollowUp, Note, Opportunity
 from opportunities.roles import DESK_STAFF
-from tests.admin.html_forms import form_data
 from tests.opportunities.factories import FollowUpFactory, TeamFactory
+from tests.support.html_forms import form_data
 from tests.tracker.factories import UserFactory
 
 OPPORTUNITY_CHANGELIST = "admin:opportunities_opportunity_changelist"

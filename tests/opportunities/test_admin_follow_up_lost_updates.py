@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opportunities.models import FollowUp, Opportunity
-from tests.admin.html_forms import form_data
 from tests.opportunities.factories import FollowUpFactory
+from tests.support.html_forms import form_data
 
 STALE = "Someone else saved this follow-up after you opened it. It is now version 2"
 

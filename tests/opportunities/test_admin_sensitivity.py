@@ -9,7 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from tests.admin.html_forms import form_data
+from tests.support.html_forms import form_data
 
 pytestmark = [
     pytest.mark.django_db,
