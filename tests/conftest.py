@@ -135,6 +135,11 @@ def outsider(other_team):
 
 
 @pytest.fixture
+def admin_api(token_for, superuser) -> APIClient:
+    return token_for(superuser)
+
+
+@pytest.fixture
 def desk_api(token_for, desk_staff, team) -> APIClient:
     return token_for(desk_staff)
 

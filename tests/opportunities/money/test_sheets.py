@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from opportunities.models import ExchangeRate
-from tests.api.test_exports import read_csv
+from tests.lib.sheets.test_export import read_csv
 from tests.opportunities.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
-"""Set up the database of a live server for tests/api/test_schemathesis_live.py: migrate,
+"""Set up the database of a live server for tests/tracker/test_api_schemathesis_live.py: migrate,
 then a row of each kind (as the in-process run's `token` fixture makes), and print a token.
 
-    DATABASE_URL=sqlite:///... python -m tests.api.live_data
+    DATABASE_URL=sqlite:///... python -m tests.tracker.api_live_data
 """
 
 from __future__ import annotations

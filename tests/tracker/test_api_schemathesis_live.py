@@ -3,7 +3,7 @@ two workers on 127.0.0.1 and a free port, a token; the same checks as the in-pro
 test_schemathesis.py, through gunicorn, the middleware and Django's own error handlers (a
 live server answers an unmatched /api/ URL or an oversized body itself, before any view).
 
-The server's database is a SQLite file of its own (set up by tests/api/live_data.py), on
+The server's database is a SQLite file of its own (set up by tests/tracker/api_live_data.py), on
 either pass of CI: it must see rows the test made, which pytest's test database (in memory, or
 inside a transaction) cannot show another process. TRACKER_TESTING=1 only for the fast
 password hasher and plain static files; DEBUG stays off. Bounded: a few examples an operation.
@@ -71,7 +71,7 @@ def live(tmp_path_factory) -> Iterator[tuple[str, str]]:
         KEY_FAILURE_LIMIT="1000000",
     )
     made = subprocess.run(
-        [sys.executable, "-m", "tests.api.live_data"],
+        [sys.executable, "-m", "tests.tracker.api_live_data"],
         cwd=PROJECT,
         env=env,
         capture_output=True,
