@@ -16,8 +16,8 @@ from partners.models import Firm
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from tests.browsers import needs_chromium
-from tests.extraction import statement_from_text
 from tests.statements.factories import MentionFactory, StatementFactory
+from tests.support.extraction import statement_from_text
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards"
 LAPTOP = {"width": 1366, "height": 900}

@@ -12,7 +12,6 @@ from partners.merging import contact_merge, firm_merge, partner_merge_undo
 from partners.models import Contact, Firm
 from statements.extract import statement_extract
 from statements.models import Mention, NameCandidate
-from tests.extraction import statement_from_text
 from tests.opportunities.factories import OpportunityFactory, SuggestionFactory
 from tests.partners.factories import (
     ContactFactory,
@@ -21,6 +20,7 @@ from tests.partners.factories import (
     InvestmentAreaFactory,
 )
 from tests.statements.factories import MentionFactory, StatementFactory
+from tests.support.extraction import statement_from_text
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from opportunities.suggestions.triage import suggestion_accept
 from opportunities.tasks import propose_suggestions
 from partners.reference import reference_load
 from statements.extract import statement_extract
-from tests.extraction import statement_from_file, statement_from_text
 from tests.opportunities.factories import OpportunityFactory, SuggestionFactory
+from tests.support.extraction import statement_from_file, statement_from_text
 
 SAMPLES = Path(statements.__file__).parent / "samples"
 pytestmark = [pytest.mark.usefixtures("tasks_in_process"), pytest.mark.django_db]

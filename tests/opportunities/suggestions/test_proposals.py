@@ -17,10 +17,10 @@ from partners.models import Country, InvestmentArea, PolicyOpening
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Statement
-from tests.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
 from tests.opportunities.factories import OpportunityFactory
 from tests.partners.factories import InvestmentAreaFactory
 from tests.statements.factories import SourceFactory
+from tests.support.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from partners.models import Country, PolicyOpening
 from partners.reference import reference_load
 from statements.extract import statement_extract
-from tests.extraction import statement_from_text
+from tests.support.extraction import statement_from_text
 
 pytestmark = pytest.mark.django_db
 Status = PolicyOpening.Status

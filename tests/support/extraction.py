@@ -1,4 +1,5 @@
-"""Extraction tests: helpers shared by the modules here (fixtures live in each module)."""
+"""Helpers of the extraction tests (tests/statements/extract/ and the pages that show what it
+found): statements made from a text or a sample file."""
 
 from __future__ import annotations
 

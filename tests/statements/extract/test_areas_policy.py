@@ -10,8 +10,8 @@ from partners.models import Country, PolicyOpening
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Mention, Statement
-from tests.extraction import statement_from_text
 from tests.statements.factories import SourceFactory
+from tests.support.extraction import statement_from_text
 
 pytestmark = pytest.mark.django_db
 Kind = PolicyOpening.Kind

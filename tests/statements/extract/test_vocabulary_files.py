@@ -11,7 +11,7 @@ from statements.extract import statement_extract
 from statements.imports import source_import
 from statements.models import Mention, Source, Statement
 from statements.parse import parse_text
-from tests.extraction import statement_from_text
+from tests.support.extraction import statement_from_text
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Mention, NameCandidate, Statement
 from statements.names import name_candidate_accept, name_candidate_dismiss
-from tests.extraction import statement_from_text
+from tests.support.extraction import statement_from_text
 from tests.tracker.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

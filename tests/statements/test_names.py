@@ -10,7 +10,7 @@ from partners.models import Firm
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import NameCandidate, Statement
-from tests.extraction import statement_from_text
+from tests.support.extraction import statement_from_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 

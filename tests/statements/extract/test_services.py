@@ -20,7 +20,7 @@ from statements.extract import (
 )
 from statements.models import Mention, Statement
 from statements.signals import statement_extracted
-from tests.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
+from tests.support.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
 
 pytestmark = pytest.mark.django_db
 
