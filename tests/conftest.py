@@ -183,7 +183,8 @@ def other_team_opportunity(other_team, outsider):
 @pytest.fixture(autouse=True)
 def folder_roots_include_pytest_temp(settings, tmp_path_factory):
     """Folder sources may read only under STATEMENTS_FOLDER_ROOTS; tests make their folders
-    under pytest's temporary directory (tests/imports/test_folder_roots.py sets its own)."""
+    under pytest's temporary directory (tests/statements/imports/test_folder_roots.py sets its
+    own)."""
     base = str(tmp_path_factory.getbasetemp())
     settings.STATEMENTS_FOLDER_ROOTS = [*settings.STATEMENTS_FOLDER_ROOTS, base]
 

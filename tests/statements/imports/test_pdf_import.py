@@ -14,7 +14,7 @@ from django.urls import reverse
 from statements import imports
 from statements.manual import manual_source
 from statements.models import ImportRun, RawItem, Source, Statement
-from tests.imports.test_http_import import HTML, source_for
+from tests.statements.imports.test_http_import import HTML, source_for
 from tests.statements.pdfs import pdf_bytes
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from partners.reference import reference_load
 from statements import imports
 from statements.extract import statement_extract
 from statements.models import ImportRun, RawItem, Source, Statement
-from tests.imports.test_http_import import HTML, page, source_for
 from tests.statements.httpserver import LocalServer
+from tests.statements.imports.test_http_import import HTML, page, source_for
 
 pytestmark = pytest.mark.django_db
 

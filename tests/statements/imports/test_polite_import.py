@@ -13,9 +13,9 @@ from django.utils import timezone
 from statements import imports
 from statements.candidates import SourceFailed
 from statements.models import ImportRun, Source, Statement
-from tests.imports.test_http_import import HTML, RSS, page, rss, source_for
 from tests.statements.factories import SourceFactory
 from tests.statements.httpserver import LocalServer
+from tests.statements.imports.test_http_import import HTML, RSS, page, rss, source_for
 
 pytestmark = pytest.mark.django_db
 
