@@ -31,12 +31,14 @@ from tracker.models import ApiToken
 hypothesis_settings.register_profile("tracker", deadline=None)
 hypothesis_settings.load_profile("tracker")
 
-# Fixtures of local servers every test directory may use (HTTP, HTTPS, SMTP).
+# Fixtures every test directory may use: local servers (HTTP, HTTPS, SMTP), workers, a browser
+# and the dashboards' data set.
 pytest_plugins = [
     "tests.statements.httpserver",
     "tests.opportunities.reminders.smtpserver",
     "tests.workers",  # private_redis, broker_down
     "tests.browsers",  # browser
+    "tests.support.dashboards",  # known, pair: the dashboards' data set
 ]
 
 

@@ -1,4 +1,5 @@
-"""A small known data set for the dashboard tests, and a client per user."""
+"""A small known data set for the dashboard tests (tests/tracker/dashboards/): the `known` and
+`pair` fixtures, a plugin of the root conftest, and the helpers that build a partnership."""
 
 from __future__ import annotations
 
@@ -117,7 +118,8 @@ def known(team, other_team, desk_staff, team_lead) -> KnownData:
     return KnownData(japan, france, codev, training, firm, statement, source, opportunities)
 
 
-# The partnership of India and Japan (tests/dashboards/test_partnerships.py, test_browser.py).
+# The partnership of India and Japan (tests/tracker/dashboards/test_partnerships.py and
+# test_browser.py).
 
 
 def party(statement, country, role=Mention.Role.PARTY, start=0):

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Error, Page, Route, expect
 
 from opportunities.models import Opportunity
 from tests.browsers import needs_chromium
-from tests.dashboards.test_browser import LAPTOP, logged_in_page, shoot
+from tests.tracker.dashboards.test_browser import LAPTOP, logged_in_page, shoot
 from tracker.models import SavedView
 
 pytestmark = [

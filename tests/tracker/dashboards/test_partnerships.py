@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from opportunities.models import FollowUp, Opportunity
 from partners.models import PolicyOpening
-from tests.dashboards.conftest import commitment, pair_statement, taken_up
 from tests.opportunities.factories import SuggestionFactory
 from tests.partners.factories import PolicyOpeningFactory
+from tests.support.dashboards import commitment, pair_statement, taken_up
 
 pytestmark = pytest.mark.django_db
 
