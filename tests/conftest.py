@@ -10,9 +10,10 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
-from opportunities.models import FollowUp, Note, Opportunity
+from opportunities.models import FollowUp, Note, Opportunity, Suggestion
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
 from partners.reference import reference_load
+from statements.extract import statement_extract
 from statements.models import Statement
 from tests.opportunities.factories import (
     FollowUpFactory,
@@ -22,6 +23,7 @@ from tests.opportunities.factories import (
 )
 from tests.partners.factories import CountryFactory
 from tests.statements.factories import StatementFactory
+from tests.support.extraction import SEED, statement_from_file
 from tests.tracker.factories import UserFactory
 from tracker.celery import app as celery_app
 from tracker.models import ApiToken
@@ -180,6 +182,33 @@ def team_opportunity(team, desk_staff):
 @pytest.fixture
 def other_team_opportunity(other_team, outsider):
     return OpportunityFactory(title="Europe frigate refit", team=other_team, owner=outsider)
+
+
+@pytest.fixture
+def extract(django_capture_on_commit_callbacks):
+    """Extract as the worker does: commit, so the signal fires and the (eager) task runs."""
+
+    def run(statement: Statement) -> list[Suggestion]:
+        with django_capture_on_commit_callbacks(execute=True):
+            statement_extract(statement_id=statement.pk)
+        return list(Suggestion.objects.filter(statement=statement))
+
+    return run
+
+
+@pytest.fixture
+def seed(reference) -> Statement:
+    """The statement of the shared seed file, against the reference data."""
+    if not SEED.exists():
+        pytest.skip(f"seed statement not found at {SEED}")
+    return statement_from_file(SEED)
+
+
+@pytest.fixture
+def local_fetching(settings) -> None:
+    """The local test servers (127.0.0.1) may be fetched, with a short timeout."""
+    settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.STATEMENTS_FETCH_TIMEOUT = 1.0
 
 
 @pytest.fixture(autouse=True)

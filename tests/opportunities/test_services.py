@@ -269,7 +269,7 @@ def test_completing_follow_ups_only_touches_open_ones(team: Team) -> None:
 
 
 @pytest.fixture
-def work(team: Team, other_team: Team) -> dict[str, Opportunity]:
+def team_work(team: Team, other_team: Team) -> dict[str, Opportunity]:
     ours = opportunity_in(team, title="Ours")
     theirs = opportunity_in(other_team, title="Theirs")
     FollowUpFactory(opportunity=ours, title="Call MHI")
@@ -281,26 +281,26 @@ def titles(queryset) -> set[str]:
     return set(queryset.values_list("title", flat=True))
 
 
-def test_member_sees_only_their_teams_work(work, desk_staff) -> None:
+def test_member_sees_only_their_teams_work(team_work, desk_staff) -> None:
     assert titles(Opportunity.objects.visible_to(desk_staff)) == {"Ours"}
     assert titles(FollowUp.objects.visible_to(desk_staff)) == {"Call MHI"}
 
 
-def test_outsider_does_not_see_another_teams_work(work, other_team: Team) -> None:
+def test_outsider_does_not_see_another_teams_work(team_work, other_team: Team) -> None:
     outsider = other_team.members.get()
 
     assert titles(Opportunity.objects.visible_to(outsider)) == {"Theirs"}
     assert titles(FollowUp.objects.visible_to(outsider)) == {"Call Safran"}
 
 
-def test_user_in_no_team_sees_nothing(work) -> None:
+def test_user_in_no_team_sees_nothing(team_work) -> None:
     loner = UserFactory(username="loner")
 
     assert not Opportunity.objects.visible_to(loner).exists()
     assert not FollowUp.objects.visible_to(loner).exists()
 
 
-def test_member_of_two_teams_sees_both_once(work, other_team: Team, analyst) -> None:
+def test_member_of_two_teams_sees_both_once(team_work, other_team: Team, analyst) -> None:
     other_team.members.add(analyst)
 
     assert sorted(Opportunity.objects.visible_to(analyst).values_list("title", flat=True)) == [
@@ -309,12 +309,12 @@ def test_member_of_two_teams_sees_both_once(work, other_team: Team, analyst) -> 
     ]
 
 
-def test_superuser_sees_every_team(work, superuser) -> None:
+def test_superuser_sees_every_team(team_work, superuser) -> None:
     assert titles(Opportunity.objects.visible_to(superuser)) == {"Ours", "Theirs"}
     assert titles(FollowUp.objects.visible_to(superuser)) == {"Call MHI", "Call Safran"}
 
 
-def test_view_all_teams_permission_sees_every_team(work) -> None:
+def test_view_all_teams_permission_sees_every_team(team_work) -> None:
     auditor = UserFactory(username="auditor")
     auditor.user_permissions.add(
         Permission.objects.get(codename="view_all_teams", content_type__app_label="opportunities")
@@ -326,7 +326,7 @@ def test_view_all_teams_permission_sees_every_team(work) -> None:
     assert titles(FollowUp.objects.visible_to(auditor)) == {"Call MHI", "Call Safran"}
 
 
-def test_inactive_member_sees_nothing(work, desk_staff) -> None:
+def test_inactive_member_sees_nothing(team_work, desk_staff) -> None:
     desk_staff.is_active = False
     desk_staff.save()
 
@@ -334,7 +334,7 @@ def test_inactive_member_sees_nothing(work, desk_staff) -> None:
     assert not FollowUp.objects.visible_to(desk_staff).exists()
 
 
-def test_inactive_superuser_sees_nothing(work, superuser) -> None:
+def test_inactive_superuser_sees_nothing(team_work, superuser) -> None:
     superuser.is_active = False
     superuser.save()
 

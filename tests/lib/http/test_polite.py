@@ -17,7 +17,7 @@ NOW = datetime.datetime(2026, 12, 2, 3, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def local(settings: DjangoSettings, http_server: LocalServer) -> LocalServer:
+def polite_server(settings: DjangoSettings, http_server: LocalServer) -> LocalServer:
     settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.STATEMENTS_FETCH_TIMEOUT = 5
     settings.STATEMENTS_USER_AGENT = "PartnershipTracker/1.0 (+statement importer)"
@@ -31,73 +31,77 @@ def robots(server: LocalServer, text: str, status: int = 200) -> None:
 # --- robots.txt -------------------------------------------------------------------------------
 
 
-def test_a_path_robots_txt_disallows_is_not_fetched(local: LocalServer) -> None:
-    robots(local, "User-agent: *\nDisallow: /private/\n")
-    local.route("/private/note", 200, {}, b"secret")
-    local.route("/public", 200, {}, b"ok")
+def test_a_path_robots_txt_disallows_is_not_fetched(polite_server: LocalServer) -> None:
+    robots(polite_server, "User-agent: *\nDisallow: /private/\n")
+    polite_server.route("/private/note", 200, {}, b"secret")
+    polite_server.route("/public", 200, {}, b"ok")
 
     with pytest.raises(FetchError, match=r"robots\.txt of .* disallows") as caught:
-        fetch(local.url("/private/note"))
-    assert fetch(local.url("/public")).body == b"ok"
+        fetch(polite_server.url("/private/note"))
+    assert fetch(polite_server.url("/public")).body == b"ok"
 
     assert not caught.value.transient
-    assert local.paths() == ["/public"]
+    assert polite_server.paths() == ["/public"]
     # Read once for the origin, then cached.
-    assert [r.path for r in local.requests].count("/robots.txt") == 1
+    assert [r.path for r in polite_server.requests].count("/robots.txt") == 1
 
 
-def test_rules_for_our_user_agent_apply_to_us(local: LocalServer) -> None:
-    robots(local, "User-agent: PartnershipTracker\nDisallow: /\n\nUser-agent: *\nAllow: /\n")
-    local.route("/page", 200, {}, b"ok")
-
-    with pytest.raises(FetchError, match="disallows"):
-        fetch(local.url("/page"))
-
-
-def test_a_redirect_to_a_disallowed_path_is_not_followed(local: LocalServer) -> None:
-    robots(local, "User-agent: *\nDisallow: /hidden\n")
-    local.redirect("/open", "/hidden")
-    local.route("/hidden", 200, {}, b"no")
+def test_rules_for_our_user_agent_apply_to_us(polite_server: LocalServer) -> None:
+    robots(
+        polite_server, "User-agent: PartnershipTracker\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
+    )
+    polite_server.route("/page", 200, {}, b"ok")
 
     with pytest.raises(FetchError, match="disallows"):
-        fetch(local.url("/open"))
-
-    assert local.paths() == ["/open"]
+        fetch(polite_server.url("/page"))
 
 
-def test_a_missing_robots_txt_allows_everything(local: LocalServer) -> None:
-    local.route("/page", 200, {}, b"ok")  # /robots.txt answers 404
+def test_a_redirect_to_a_disallowed_path_is_not_followed(polite_server: LocalServer) -> None:
+    robots(polite_server, "User-agent: *\nDisallow: /hidden\n")
+    polite_server.redirect("/open", "/hidden")
+    polite_server.route("/hidden", 200, {}, b"no")
 
-    assert fetch(local.url("/page")).body == b"ok"
+    with pytest.raises(FetchError, match="disallows"):
+        fetch(polite_server.url("/open"))
+
+    assert polite_server.paths() == ["/open"]
 
 
-def test_a_robots_txt_that_cannot_be_read_allows_nothing_for_now(local: LocalServer) -> None:
-    robots(local, "oops", status=500)
-    local.route("/page", 200, {}, b"ok")
+def test_a_missing_robots_txt_allows_everything(polite_server: LocalServer) -> None:
+    polite_server.route("/page", 200, {}, b"ok")  # /robots.txt answers 404
+
+    assert fetch(polite_server.url("/page")).body == b"ok"
+
+
+def test_a_robots_txt_that_cannot_be_read_allows_nothing_for_now(
+    polite_server: LocalServer,
+) -> None:
+    robots(polite_server, "oops", status=500)
+    polite_server.route("/page", 200, {}, b"ok")
 
     with pytest.raises(FetchError, match=r"robots\.txt of .* could not be read") as caught:
-        fetch(local.url("/page"))
+        fetch(polite_server.url("/page"))
 
     assert caught.value.transient
-    assert local.paths() == []
+    assert polite_server.paths() == []
 
 
-def test_a_robots_txt_answering_retry_after_holds_the_host(local: LocalServer) -> None:
-    local.route("/robots.txt", 503, {"Retry-After": "60"}, b"")
-    local.route("/page", 200, {}, b"ok")
+def test_a_robots_txt_answering_retry_after_holds_the_host(polite_server: LocalServer) -> None:
+    polite_server.route("/robots.txt", 503, {"Retry-After": "60"}, b"")
+    polite_server.route("/page", 200, {}, b"ok")
 
     with pytest.raises(FetchError, match="could not be read") as caught:
-        fetch(local.url("/page"))
+        fetch(polite_server.url("/page"))
 
     assert caught.value.transient and caught.value.retry_after is not None
-    assert local.paths() == []
+    assert polite_server.paths() == []
 
 
 # --- requests per host per minute ---------------------------------------------------------
 
 
 def test_requests_to_one_host_wait_for_their_turn(
-    local: LocalServer, settings: DjangoSettings, monkeypatch: pytest.MonkeyPatch
+    polite_server: LocalServer, settings: DjangoSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.STATEMENTS_FETCH_PER_HOST_PER_MINUTE = 2
     monkeypatch.setattr(polite, "WINDOW_SECONDS", 1)  # a "minute" of one second
@@ -110,11 +114,11 @@ def test_requests_to_one_host_wait_for_their_turn(
         request.end_headers()
         request.wfile.write(b"ok")
 
-    local.route("/page", page)
-    local.route("/robots.txt", page)
+    polite_server.route("/page", page)
+    polite_server.route("/robots.txt", page)
 
     for _ in range(5):
-        fetch(local.url("/page"))
+        fetch(polite_server.url("/page"))
 
     # Six requests (robots.txt too), never more than two in one window of a second.
     windows = [int(moment) for moment in arrived]
@@ -124,60 +128,62 @@ def test_requests_to_one_host_wait_for_their_turn(
 
 
 def test_a_request_that_gets_no_turn_in_time_fails_as_transient(
-    local: LocalServer, settings: DjangoSettings, monkeypatch: pytest.MonkeyPatch
+    polite_server: LocalServer, settings: DjangoSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.STATEMENTS_FETCH_PER_HOST_PER_MINUTE = 2
     monkeypatch.setattr(polite, "MAX_WAIT_WINDOWS", 0)  # no waiting at all
-    local.route("/page", 200, {}, b"ok")
+    polite_server.route("/page", 200, {}, b"ok")
 
-    fetch(local.url("/page"))  # robots.txt and the page: the minute's two turns
+    fetch(polite_server.url("/page"))  # robots.txt and the page: the minute's two turns
     with pytest.raises(FetchError, match="more than 2 requests a minute") as caught:
-        fetch(local.url("/page"))
+        fetch(polite_server.url("/page"))
 
     assert caught.value.transient
-    assert len(local.paths()) == 1
+    assert len(polite_server.paths()) == 1
 
 
-def test_no_limit_when_the_setting_is_zero(local: LocalServer, settings: DjangoSettings) -> None:
+def test_no_limit_when_the_setting_is_zero(
+    polite_server: LocalServer, settings: DjangoSettings
+) -> None:
     settings.STATEMENTS_FETCH_PER_HOST_PER_MINUTE = 0
-    local.route("/page", 200, {}, b"ok")
+    polite_server.route("/page", 200, {}, b"ok")
 
     for _ in range(20):
-        fetch(local.url("/page"))
+        fetch(polite_server.url("/page"))
 
-    assert len(local.paths()) == 20
+    assert len(polite_server.paths()) == 20
 
 
 # --- Retry-After --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("status", [429, 503])
-def test_retry_after_puts_the_host_on_hold(local: LocalServer, status: int) -> None:
-    local.route("/busy", status, {"Retry-After": "120"}, b"")
-    local.route("/other", 200, {}, b"ok")
+def test_retry_after_puts_the_host_on_hold(polite_server: LocalServer, status: int) -> None:
+    polite_server.route("/busy", status, {"Retry-After": "120"}, b"")
+    polite_server.route("/other", 200, {}, b"ok")
     before = datetime.datetime.now(datetime.UTC)
 
     with pytest.raises(FetchError, match=f"HTTP {status}.*Retry-After") as caught:
-        fetch(local.url("/busy"))
+        fetch(polite_server.url("/busy"))
     with pytest.raises(FetchError, match="asked to be left alone until") as held:
-        fetch(local.url("/other"))
+        fetch(polite_server.url("/other"))
 
     assert caught.value.transient and caught.value.status == status
     wait = (caught.value.retry_after - before).total_seconds()
     assert 119 <= wait <= 122
     assert held.value.retry_after == caught.value.retry_after
-    assert local.paths() == ["/busy"]  # nothing more was asked of the host
+    assert polite_server.paths() == ["/busy"]  # nothing more was asked of the host
 
 
-def test_a_429_without_retry_after_is_a_plain_transient_error(local: LocalServer) -> None:
-    local.route("/busy", 429, {}, b"")
-    local.route("/other", 200, {}, b"ok")
+def test_a_429_without_retry_after_is_a_plain_transient_error(polite_server: LocalServer) -> None:
+    polite_server.route("/busy", 429, {}, b"")
+    polite_server.route("/other", 200, {}, b"ok")
 
     with pytest.raises(FetchError, match="HTTP 429") as caught:
-        fetch(local.url("/busy"))
+        fetch(polite_server.url("/busy"))
 
     assert caught.value.transient and caught.value.retry_after is None
-    assert fetch(local.url("/other")).body == b"ok"
+    assert fetch(polite_server.url("/other")).body == b"ok"
 
 
 @pytest.mark.parametrize(

@@ -7,19 +7,14 @@ from __future__ import annotations
 import pytest
 
 from partners.models import Country, PolicyOpening
-from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Mention, Statement
 from tests.statements.factories import SourceFactory
 from tests.support.extraction import statement_from_text
 
-pytestmark = pytest.mark.django_db
+# The reference data (the root `reference` fixture) for every test here.
+pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 Kind = PolicyOpening.Kind
-
-
-@pytest.fixture(autouse=True)
-def reference() -> None:
-    reference_load()
 
 
 def slugs(text: str, title: str = "Statement") -> set[str]:

@@ -8,19 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from partners.models import Contact, Country, Firm
-from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Mention, NameCandidate, Statement
 from statements.names import name_candidate_accept, name_candidate_dismiss
 from tests.support.extraction import statement_from_text
 from tests.tracker.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def reference() -> None:
-    reference_load()
+# The reference data (the root `reference` fixture) for every test here.
+pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 
 
 def extracted(text: str, **kwargs) -> Statement:

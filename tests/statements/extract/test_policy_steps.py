@@ -8,17 +8,12 @@ import datetime
 import pytest
 
 from partners.models import Country, PolicyOpening
-from partners.reference import reference_load
 from statements.extract import statement_extract
 from tests.support.extraction import statement_from_text
 
-pytestmark = pytest.mark.django_db
+# The reference data (the root `reference` fixture) for every test here.
+pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 Status = PolicyOpening.Status
-
-
-@pytest.fixture(autouse=True)
-def reference() -> None:
-    reference_load()
 
 
 @pytest.fixture

@@ -6,30 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from opportunities.models import Suggestion
 from partners.models import Country
-from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Mention, Statement
 from tests.statements.factories import SourceFactory
 from tests.support.extraction import statement_from_text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def reference(tasks_in_process) -> None:
-    reference_load()
-
-
-@pytest.fixture
-def extract(django_capture_on_commit_callbacks):
-    def run(statement: Statement) -> list[Suggestion]:
-        with django_capture_on_commit_callbacks(execute=True):
-            statement_extract(statement_id=statement.pk)
-        return list(Suggestion.objects.filter(statement=statement))
-
-    return run
+# The reference data (the root `reference` fixture) for every test here.
+pytestmark = [pytest.mark.usefixtures("tasks_in_process", "reference"), pytest.mark.django_db]
 
 
 def roles(statement: Statement) -> dict[str, set[str]]:

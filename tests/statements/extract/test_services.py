@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
-from partners.reference import reference_load
 from statements.extract import (
     SNIPPET_LIMIT,
     find_mentions,
@@ -20,21 +19,9 @@ from statements.extract import (
 )
 from statements.models import Mention, Statement
 from statements.signals import statement_extracted
-from tests.support.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
+from tests.support.extraction import SAMPLES, statement_from_file, statement_from_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference() -> None:
-    reference_load()
-
-
-@pytest.fixture
-def seed(reference) -> Statement:
-    if not SEED.exists():
-        pytest.skip(f"seed statement not found at {SEED}")
-    return statement_from_file(SEED)
 
 
 def sample(name: str) -> Statement:

@@ -13,12 +13,8 @@ from statements.models import Mention, Source, Statement
 from statements.parse import parse_text
 from tests.support.extraction import statement_from_text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def reference() -> None:
-    reference_load()
+# The reference data (the root `reference` fixture) for every test here.
+pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 
 
 def extracted(text: str, **kwargs) -> Statement:

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from opportunities.models import Suggestion
 from opportunities.suggestions.proposals import suggestions_propose
-from partners.reference import reference_load
 from statements import imports
 from statements.extract import statements_extract
 from statements.models import Mention, RawItem, Source, Statement
@@ -50,11 +49,6 @@ def stories_off(settings) -> None:
     # TEXT's statements differ by a number only, near-duplicates by design: grouped into one
     # story, only the first would be extracted. These tests count the work of whole batches.
     settings.STATEMENTS_GROUP_STORIES = False
-
-
-@pytest.fixture
-def reference() -> None:
-    reference_load()
 
 
 def test_storing_costs_the_same_queries_for_3_or_60_items(tmp_path: Path) -> None:

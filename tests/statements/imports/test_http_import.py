@@ -15,6 +15,9 @@ from tests.statements.httpserver import LocalServer
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 RSS = {"Content-Type": "application/rss+xml"}
 
+# The local test servers may be fetched (the root `local_fetching` fixture).
+pytestmark = pytest.mark.usefixtures("local_fetching")
+
 BODY = (
     "India and Japan agreed to deepen co-innovation and co-design in unmanned systems. "
     "Both sides welcomed the investment partnership between their defence industries and "
@@ -41,12 +44,6 @@ def rss(server: LocalServer, paths: list[str], extra: str = "") -> bytes:
         f'<?xml version="1.0" encoding="utf-8"?>{extra}<rss version="2.0"><channel>'
         f"<title>Briefings</title><link>{server.url('/')}</link>{items}</channel></rss>"
     ).encode()
-
-
-@pytest.fixture(autouse=True)
-def local_fetching(settings) -> None:
-    settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    settings.STATEMENTS_FETCH_TIMEOUT = 1.0
 
 
 def source_for(url: str, kind: str = Source.Kind.FEED, **fields) -> Source:

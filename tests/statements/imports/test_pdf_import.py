@@ -17,13 +17,8 @@ from statements.models import ImportRun, RawItem, Source, Statement
 from tests.statements.imports.test_http_import import HTML, source_for
 from tests.statements.pdfs import pdf_bytes
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def local_fetching(settings) -> None:
-    settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    settings.STATEMENTS_FETCH_TIMEOUT = 1.0
+# The local test servers may be fetched (the root `local_fetching` fixture).
+pytestmark = [pytest.mark.usefixtures("local_fetching"), pytest.mark.django_db]
 
 
 PDF = {"Content-Type": "application/pdf"}

@@ -17,13 +17,8 @@ from tests.statements.factories import SourceFactory
 from tests.statements.httpserver import LocalServer
 from tests.statements.imports.test_http_import import HTML, RSS, page, rss, source_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def local_fetching(settings) -> None:
-    settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    settings.STATEMENTS_FETCH_TIMEOUT = 1.0
+# The local test servers may be fetched (the root `local_fetching` fixture).
+pytestmark = [pytest.mark.usefixtures("local_fetching"), pytest.mark.django_db]
 
 
 def test_a_source_told_to_retry_after_backs_off_until_then(http_server: LocalServer) -> None:

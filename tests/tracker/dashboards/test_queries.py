@@ -28,7 +28,7 @@ OPPORTUNITIES = 1_000
 
 
 @pytest.fixture
-def many(known, team, other_team, desk_staff, team_lead):
+def many_opportunities(known, team, other_team, desk_staff, team_lead):
     """1,000 more opportunities over both teams, 8 owners, every stage, two countries and six
     areas each, two follow-ups each; 20 statements with mentions and suggestions; 6 sources."""
     owners = [desk_staff, team_lead] + [UserFactory(username=f"owner{i}") for i in range(6)]
@@ -85,7 +85,7 @@ def many(known, team, other_team, desk_staff, team_lead):
 
 @pytest.mark.parametrize("who", ["team_lead", "superuser"])
 def test_overview_query_count_is_bounded(
-    many, request, session_for, django_assert_max_num_queries, who
+    many_opportunities, request, session_for, django_assert_max_num_queries, who
 ):
     client = session_for(request.getfixturevalue(who))
     # Fixed, whatever the data: among them the exchange rates of the value totals, the count
@@ -98,7 +98,7 @@ def test_overview_query_count_is_bounded(
 
 
 def test_lists_and_pages_query_counts_are_bounded(
-    many, known, team_lead, session_for, django_assert_max_num_queries
+    many_opportunities, known, team_lead, session_for, django_assert_max_num_queries
 ):
     client = session_for(team_lead)
     pages = {
@@ -122,7 +122,13 @@ def test_lists_and_pages_query_counts_are_bounded(
 
 @pytest.mark.parametrize("who", ["team_lead", "superuser"])
 def test_the_board_costs_a_fixed_number_of_queries(
-    many, known, request, session_for, django_assert_num_queries, django_assert_max_num_queries, who
+    many_opportunities,
+    known,
+    request,
+    session_for,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+    who,
 ):
     client = session_for(request.getfixturevalue(who))
     # A savepoint and its release, the session, the user (a team lead's permissions and
