@@ -125,7 +125,8 @@ def test_an_admin_export_is_the_api_export_and_goes_back_through_bulk_unchanged(
     formula_opportunities, desk_staff, session_for
 ) -> None:
     # Titles that start with a tab or CR are stripped by the upsert, so they would come back
-    # changed; those are the upsert's own concern (tests/api/test_bulk.py).
+    # changed; those are the upsert's own concern
+    # (tests/opportunities/sheets/test_opportunities.py).
     chosen = [o for o in formula_opportunities if not o.title.startswith(("\t", "\r"))]
     Opportunity.objects.exclude(pk__in=[o.pk for o in chosen]).delete()
     for index, opportunity in enumerate(chosen):
