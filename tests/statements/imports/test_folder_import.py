@@ -17,7 +17,7 @@ from statements.models import ImportRun, RawItem, Source, Statement
 from statements.tasks import import_due_sources
 
 SAMPLES = Path(statements.__file__).parent / "samples"
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "000_2025c57bb3c034ba.txt"
+SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seed" / "000_2025c57bb3c034ba.txt"
 
 PAGE = b"""<!doctype html><html><head><title>Joint statement</title>
 <meta charset="utf-8"></head><body><nav>Home | Media | top of page</nav>

@@ -19,7 +19,7 @@ from tests.browsers import needs_chromium
 from tests.statements.factories import MentionFactory, StatementFactory
 from tests.support.extraction import statement_from_text
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "dashboards"
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
