@@ -5,7 +5,6 @@ import datetime
 import io
 
 import pytest
-from django.http import StreamingHttpResponse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -17,16 +16,11 @@ from lib.sheets.xlsx import xlsx_file
 from opportunities.models import Opportunity
 from tests.opportunities.factories import FollowUpFactory, OpportunityFactory
 from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
+from tests.support.sheets import read_csv
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tX", "\rY", "\x01=Z"]
-
-
-def read_csv(response) -> list[list[str]]:
-    assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def read_xlsx(response) -> list[list]:

@@ -12,21 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opportunities.models import FollowUp, Opportunity, UploadJob
 from tests.opportunities.factories import OpportunityFactory
-from tests.opportunities.sheets.test_opportunities import to_csv
+from tests.support.sheets import opportunity_rows, to_csv
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tasks_in_process")]
 
 
 def upload(api, url: str, data: bytes, name: str = "sheet.csv", query: str = ""):
     return api.post(f"{url}{query}", {"file": SimpleUploadedFile(name, data)}, format="multipart")
-
-
-def opportunity_rows(count: int, bad_every: int = 0) -> bytes:
-    rows = [["external_id", "title", "stage", "probability"]]
-    for n in range(1, count + 1):
-        stage = "nonsense" if bad_every and n % bad_every == 0 else "identified"
-        rows.append([f"BIG-{n}", f"Opportunity {n}", stage, "10"])
-    return to_csv(rows)
 
 
 def result_csv(api, job: dict) -> tuple[dict, list[list[str]]]:

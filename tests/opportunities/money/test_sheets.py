@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from opportunities.models import ExchangeRate
-from tests.lib.sheets.test_export import read_csv
 from tests.opportunities.factories import OpportunityFactory
+from tests.support.sheets import read_csv
 
 pytestmark = pytest.mark.django_db
 

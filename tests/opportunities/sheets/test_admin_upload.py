@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opportunities.models import FollowUp, Opportunity, UploadJob
 from opportunities.sheets.uploads import upload_job_create
-from tests.opportunities.sheets.test_opportunities import to_csv
+from tests.support.sheets import to_csv
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tasks_in_process")]
 

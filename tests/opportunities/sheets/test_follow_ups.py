@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from opportunities.models import FollowUp
 from opportunities.services import follow_up_save
 from tests.opportunities.factories import FollowUpFactory
-from tests.opportunities.sheets.test_opportunities import to_csv
+from tests.support.sheets import to_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -13,28 +13,9 @@ from openpyxl import Workbook, load_workbook
 from opportunities.models import Opportunity, WebhookDelivery, WebhookEndpoint
 from tests.opportunities.factories import OpportunityFactory
 from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
+from tests.support.sheets import export_csv, to_csv, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(api, name: str, data: bytes, query: str = ""):
-    return api.post(
-        f"/api/opportunities/bulk/{query}",
-        {"file": SimpleUploadedFile(name, data)},
-        format="multipart",
-    )
-
-
-def to_csv(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode()
-
-
-def export_csv(api) -> list[list[str]]:
-    response = api.get("/api/opportunities/?format=csv&ordering=id")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 @pytest.fixture
