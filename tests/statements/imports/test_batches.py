@@ -13,29 +13,11 @@ from opportunities.models import Suggestion
 from opportunities.suggestions.proposals import suggestions_propose
 from statements import imports
 from statements.extract import statements_extract
-from statements.models import Mention, RawItem, Source, Statement
+from statements.models import Mention, RawItem, Statement
 from statements.tasks import queue_extraction
+from tests.statements.imports.sources import folder_source, statements_write
 
 pytestmark = pytest.mark.django_db
-
-TEXT = """India and Japan review defence co-innovation, number {n}
-
-Date: 2026-03-{day:02d}
-
-India and Japan agreed to deepen co-innovation in unmanned systems (item {n}). Japanese
-companies were welcome to invest, as defence FDI is completely open in India. Both sides
-discussed resilient supply chains and joint exercises between the armed forces.
-"""
-
-
-def statements_write(folder: Path, count: int, first: int = 0) -> None:
-    for n in range(first, first + count):
-        text = TEXT.format(n=n, day=n % 28 + 1)
-        (folder / f"statement-{n:04d}.txt").write_text(text, encoding="utf-8")
-
-
-def folder_source(folder: Path) -> Source:
-    return Source.objects.create(name=f"Folder {folder.name}", kind=Source.Kind.FOLDER, path=folder)
 
 
 def queries_of(action) -> int:
@@ -46,8 +28,9 @@ def queries_of(action) -> int:
 
 @pytest.fixture(autouse=True)
 def stories_off(settings) -> None:
-    # TEXT's statements differ by a number only, near-duplicates by design: grouped into one
-    # story, only the first would be extracted. These tests count the work of whole batches.
+    # statements_write's statements differ by a number only, near-duplicates by design: grouped
+    # into one story, only the first would be extracted. These tests count the work of whole
+    # batches.
     settings.STATEMENTS_GROUP_STORIES = False
 
 

@@ -14,7 +14,7 @@ from statements import imports
 from statements.extract import statement_extract
 from statements.models import ImportRun, RawItem, Source, Statement
 from tests.statements.httpserver import LocalServer
-from tests.statements.imports.test_http_import import HTML, page, source_for
+from tests.statements.imports.sources import HTML, page, source_for
 
 # The local test servers may be fetched (the root `local_fetching` fixture).
 pytestmark = [pytest.mark.usefixtures("local_fetching"), pytest.mark.django_db]

@@ -10,44 +10,10 @@ from django.urls import reverse
 
 from statements import imports
 from statements.models import ImportRun, RawItem, Source, Statement
-from tests.statements.httpserver import LocalServer
-
-HTML = {"Content-Type": "text/html; charset=utf-8"}
-RSS = {"Content-Type": "application/rss+xml"}
+from tests.statements.imports.sources import BODY, HTML, RSS, page, rss, source_for
 
 # The local test servers may be fetched (the root `local_fetching` fixture).
 pytestmark = pytest.mark.usefixtures("local_fetching")
-
-BODY = (
-    "India and Japan agreed to deepen co-innovation and co-design in unmanned systems. "
-    "Both sides welcomed the investment partnership between their defence industries and "
-    "looked forward to the next Defence Industry Forum. "
-)
-
-
-def page(title: str, text: str = BODY, extra: str = "") -> bytes:
-    return (
-        f"<!doctype html><html><head><title>{title}</title></head><body>"
-        f"<nav><a href='/'>Home</a> | <a href='/media'>Media</a> | top of page</nav>"
-        f"<article><h1>{title}</h1><p>{text}</p><p>{text}</p>{extra}</article>"
-        f"<footer>bottom of page</footer></body></html>"
-    ).encode()
-
-
-def rss(server: LocalServer, paths: list[str], extra: str = "") -> bytes:
-    items = "".join(
-        f"<item><title>Statement {path}</title><link>{server.url(path)}</link>"
-        f"<pubDate>Mon, 20 Mar 2023 10:00:00 GMT</pubDate></item>"
-        for path in paths
-    )
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?>{extra}<rss version="2.0"><channel>'
-        f"<title>Briefings</title><link>{server.url('/')}</link>{items}</channel></rss>"
-    ).encode()
-
-
-def source_for(url: str, kind: str = Source.Kind.FEED, **fields) -> Source:
-    return Source.objects.create(name=f"Source {url}", kind=kind, url=url, **fields)
 
 
 def conditional(body: bytes, headers: dict, etag: str):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from statements import imports
 from statements.models import ImportRun, Statement
-from tests.statements.imports.test_batches import folder_source, statements_write
+from tests.statements.imports.sources import folder_source, statements_write
 
 pytestmark = pytest.mark.django_db
 

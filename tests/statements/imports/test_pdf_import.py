@@ -14,7 +14,7 @@ from django.urls import reverse
 from statements import imports
 from statements.manual import manual_source
 from statements.models import ImportRun, RawItem, Source, Statement
-from tests.statements.imports.test_http_import import HTML, source_for
+from tests.statements.imports.sources import HTML, source_for
 from tests.statements.pdfs import pdf_bytes
 
 # The local test servers may be fetched (the root `local_fetching` fixture).

@@ -15,7 +15,7 @@ from statements.candidates import SourceFailed
 from statements.models import ImportRun, Source, Statement
 from tests.statements.factories import SourceFactory
 from tests.statements.httpserver import LocalServer
-from tests.statements.imports.test_http_import import HTML, RSS, page, rss, source_for
+from tests.statements.imports.sources import HTML, RSS, page, rss, source_for
 
 # The local test servers may be fetched (the root `local_fetching` fixture).
 pytestmark = [pytest.mark.usefixtures("local_fetching"), pytest.mark.django_db]
