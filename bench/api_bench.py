@@ -52,7 +52,7 @@ from lib.api.related import parse_pairs  # noqa: E402
 from opportunities.api.views import opportunities_with_names  # noqa: E402
 from opportunities.models import FollowUp, Opportunity, Team  # noqa: E402
 from partners.models import Country, Firm, InvestmentArea  # noqa: E402
-from tests.factories import UserFactory  # noqa: E402
+from tests.tracker.factories import UserFactory  # noqa: E402
 from tracker.models import ApiToken  # noqa: E402
 
 TEAMS = 10

@@ -38,7 +38,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from opportunities.models import FollowUp, Opportunity  # noqa: E402
-from tests.factories import UserFactory  # noqa: E402
+from tests.tracker.factories import UserFactory  # noqa: E402
 from tracker.models import ApiToken  # noqa: E402
 
 PERCENTILES = """

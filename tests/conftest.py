@@ -10,34 +10,37 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
-from opportunities.models import FollowUp, Note, Opportunity
+from opportunities.models import FollowUp, Note, Opportunity, Suggestion
 from opportunities.roles import ANALYST, DESK_STAFF, TEAM_LEAD, roles_setup
 from partners.reference import reference_load
+from statements.extract import statement_extract
 from statements.models import Statement
-from tracker.celery import app as celery_app
-from tracker.models import ApiToken
-
-from .factories import (
-    CountryFactory,
+from tests.opportunities.factories import (
     FollowUpFactory,
     NoteFactory,
     OpportunityFactory,
-    StatementFactory,
     TeamFactory,
-    UserFactory,
 )
+from tests.partners.factories import CountryFactory
+from tests.statements.factories import StatementFactory
+from tests.support.extraction import SEED, statement_from_file
+from tests.tracker.factories import UserFactory
+from tracker.celery import app as celery_app
+from tracker.models import ApiToken
 
 # Speed is measured by bench/, never by a test's wall clock: on a loaded machine hypothesis's
 # default 200 ms deadline failed examples that were right.
 hypothesis_settings.register_profile("tracker", deadline=None)
 hypothesis_settings.load_profile("tracker")
 
-# Fixtures of local servers every test directory may use (HTTP, HTTPS, SMTP).
+# Fixtures every test directory may use: local servers (HTTP, HTTPS, SMTP), workers, a browser
+# and the dashboards' data set.
 pytest_plugins = [
     "tests.statements.httpserver",
     "tests.opportunities.reminders.smtpserver",
     "tests.workers",  # private_redis, broker_down
     "tests.browsers",  # browser
+    "tests.support.dashboards",  # known, pair: the dashboards' data set
 ]
 
 
@@ -100,7 +103,7 @@ def tasks_in_process():
 @pytest.fixture
 def reference() -> None:
     """The reference data `load_reference` loads: countries, investment areas and their terms;
-    not its firms, as tests build the firms they need (see `reference_firms`)."""
+    not its firms, as tests build the firms they need."""
     reference_load(firms=False)
 
 
@@ -137,6 +140,11 @@ def outsider(other_team):
 
 
 @pytest.fixture
+def admin_api(token_for, superuser) -> APIClient:
+    return token_for(superuser)
+
+
+@pytest.fixture
 def desk_api(token_for, desk_staff, team) -> APIClient:
     return token_for(desk_staff)
 
@@ -161,10 +169,54 @@ def opportunity(team, japan):
     return OpportunityFactory(team=team, external_id="OPP-1", countries=[japan])
 
 
+@pytest.fixture
+def team_opportunity(team, desk_staff):
+    """An open opportunity of `team`, with one open follow-up and one note (the admin tests)."""
+    opportunity = OpportunityFactory(
+        title="Japan radar co-development", team=team, owner=desk_staff
+    )
+    FollowUpFactory(opportunity=opportunity, title="Call the MoD", owner=desk_staff)
+    NoteFactory(opportunity=opportunity, author=desk_staff, body="Met at the expo.")
+    return opportunity
+
+
+@pytest.fixture
+def other_team_opportunity(other_team, outsider):
+    return OpportunityFactory(title="Europe frigate refit", team=other_team, owner=outsider)
+
+
+@pytest.fixture
+def extract(django_capture_on_commit_callbacks):
+    """Extract as the worker does: commit, so the signal fires and the (eager) task runs."""
+
+    def run(statement: Statement) -> list[Suggestion]:
+        with django_capture_on_commit_callbacks(execute=True):
+            statement_extract(statement_id=statement.pk)
+        return list(Suggestion.objects.filter(statement=statement))
+
+    return run
+
+
+@pytest.fixture
+def seed(reference) -> Statement:
+    """The statement of the shared seed file, against the reference data."""
+    if not SEED.exists():
+        pytest.skip(f"seed statement not found at {SEED}")
+    return statement_from_file(SEED)
+
+
+@pytest.fixture
+def local_fetching(settings) -> None:
+    """The local test servers (127.0.0.1) may be fetched, with a short timeout."""
+    settings.STATEMENTS_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.STATEMENTS_FETCH_TIMEOUT = 1.0
+
+
 @pytest.fixture(autouse=True)
 def folder_roots_include_pytest_temp(settings, tmp_path_factory):
     """Folder sources may read only under STATEMENTS_FOLDER_ROOTS; tests make their folders
-    under pytest's temporary directory (tests/imports/test_folder_roots.py sets its own)."""
+    under pytest's temporary directory (tests/statements/imports/test_folder_roots.py sets its
+    own)."""
     base = str(tmp_path_factory.getbasetemp())
     settings.STATEMENTS_FOLDER_ROOTS = [*settings.STATEMENTS_FOLDER_ROOTS, base]
 

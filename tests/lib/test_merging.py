@@ -8,8 +8,8 @@ import pytest
 from lib.merging import link_fields, links_count, links_move, links_restore
 from partners.models import Contact, Firm
 from statements.models import Mention
-
-from ..factories import FirmFactory, MentionFactory, StatementFactory
+from tests.partners.factories import FirmFactory
+from tests.statements.factories import MentionFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 

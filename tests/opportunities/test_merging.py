@@ -8,21 +8,19 @@ from django.core.exceptions import PermissionDenied
 from opportunities.merging import opportunity_merge, opportunity_merge_undo
 from opportunities.models import FollowUp, Note, Opportunity
 from partners.merge_log import MergeLog
-
-from ..factories import (
-    CountryFactory,
-    FirmFactory,
+from tests.opportunities.factories import (
     FollowUpFactory,
     NoteFactory,
     OpportunityFactory,
     SuggestionFactory,
 )
+from tests.partners.factories import CountryFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pair(team):
+def merge_pair(team):
     japan, france = CountryFactory(code="JP"), CountryFactory(code="FR")
     survivor = OpportunityFactory(title="Radar co-production", team=team, countries=[japan])
     loser = OpportunityFactory(
@@ -37,8 +35,8 @@ def pair(team):
     return survivor, loser, links
 
 
-def test_follow_ups_notes_and_links_move(pair, desk_staff) -> None:
-    survivor, loser, links = pair
+def test_follow_ups_notes_and_links_move(merge_pair, desk_staff) -> None:
+    survivor, loser, links = merge_pair
     version = links["follow_up"].version
 
     log = opportunity_merge(survivor=survivor, loser=loser, by=desk_staff, take=["value"])
@@ -57,8 +55,8 @@ def test_follow_ups_notes_and_links_move(pair, desk_staff) -> None:
     assert (log.model, log.merged_by) == ("opportunities.opportunity", desk_staff)
 
 
-def test_undo_restores_the_opportunity_and_its_links(pair, desk_staff) -> None:
-    survivor, loser, links = pair
+def test_undo_restores_the_opportunity_and_its_links(merge_pair, desk_staff) -> None:
+    survivor, loser, links = merge_pair
     log = opportunity_merge(survivor=survivor, loser=loser, by=desk_staff, take=["title"])
 
     opportunity_merge_undo(log=log, by=desk_staff)
@@ -76,8 +74,8 @@ def test_undo_restores_the_opportunity_and_its_links(pair, desk_staff) -> None:
     assert MergeLog.objects.get(pk=log.pk).undone_by == desk_staff
 
 
-def test_a_desk_cannot_merge_into_another_teams_opportunity(pair, other_team) -> None:
-    survivor, loser, _ = pair
+def test_a_desk_cannot_merge_into_another_teams_opportunity(merge_pair, other_team) -> None:
+    survivor, loser, _ = merge_pair
     outsider = other_team.members.get()
     theirs = OpportunityFactory(team=other_team)
     with pytest.raises(PermissionDenied):
@@ -88,16 +86,16 @@ def test_a_desk_cannot_merge_into_another_teams_opportunity(pair, other_team) ->
     assert not MergeLog.objects.exists()
 
 
-def test_a_desk_cannot_undo_another_teams_merge(pair, superuser, other_team) -> None:
-    survivor, loser, _ = pair
+def test_a_desk_cannot_undo_another_teams_merge(merge_pair, superuser, other_team) -> None:
+    survivor, loser, _ = merge_pair
     log = opportunity_merge(survivor=survivor, loser=loser, by=superuser)
     with pytest.raises(PermissionDenied):
         opportunity_merge_undo(log=log, by=other_team.members.get())
     assert MergeLog.objects.get(pk=log.pk).undone_at is None
 
 
-def test_a_lead_who_sees_every_team_merges_across_desks(pair, superuser, other_team) -> None:
-    survivor, _, _ = pair
+def test_a_lead_who_sees_every_team_merges_across_desks(merge_pair, superuser, other_team) -> None:
+    survivor, _, _ = merge_pair
     theirs = OpportunityFactory(team=other_team)
     FollowUpFactory(opportunity=theirs)
     opportunity_merge(survivor=survivor, loser=theirs, by=superuser)

@@ -9,14 +9,14 @@ from django.urls import reverse
 from opportunities.models import Opportunity
 from partners.merge_log import MergeLog
 from partners.models import Firm
-
-from ..factories import CountryFactory, FirmFactory, OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.partners.factories import CountryFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def firms():
+def merge_firms():
     japan = CountryFactory(code="JP")
     survivor = FirmFactory(name="Kawasaki Heavy Industries", country=japan)
     loser = FirmFactory(
@@ -25,8 +25,8 @@ def firms():
     return survivor, loser
 
 
-def test_duplicates_page_lists_the_pair_with_its_score(session_for, team_lead, firms) -> None:
-    survivor, loser = firms
+def test_duplicates_page_lists_the_pair_with_its_score(session_for, team_lead, merge_firms) -> None:
+    survivor, loser = merge_firms
     page = session_for(team_lead).get(reverse("admin:partners_firm_duplicates"))
     assert page.status_code == 200
     text = page.content.decode()
@@ -34,14 +34,14 @@ def test_duplicates_page_lists_the_pair_with_its_score(session_for, team_lead, f
     assert f"survivor={min(survivor.pk, loser.pk)}" in text
 
 
-def test_the_changelist_links_to_duplicates_and_merges(session_for, team_lead, firms) -> None:
+def test_the_changelist_links_to_duplicates_and_merges(session_for, team_lead, merge_firms) -> None:
     page = session_for(team_lead).get(reverse("admin:partners_firm_changelist"))
     assert reverse("admin:partners_firm_duplicates") in page.content.decode()
     assert reverse("admin:partners_firm_merges") in page.content.decode()
 
 
-def test_merge_and_undo_through_the_admin(session_for, team_lead, firms) -> None:
-    survivor, loser = firms
+def test_merge_and_undo_through_the_admin(session_for, team_lead, merge_firms) -> None:
+    survivor, loser = merge_firms
     client = session_for(team_lead)
     url = reverse("admin:partners_firm_merge")
     form = client.get(url, {"survivor": survivor.pk, "loser": loser.pk})
@@ -69,8 +69,8 @@ def test_merge_and_undo_through_the_admin(session_for, team_lead, firms) -> None
     assert survivor.website == "" and survivor.aliases == []
 
 
-def test_the_action_needs_exactly_two(session_for, team_lead, firms) -> None:
-    survivor, loser = firms
+def test_the_action_needs_exactly_two(session_for, team_lead, merge_firms) -> None:
+    survivor, loser = merge_firms
     client = session_for(team_lead)
     changelist = reverse("admin:partners_firm_changelist")
     two = client.post(
@@ -83,8 +83,8 @@ def test_the_action_needs_exactly_two(session_for, team_lead, firms) -> None:
     assert "Select exactly two" in one.content.decode()
 
 
-def test_desk_staff_may_not_merge_firms(session_for, desk_staff, firms) -> None:
-    survivor, loser = firms
+def test_desk_staff_may_not_merge_firms(session_for, desk_staff, merge_firms) -> None:
+    survivor, loser = merge_firms
     url = reverse("admin:partners_firm_merge")
     page = session_for(desk_staff).post(url, {"survivor": survivor.pk, "loser": loser.pk})
     assert page.status_code == 403

@@ -7,8 +7,7 @@ import pytest
 
 from partners.merge_log import MergeLog
 from partners.models import Contact, Firm
-
-from ..factories import ContactFactory, CountryFactory, FirmFactory
+from tests.partners.factories import ContactFactory, CountryFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
 

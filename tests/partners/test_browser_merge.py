@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from partners.models import Firm
-
-from ..browsers import needs_chromium
-from ..factories import CountryFactory, FirmFactory, StatementFactory
+from tests.browsers import needs_chromium
+from tests.partners.factories import CountryFactory, FirmFactory
+from tests.statements.factories import StatementFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "merges"
 

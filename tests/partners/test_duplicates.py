@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from partners.duplicates import contact_duplicates, firm_duplicates
-
-from ..factories import ContactFactory, CountryFactory, FirmFactory
+from tests.partners.factories import ContactFactory, CountryFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,18 +12,15 @@ from partners.merging import contact_merge, firm_merge, partner_merge_undo
 from partners.models import Contact, Firm
 from statements.extract import statement_extract
 from statements.models import Mention, NameCandidate
-
-from ..extraction import statement_from_text
-from ..factories import (
+from tests.opportunities.factories import OpportunityFactory, SuggestionFactory
+from tests.partners.factories import (
     ContactFactory,
     CountryFactory,
     FirmFactory,
     InvestmentAreaFactory,
-    MentionFactory,
-    OpportunityFactory,
-    StatementFactory,
-    SuggestionFactory,
 )
+from tests.statements.factories import MentionFactory, StatementFactory
+from tests.support.extraction import statement_from_text
 
 pytestmark = pytest.mark.django_db
 

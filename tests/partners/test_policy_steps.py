@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from partners.models import PolicyOpening
 from partners.policy_steps import Change, policy_states, step_changes
-from tests.factories import CountryFactory, PolicyOpeningFactory
+from tests.partners.factories import CountryFactory, PolicyOpeningFactory
 
 pytestmark = pytest.mark.django_db
 Status, Route, Kind = PolicyOpening.Status, PolicyOpening.Route, PolicyOpening.Kind

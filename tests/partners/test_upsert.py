@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 
 from partners.models import Contact, Firm
-
-from ..factories import ContactFactory, CountryFactory, FirmFactory, InvestmentAreaFactory
+from tests.partners.factories import (
+    ContactFactory,
+    CountryFactory,
+    FirmFactory,
+    InvestmentAreaFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

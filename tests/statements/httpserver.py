@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 for fetch tests: routes registered per test, requests recorded.
 
-Use the `http_server` fixture (import it into the test module or a conftest):
+Use the `http_server` fixture (a plugin of the root conftest, so every test may ask for it):
 
     http_server.route("/page", 200, {"Content-Type": "text/html"}, b"<p>hi</p>")
     http_server.route("/custom", handler)  # handler(request: BaseHTTPRequestHandler) -> None

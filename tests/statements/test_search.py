@@ -9,8 +9,7 @@ from django.db import connection
 
 from statements.models import Statement
 from statements.search import snippet_html
-
-from ..factories import StatementFactory
+from tests.statements.factories import StatementFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from statements.sensitivity import (
     sees_restricted,
     users_seeing_restricted,
 )
-from tests.factories import MentionFactory, UserFactory
+from tests.statements.factories import MentionFactory
+from tests.tracker.factories import UserFactory
 from tracker.models import ApiToken
 
 pytestmark = pytest.mark.django_db

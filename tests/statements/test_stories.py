@@ -19,9 +19,8 @@ from statements.models import RawItem, Source, Statement, StatementBand, Story
 from statements.parse import ParsedStatement
 from statements.services import statement_store, statements_store
 from statements.signals import statement_extracted
-
-from ..factories import SourceFactory
-from .near_duplicates import announcement, copy_with, near_duplicate_set
+from tests.statements.factories import SourceFactory
+from tests.statements.near_duplicates import announcement, copy_with, near_duplicate_set
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-from ..factories import SourceFactory
-from .near_duplicates import copy_with
-from .test_stories import paragraphs, reloaded, store
+from tests.statements.factories import SourceFactory
+from tests.statements.near_duplicates import copy_with
+from tests.statements.test_stories import paragraphs, reloaded, store
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from lib.sheets import export as sheets
-from tests.admin.html_forms import form_data
-from tests.factories import OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.support.html_forms import form_data
 from tracker.audit import sheet_logs_prune
 from tracker.models import ApiToken, SheetLog
 from tracker.tasks import prune_sheet_logs

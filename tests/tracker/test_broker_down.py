@@ -19,7 +19,8 @@ from opportunities.reminders.tasks import requeue_stalled_webhooks
 from statements.manual import manual_source
 from statements.models import Source, Statement
 from statements.tasks import import_due_sources
-from tests.factories import OpportunityFactory, SourceFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.statements.factories import SourceFactory
 from tracker.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from django.db import connection
 
 from opportunities.models import WebhookDelivery, WebhookEndpoint
 from statements.models import ImportRun, Source
-from tests.factories import TeamFactory
+from tests.opportunities.factories import TeamFactory
 from tests.workers import control_app, start_worker, stop_worker, worker_database_url
 from tracker.celery import app
 

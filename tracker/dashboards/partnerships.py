@@ -3,7 +3,7 @@ commitments in them and the follow-ups that took them up, the opportunities betw
 the policy steps of either side; counted per year as a chart.
 
 A fixed number of queries whatever the history's length: every list is limited and every figure
-is grouped by the database (tests/dashboards/test_partnerships.py pins the count)."""
+is grouped by the database (tests/tracker/dashboards/test_partnerships.py pins the count)."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from opportunities.models import ExchangeRate
-from tests.api.test_exports import read_csv
-from tests.factories import OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.support.sheets import read_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from opportunities.models import CalendarFeed, FollowUp
 from opportunities.reminders.calendar import calendar_feed_create, calendar_feed_url, follow_up_uid
-from tests.factories import FollowUpFactory, OpportunityFactory
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,9 @@ from opportunities.models import DigestLog, FollowUp, Opportunity, Watch, WatchM
 from opportunities.reminders.digest_mail import digests_deliver
 from opportunities.reminders.digests import digests_collect
 from opportunities.reminders.tasks import send_daily_digests
-from tests.factories import (
-    FollowUpFactory,
-    OpportunityFactory,
-    StatementFactory,
-    TeamFactory,
-    UserFactory,
-)
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory, TeamFactory
+from tests.statements.factories import StatementFactory
+from tests.tracker.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 

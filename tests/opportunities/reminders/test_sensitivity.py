@@ -22,7 +22,7 @@ from opportunities.reminders.webhook_events import (
     stage_changes_emit,
     suggestions_created_emit,
 )
-from tests.factories import FollowUpFactory, SuggestionFactory
+from tests.opportunities.factories import FollowUpFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 

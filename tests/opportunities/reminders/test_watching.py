@@ -15,15 +15,9 @@ from partners.models import Country, InvestmentArea
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Mention
-from tests.factories import (
-    CountryFactory,
-    FirmFactory,
-    InvestmentAreaFactory,
-    MentionFactory,
-    SourceFactory,
-    StatementFactory,
-    UserFactory,
-)
+from tests.partners.factories import CountryFactory, FirmFactory, InvestmentAreaFactory
+from tests.statements.factories import MentionFactory, SourceFactory, StatementFactory
+from tests.tracker.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,14 +19,9 @@ from opportunities.services import opportunity_move
 from opportunities.suggestions.proposals import suggestion_propose
 from partners.models import InvestmentArea
 from statements.models import Mention
-from tests.factories import (
-    CountryFactory,
-    FollowUpFactory,
-    OpportunityFactory,
-    SourceFactory,
-    StatementFactory,
-    TeamFactory,
-)
+from tests.opportunities.factories import FollowUpFactory, OpportunityFactory, TeamFactory
+from tests.partners.factories import CountryFactory
+from tests.statements.factories import SourceFactory, StatementFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tasks_in_process")]
 

@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import FollowUp, Opportunity
-from tests.factories import FollowUpFactory, NoteFactory, OpportunityFactory, TeamFactory
+from tests.opportunities.factories import (
+    FollowUpFactory,
+    NoteFactory,
+    OpportunityFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from opportunities.sheets import jobs, upsert
 from opportunities.sheets.opportunities import OpportunityUpsert
 from opportunities.sheets.tasks import requeue_stalled_upload_jobs, run_upload_job
 from opportunities.sheets.uploads import upload_job_create
-from tests.opportunities.sheets.test_opportunities_upsert import to_csv
+from tests.support.sheets import to_csv
 
 CHUNK = 10
 ROWS = 35

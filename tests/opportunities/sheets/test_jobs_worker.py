@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from opportunities.models import Opportunity, UploadJob
 from opportunities.sheets.tasks import requeue_stalled_upload_jobs
-from tests.api.test_upload_jobs import opportunity_rows
+from tests.support.sheets import opportunity_rows
 from tests.workers import start_worker, stop_worker, worker_database_url
 
 ROWS = 30_000

@@ -7,8 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opportunities.models import FollowUp, Opportunity
-
-from .test_opportunities_upsert import export_csv, to_csv, upload
+from tests.support.sheets import export_csv, to_csv, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -15,18 +15,13 @@ from opportunities.models import CommitmentCandidate, FollowUp
 from opportunities.suggestions.commitments import commitment_accept, commitments_propose
 from opportunities.suggestions.triage import suggestion_accept
 from opportunities.tasks import propose_suggestions
-from partners.reference import reference_load
 from statements.extract import statement_extract
-from tests.extraction import statement_from_file, statement_from_text
-from tests.factories import OpportunityFactory, SuggestionFactory
+from tests.opportunities.factories import OpportunityFactory, SuggestionFactory
+from tests.support.extraction import statement_from_file, statement_from_text
 
 SAMPLES = Path(statements.__file__).parent / "samples"
-pytestmark = [pytest.mark.usefixtures("tasks_in_process"), pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def reference() -> None:
-    reference_load()
+# The reference data (the root `reference` fixture) for every test here.
+pytestmark = [pytest.mark.usefixtures("tasks_in_process", "reference"), pytest.mark.django_db]
 
 
 def extracted(statement):

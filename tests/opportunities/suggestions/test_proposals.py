@@ -14,42 +14,19 @@ from opportunities.suggestions.triage import (
 )
 from opportunities.tasks import propose_suggestions
 from partners.models import Country, InvestmentArea, PolicyOpening
-from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.models import Statement
-from tests.extraction import SAMPLES, SEED, statement_from_file, statement_from_text
-from tests.factories import InvestmentAreaFactory, OpportunityFactory, SourceFactory
+from tests.opportunities.factories import OpportunityFactory
+from tests.partners.factories import InvestmentAreaFactory
+from tests.statements.factories import SourceFactory
+from tests.support.extraction import SAMPLES, statement_from_file, statement_from_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference() -> None:
-    reference_load()
 
 
 @pytest.fixture(autouse=True)
 def _in_process(tasks_in_process) -> None:
     """These tests are about the wiring and the service; tests/tracker runs a real worker."""
-
-
-@pytest.fixture
-def extract(django_capture_on_commit_callbacks):
-    """Extract as the worker does: commit, so the signal fires and the (eager) task runs."""
-
-    def run(statement: Statement) -> list[Suggestion]:
-        with django_capture_on_commit_callbacks(execute=True):
-            statement_extract(statement_id=statement.pk)
-        return list(Suggestion.objects.filter(statement=statement))
-
-    return run
-
-
-@pytest.fixture
-def seed(reference) -> Statement:
-    if not SEED.exists():
-        pytest.skip(f"seed statement not found at {SEED}")
-    return statement_from_file(SEED)
 
 
 def country(code: str) -> Country:

@@ -9,13 +9,9 @@ from django.urls import reverse
 from opportunities.models import Opportunity, Suggestion
 from opportunities.suggestions.triage import suggestion_accept, suggestion_dismiss
 from partners.models import InvestmentArea
-from tests.factories import (
-    CountryFactory,
-    OpportunityFactory,
-    StatementFactory,
-    SuggestionFactory,
-    TeamFactory,
-)
+from tests.opportunities.factories import OpportunityFactory, SuggestionFactory, TeamFactory
+from tests.partners.factories import CountryFactory
+from tests.statements.factories import StatementFactory
 
 pytestmark = pytest.mark.django_db
 

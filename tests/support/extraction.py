@@ -1,0 +1,32 @@
+"""Helpers of the extraction tests (tests/statements/extract/ and the pages that show what it
+found): statements made from a text or a sample file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import statements
+from statements.models import Source, Statement
+from statements.parse import parse_text
+from statements.services import content_hash
+from tests.statements.factories import SourceFactory, StatementFactory
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "000_2025c57bb3c034ba.txt"
+SAMPLES = Path(statements.__file__).parent / "samples"
+
+
+def statement_from_text(text: str, *, title: str = "Statement", source: Source | None = None):
+    return StatementFactory(
+        title=title,
+        text=text,
+        content_hash=content_hash(text),
+        source=source or SourceFactory(),
+    )
+
+
+def statement_from_file(path: Path) -> Statement:
+    parsed = parse_text(path.read_bytes())
+    statement = statement_from_text(parsed.text, title=parsed.title)
+    statement.published_on, statement.speaker = parsed.published_on, parsed.speaker
+    statement.save(update_fields=["published_on", "speaker"])
+    return statement
