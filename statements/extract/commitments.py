@@ -66,10 +66,18 @@ class FoundCommitment:
     countries: tuple[str, ...] = ()  # ISO codes of its parties
 
 
-def _by_an_actor(text: str, match: re.Match) -> bool:
+# "They will be evaluated by a committee": what is done to someone, by another, is no promise.
+DONE_BY = re.compile(r"\s*be\s+[a-z]+ed\s+by\b")
+# A plural common noun that is capitalised only as a sentence's first word: "Transfers will",
+# "Exporters shall" (a name of that shape is a mention, checked before).
+PLURAL_FIRST = re.compile(r"(?:^|[.!?]\s+|\n)\s*[A-Z][a-z]+s\s+$")
+
+
+def _by_an_actor(text: str, match: re.Match, named: set[int], *, rules: bool) -> bool:
     """Only someone can promise: "the two sides will", "DRDO will", "it would"; "the exercise
     will focus" and "the rule will come into force" commit nobody. A meeting that "will be
-    held" is an arrangement, whoever holds it."""
+    held" is an arrangement, whoever holds it. `rules`: the statement has fewer than two
+    parties (a notice), where "shall" states a rule ("Exporters shall file returns")."""
     words = match.group()
     if ARRANGED.search(words):
         return True
@@ -77,7 +85,12 @@ def _by_an_actor(text: str, match: re.Match) -> bool:
         return SUBJECT.search(words[: words.rindex(" would")] + " ") is not None
     if words[:1] not in "ws":  # a mandate or a renewed commitment names its actor itself
         return True
-    return SUBJECT.search(text[max(0, match.start() - 40) : match.start()]) is not None
+    if (rules and words.startswith("shall")) or DONE_BY.match(text, match.start() + 4):
+        return False
+    before = text[max(0, match.start() - 40) : match.start()]
+    if PLURAL_FIRST.search(before) and match.start() - 1 not in named:
+        return False
+    return SUBJECT.search(before) is not None
 
 
 def _normal(sentence: str) -> str:
@@ -108,11 +121,14 @@ def find_commitments(
 ) -> list[FoundCommitment]:
     """Each on-topic sentence of `text` with a commitment phrase, once, in text order."""
     cues = list(cues)
+    parties = set(parties)
+    # The last character of every known name, to tell "Philippines will" from "Transfers will".
+    named = {item.end - 1 for item in found if item.kind in (Kind.COUNTRY, Kind.FIRM)}
     phrases = [cue for cue in cues if cue.kind == Term.Kind.COMMITMENT]
     phrases += [
         Cue(Term.Kind.COMMITMENT, " ".join(match.group().lower().split())[:60], *match.span())
         for match in GRAMMAR.finditer(text)
-        if _by_an_actor(text, match)
+        if _by_an_actor(text, match, named, rules=len(parties) < 2)
     ]
     if not phrases:
         return []
@@ -132,7 +148,6 @@ def find_commitments(
     topical = {item.sentence for item in found if item.kind in TOPICAL}
     topical |= {index(cue.start) for cue in cues if cue.kind == Term.Kind.CONTEXT}
     off_topic = {index(cue.start) for cue in cues if cue.kind == Term.Kind.OFF_TOPIC}
-    parties = set(parties)
     codes = gazetteer.country_codes
     all_parties = tuple(sorted(codes[pk] for pk in parties if pk in codes))
     countries: dict[int, set[int]] = {}  # sentence -> the parties it names
