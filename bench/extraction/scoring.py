@@ -135,13 +135,26 @@ def name_core(text: str) -> str:
     return " ".join(words).strip(" .")
 
 
+def firm_key(name: str) -> str:
+    # The product's key of a firm's name (legal forms off); imported late, as this module is
+    # loaded before the project is on the path.
+    from partners.names import firm_key as product_key
+
+    return product_key(name)
+
+
+def _linked(core: str, linked: set[str]) -> bool:
+    return core in linked or firm_key(core) in linked
+
+
 def names_score(expected: list[dict], candidates: list[str], known: Iterable[str] = ()) -> Outcome:
     """Candidates against labelled names; one meeting an optional label counts neither way,
     and a labelled name the statement links as a known firm or contact is optional."""
-    linked = {name_core(text) for text in known}
+    # Compared without legal forms too: "Saab AB" in the text is the reference firm Saab.
+    linked = {name_core(text) for text in known} | {firm_key(text) for text in known}
     cores = [(name_core(n["text"]), n.get("optional", False)) for n in expected]
-    required = {core for core, optional in cores if not optional and core not in linked}
-    optional = {core for core, optional in cores if optional or core in linked}
+    required = {c for c, optional in cores if not optional and not _linked(c, linked)}
+    optional = {c for c, optional in cores if optional or _linked(c, linked)}
     found = {name_core(text) for text in candidates} - (optional - required)
     return set_score(required, found)
 

@@ -17,19 +17,41 @@ TITLES = (
     r"(?:Lieutenant|Lt\.?|Major|Maj\.?)\s+Gen(?:eral|\.)?|General|Gen\.|(?:Vice|Rear)\s+Admiral|"
     r"Admiral|Adm\.|Air\s+(?:Chief|Vice)?\s*Marshal|Brigadier|Brig\.|Colonel|Col\.|Commodore|"
     r"Commander|Cdr\.|Captain|Capt\.|His\s+Excellency|Her\s+Excellency|H\.\s?E\.|Hon'ble|"
-    r"Honourable|Professor|Prof\.?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Smt\.?|Shri|Sri)"
+    r"Honourable|Hon\.?|Professor|Prof\.?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Smt\.?|Shri|Sri)"
 )
+# The portfolio after an office ("Minister for Defence", "Minister of National Defense",
+# "Under Secretary of Commerce for Industry and Security"): a closed class of words, so the
+# office never takes the name after it ("Minister of Defence Boris Pistorius").
+_PORTFOLIO_WORDS = (
+    r"(?:Defen[cs]e|National|Foreign|External|Home|Internal|Interior|Affairs|Commerce|"
+    r"Industry|Industries|Trade|Security|Education|Agriculture|Livestock|Health|Finance|"
+    r"Economy|Economic|State|Science|Technology|Culture|Sports?|Tourism|Energy|Environment|"
+    r"Transport|Justice|Communications|Information|Armed|Forces|Veterans|Production|"
+    r"Procurement|Skills?|Development|Research|Innovation|Shipping|Aviation|Civil|Space|"
+    r"Family|Welfare|Youth|Employment|Labour|Cooperation|Planning|Infrastructure)"
+)
+PORTFOLIO = (
+    rf"(?:\s+(?:of|for)\s+(?:the\s+)?{_PORTFOLIO_WORDS}"
+    rf"(?:\s+(?:(?:and|&|of|for)\s+)?{_PORTFOLIO_WORDS})*)*"
+)
+OFFICE = rf"(?:{TITLES}{PORTFOLIO})"
 UPPER, LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 NAME_WORD = (
-    rf"(?:[{UPPER}]\.|[{UPPER}](?=[\s,])|[{UPPER}][{LOWER}]+(?:[-'\u2019][{UPPER}{LOWER}]+)*)"
+    rf"(?:[{UPPER}]\.|[{UPPER}](?=[\s,])|"
+    rf"[{UPPER}][{LOWER}]+(?:[{UPPER}][{LOWER}]+)?(?:[-'\u2019][{UPPER}{LOWER}]+)*)"  # McGuinty
 )
+# The small words inside a name, before another capitalised word: "João Ribeiro de Almeida",
+# "Khaled bin Mohamed", "Ursula von der Leyen".
+PARTICLE = r"(?:(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|bin|binti|al|el|le|la)\s+)*"
 # Offices that are also plain words ("General Authorisation", "Captain of industry"): after
 # them a one-word name is no name.
 AMBIGUOUS_TITLES = frozenset({"general", "major", "captain", "commander"})
 PERSON = re.compile(
     # (?=[A-Z]): a lower-case word fails at once instead of trying every title.
-    rf"\b(?=[A-Z])(?P<title>{TITLES}(?:\s+{TITLES})*)\s+"
-    rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
+    # Offices joined by "and" ("Deputy Prime Minister and Minister for Defence"), and a comma
+    # or "the" before the name ("Minister of National Defence, David McGuinty").
+    rf"\b(?=[A-Z])(?P<title>{OFFICE}(?:(?:\s+and|,?\s+the|,)?\s+{OFFICE})*)(?:,?\s+the)?,?\s+"
+    rf"(?P<name>{NAME_WORD}(?:\s+{PARTICLE}{NAME_WORD}){{0,3}})"
 )
 SUFFIX = (
     r"(?:Heavy\s+Industries|Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Limited|Ltd\.?|"
@@ -50,7 +72,7 @@ TITLE_STARTS = frozenset({
     "chief", "ceo", "lieutenant", "lt", "major", "maj", "general", "gen", "rear", "admiral",
     "adm", "air", "brigadier", "brig", "colonel", "col", "commodore", "commander", "cdr",
     "captain", "capt", "his", "her", "h.e", "hon'ble", "honourable", "professor", "prof", "dr",
-    "mr", "mrs", "ms", "smt", "shri", "sri",
+    "mr", "mrs", "ms", "smt", "shri", "sri", "hon",
 })
 # fmt: on
 ORGANISATION = re.compile(rf"\b(?P<name>(?:[A-Z][\w&-]*\s+)(?:{ORG_WORD}\s+){{0,5}}{SUFFIX})(?!\w)")

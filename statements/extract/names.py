@@ -144,6 +144,10 @@ def names_find(
             if len(fits) == 1 and len(name.split()) == 1:  # "President Macron"
                 contacts.append(reader.contact(fits[0], title_start, end))
                 continue
+            if len(name.split()) == 1:
+                # "Mr Lee", "Minister Marles": a surname alone is nobody staff could record
+                # (and, as often, an office word taken for a name).
+                continue
         key = (kind, fold(name))
         if key in candidates:
             continue
