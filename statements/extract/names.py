@@ -23,6 +23,7 @@ from .name_patterns import name_spans
 from .sentences import sentence_spans, snippet
 
 ADJACENT = 25  # characters between a name and a country that says whose it is
+SEPARATED = re.compile(r"[,;:()]|\band\b|\bwith\b")
 INDIAN_HONORIFICS = frozenset({"shri", "smt", "kumari"})
 SIMILAR = 88  # rapidfuzz WRatio from which a known name is offered as "the same as"
 
@@ -104,7 +105,8 @@ class _Reader:
         beside = [
             f
             for f in near
-            if -ADJACENT <= f.start - end <= ADJACENT or -ADJACENT <= start - f.end <= ADJACENT
+            if (0 <= f.start - end <= ADJACENT and self.attached(end, f.start))
+            or (0 <= start - f.end <= ADJACENT and self.attached(f.end, start))
         ]
         if beside:
             return min(beside, key=lambda f: min(abs(f.start - end), abs(start - f.end))).entity_id
@@ -114,6 +116,12 @@ class _Reader:
         if parties:
             return min(parties, key=lambda f: abs(f.start - start)).entity_id
         return fallback
+
+    def attached(self, low: int, high: int) -> bool:
+        """Whether the words between a name and a country tie them ("Japanese firm X", "X of
+        Australia"), not a list ("...in Ukraine, and Shri Anil Mehra briefed")."""
+        between = self.text[low:high]
+        return not SEPARATED.search(between)
 
     def contact(self, contact_id: int, start: int, end: int) -> Found:
         index = self.sentence(start)

@@ -190,7 +190,7 @@ def test_statement_shows_parties_apart_and_a_name_is_accepted(
     # Extraction (issue 13): parties and other countries apart; a name candidate accepted.
     reference_load()
     statement = statement_from_text(
-        "India and France agreed to co-develop jet engines with Safran Aircraft Systems. "
+        "India and France agreed to co-develop jet engines with Kestrel Aircraft Systems. "
         "The two sides also discussed the situation in Ukraine, and Shri Anil Mehra "
         "briefed them on maritime domain awareness in the Indian Ocean.",
         title="India-France Joint Statement on engines",
@@ -204,17 +204,19 @@ def test_statement_shows_parties_apart_and_a_name_is_accepted(
     expect(page.locator("#parties")).not_to_contain_text("Ukraine")
     expect(page.locator("#other-countries")).to_contain_text("Ukraine")
     names = page.locator("#name-candidates")
-    expect(names).to_contain_text("Safran Aircraft Systems")
+    expect(names).to_contain_text("Kestrel Aircraft Systems")
     expect(names).to_contain_text("Anil Mehra")
+    # Ukraine, a topic listed before him, is no sign of his country; "Shri" is.
+    expect(names.locator("li", has_text="Anil Mehra")).to_contain_text("Person · India")
     shoot(page, "statement-parties-and-names")
 
-    item = names.locator("li", has_text="Safran Aircraft Systems")
+    item = names.locator("li", has_text="Kestrel Aircraft Systems")
     item.get_by_role("button", name="Accept as new firm").click()
 
-    expect(page.locator(".messages")).to_contain_text("Safran Aircraft Systems")
-    expect(page.locator("#name-candidates")).not_to_contain_text("Safran Aircraft Systems")
+    expect(page.locator(".messages")).to_contain_text("Kestrel Aircraft Systems")
+    expect(page.locator("#name-candidates")).not_to_contain_text("Kestrel Aircraft Systems")
     shoot(page, "statement-name-accepted")
-    assert Firm.objects.filter(name="Safran Aircraft Systems", country__code="FR").exists()
+    assert Firm.objects.filter(name="Kestrel Aircraft Systems", country__code="FR").exists()
 
 
 def test_admin_and_api_docs_run_under_the_content_security_policy(
