@@ -13,9 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
-from lib.api.related import pairs
+from lib.api.related import pairs, pairs_among
 from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet, VersionedViewSetMixin
 from lib.sheets.export import Labels, columns
+from statements.models import Statement
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..sheets.columns import FIRM_LABEL, FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
@@ -33,8 +34,14 @@ from .serializers import (
 )
 
 
-def opportunities_with_names(model=Opportunity):
-    """Opportunities with team, owner and every related name in one query."""
+def opportunities_with_names(model=Opportunity, user=None):
+    """Opportunities with team, owner and every related name in one query; given the reader,
+    the linked statements are those `user` may see (a restricted one's id is not theirs)."""
+    statements = (
+        pairs(Opportunity, "statements", "title")
+        if user is None
+        else pairs_among(Opportunity, "statements", Statement.objects.visible_to(user), "title")
+    )
     return (
         model.objects.select_related("team", "owner")
         .with_next_follow_up()
@@ -43,7 +50,7 @@ def opportunities_with_names(model=Opportunity):
             firm_pairs=pairs(Opportunity, "firms", FIRM_LABEL),
             area_pairs=pairs(Opportunity, "areas", "slug", "name"),
             policy_opening_pairs=pairs(Opportunity, "policy_openings", "title"),
-            statement_pairs=pairs(Opportunity, "statements", "title"),
+            statement_pairs=statements,
         )
     )
 
@@ -122,7 +129,7 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     action_permissions = {"bulk": ["add", "change"]}
 
     def get_queryset(self):
-        return opportunities_with_names().visible_to(self.request.user)
+        return opportunities_with_names(user=self.request.user).visible_to(self.request.user)
 
     def get_rows_queryset(self):
         return Opportunity.objects.visible_to(self.request.user)
