@@ -309,6 +309,11 @@ if AUDIT_RETENTION_DAYS < 1:
 # Bulk uploads (API and admin) of more rows than this run as a Celery job with a status URL;
 # smaller ones are answered at once, as before (docs/api.md).
 SHEETS_JOB_ROWS = env.int("SHEETS_JOB_ROWS", default=5000)
+# An upload job (its file, counts, changes and row errors) is deleted this many days after it
+# finished, by a nightly beat job; the export and upload log keeps its entry (above).
+UPLOAD_JOB_RETENTION_DAYS = env.int("UPLOAD_JOB_RETENTION_DAYS", default=30)
+if UPLOAD_JOB_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("UPLOAD_JOB_RETENTION_DAYS must be at least 1 (days)")
 
 # Celery: with no broker URL, tasks run in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -367,6 +372,7 @@ CELERY_TASK_ROUTES = {
     "opportunities.tasks.requeue_stalled_webhooks": {"queue": "notifications"},
     "opportunities.tasks.run_upload_job": {"queue": "imports"},
     "opportunities.tasks.requeue_stalled_upload_jobs": {"queue": "imports"},
+    "opportunities.tasks.prune_upload_jobs": {"queue": "notifications"},
     # Housekeeping, a few seconds a night: beside the webhook sweeper.
     "tracker.tasks.prune_sheet_logs": {"queue": "notifications"},
 }
