@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import formats
 from django.utils.html import format_html
 
 from lib.sheets.admin import HistoryModelAdmin, columns_resource
@@ -21,7 +22,15 @@ class FollowUpAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdm
     upload_kind = UploadJob.Kind.FOLLOW_UPS
     form = FollowUpForm
     resource_classes = [columns_resource(FollowUp, FOLLOW_UP_COLUMNS)]
-    list_display = ["title", "opportunity", "owner", "due_display", "kind", "status", "sensitivity"]
+    list_display = [
+        "title",
+        "opportunity",
+        "owner",
+        "due_display",
+        "kind",
+        "status",
+        "label_display",
+    ]
     list_filter = [MineFilter, DueFilter, "status", "kind", "sensitivity"]
     list_select_related = ["opportunity", "owner"]
     search_fields = ["title", "notes", "opportunity__title"]
@@ -39,7 +48,8 @@ class FollowUpAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdm
     @admin.display(description="due", ordering="due_date")
     def due_display(self, follow_up: FollowUp):
         if follow_up.is_overdue:
-            return format_html('<strong class="overdue">{} (overdue)</strong>', follow_up.due_date)
+            due = formats.date_format(follow_up.due_date)
+            return format_html('<strong class="overdue">{} (overdue)</strong>', due)
         return follow_up.due_date
 
     @admin.action(description="Mark selected follow-ups done", permissions=["change"])

@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
 from lib.sheets.admin import HistoryModelAdmin, columns_resource
 from partners.admin_merge import MergeAdminMixin
@@ -51,6 +51,9 @@ class OpportunityAdmin(
     form = OpportunityForm
     resource_classes = [columns_resource(Opportunity, OPPORTUNITY_COLUMNS)]
     action_form = OpportunityActionForm
+    # Short columns beside the title, so it reads in two or three lines at 1,366 px
+    # (docs/admin.md, "Layout"): a stale opportunity says so under its next follow-up;
+    # probability and the last change are on the change page.
     list_display = [
         "title",
         "stage",
@@ -58,11 +61,8 @@ class OpportunityAdmin(
         "owner",
         "partner_countries",
         "value_display",
-        "probability",
         "next_follow_up_display",
-        "stale_display",
-        "sensitivity",
-        "updated_at",
+        "label_display",
     ]
     list_filter = [
         "stage",
@@ -127,6 +127,13 @@ class OpportunityAdmin(
             .prefetch_related("countries")
         )
 
+    def get_list_display(self, request):
+        # Someone in one team sees its name on every row: the column only takes width.
+        team_ids = self._team_ids(request)
+        if team_ids is not None and len(team_ids) <= 1:
+            return [name for name in self.list_display if name != "team"]
+        return self.list_display
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not may_assign_others(request.user):
@@ -181,9 +188,14 @@ class OpportunityAdmin(
             deleted.delete()
         formset.save_m2m()
 
-    @admin.display(description="partner countries")
+    @admin.display(description="countries")
     def partner_countries(self, opportunity: Opportunity) -> str:
-        return ", ".join(country.name for country in opportunity.countries.all())
+        # ISO codes, each with its name as a tooltip: four names would take a column's width.
+        return format_html_join(
+            ", ",
+            '<abbr title="{}">{}</abbr>',
+            ((country.name, country.code) for country in opportunity.countries.all()),
+        )
 
     @admin.display(description="value", ordering="value")
     def value_display(self, opportunity: Opportunity) -> str:
@@ -191,21 +203,21 @@ class OpportunityAdmin(
             return "—"
         return f"{opportunity.currency} {opportunity.value:,.0f}"
 
-    @admin.display(description="next follow-up", ordering="next_follow_up")
+    @admin.display(description="follow-up", ordering="next_follow_up")
     def next_follow_up_display(self, opportunity: Opportunity):
         due = opportunity.next_follow_up
         if due is None:
-            return "—"
-        if due < timezone.localdate():
-            return format_html('<strong class="overdue">{} (overdue)</strong>', due)
-        return due
-
-    @admin.display(description="stale", ordering="last_activity")
-    def stale_display(self, opportunity: Opportunity):
+            shown = format_html("{}", "—")
+        elif due < timezone.localdate():
+            shown = format_html(
+                '<strong class="overdue">{} (overdue)</strong>', formats.date_format(due)
+            )
+        else:
+            shown = format_html("{}", formats.date_format(due))
         if not getattr(opportunity, "is_stale", False):
-            return ""
+            return shown
         quiet = (timezone.now() - opportunity.last_activity).days
-        return format_html('<strong class="stale">quiet {} days</strong>', quiet)
+        return format_html('{}<br><strong class="stale">quiet {} days</strong>', shown, quiet)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
