@@ -5,6 +5,7 @@ see, and a paste of a restricted statement's text does not hand the statement ba
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from statements.sensitivity import Sensitivity
 
@@ -73,3 +74,14 @@ def test_pasting_a_restricted_statements_text_does_not_show_it(restricted, desk_
     assert str(secret.pk) not in refused.content.decode() and secret.title not in refused.json()
     again = lead_api.post("/api/statements/", body)
     assert again.status_code == 200 and again.json()["id"] == secret.pk
+
+
+def test_a_key_pull_never_carries_a_restricted_statement_id_even_a_leads(linked, team_lead):
+    from tracker.models import ApiToken
+
+    _, key = ApiToken.issue(user=team_lead, name="Power Query", read_only=True)
+    client = APIClient()
+    rows = client.get(f"/api/opportunities/?key={key}").json()["results"]
+    assert [row["statements"] for row in rows] == [[linked.open_statement.pk]]
+    detail = client.get(f"/api/opportunities/{linked.open_opportunity.pk}/?key={key}").json()
+    assert detail["statements"] == [linked.open_statement.pk]
