@@ -7,13 +7,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from statements.admin_sensitivity import SensitivityChoicesMixin
+from statements.admin_sensitivity import SensitivityChoicesMixin, SensitivityColumnMixin
 
 from .models import Opportunity, Team
 from .visibility import visible_team_ids
 
 
-class TeamScopedAdminMixin(SensitivityChoicesMixin):
+class TeamScopedAdminMixin(SensitivityColumnMixin, SensitivityChoicesMixin):
     """Limit an admin to the requesting user's teams (and, by `visible_to`, to the restricted
     records the user is cleared for); a foreign object is a 404 or a 403."""
 

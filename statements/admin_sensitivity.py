@@ -4,6 +4,7 @@ as a foreign team's is), and only they are offered the `restricted` label."""
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.http import Http404
 
 from .sensitivity import Sensitivity, sees_restricted
@@ -25,7 +26,15 @@ class SensitivityChoicesMixin:
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-class SensitivityAdminMixin(SensitivityChoicesMixin):
+class SensitivityColumnMixin:
+    """`label_display`: the sensitivity label as a short-headed list column."""
+
+    @admin.display(description="label", ordering="sensitivity")
+    def label_display(self, obj) -> str:
+        return obj.get_sensitivity_display()
+
+
+class SensitivityAdminMixin(SensitivityColumnMixin, SensitivityChoicesMixin):
     """For a model admin or inline whose QuerySet has `readable_by` (a SensitivityQuerySet)."""
 
     def get_queryset(self, request):

@@ -193,6 +193,9 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
             200: OpenApiResponse(
                 StatementSerializer, description="The same text was already stored: that one."
             ),
+            400: OpenApiResponse(
+                description="No text found in it, or it is a restricted statement's text."
+            ),
         },
     )
     def create(self, request, *args, **kwargs):
@@ -205,7 +208,12 @@ class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
             )
         except ParseError as error:
             raise serializers.ValidationError({"text": str(error)}) from error
-        statement = statements_with_names().get(pk=statement.pk)
+        found = statements_with_names().visible_to(request.user).filter(pk=statement.pk).first()
+        if found is None:
+            # The text is a restricted statement's: the paster has the text already, but not
+            # its title, id or links.
+            raise serializers.ValidationError({"text": "This text is already stored."})
+        statement = found
         return Response(
             StatementSerializer(statement, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if new else status.HTTP_200_OK,

@@ -121,11 +121,21 @@ class ManyKeysField(serializers.Field):
         queryset: QuerySet[Any],
         pairs_attr: str,
         natural: KeyParser | None = None,
+        keeps_unseen: bool = False,
         **kwargs: Any,
     ) -> None:
         self.queryset, self.pairs_attr, self.natural = queryset, pairs_attr, natural
+        self.keeps_unseen = keeps_unseen
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+    def unseen_of(self, instance: Model) -> list[Model]:
+        """With `keeps_unseen`, the linked rows outside `queryset` (the writer's view of the
+        targets): a write of the list replaces only what its writer could see."""
+        if not self.keeps_unseen or not self.queryset.query.has_filters():
+            return []
+        linked = getattr(instance, self.source or "")
+        return list(linked.exclude(pk__in=self.queryset.values("pk")))
 
     def get_attribute(self, instance: Model) -> Any:
         if hasattr(instance, self.pairs_attr):

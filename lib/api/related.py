@@ -73,7 +73,28 @@ def pairs(model: type[Model], field_name: str, *labels: str | Expression) -> Sub
 
     Built once per relation and labels: building the subquery costs more than the list's own
     serialisation, and `annotate()` resolves a copy, so the one built is never changed."""
+    return _pairs(model, field_name, labels)
+
+
+def pairs_among(
+    model: type[Model], field_name: str, among: QuerySet[Any], *labels: str | Expression
+) -> Subquery:
+    """`pairs()` of only the related rows in `among` (those the reader may see, such as
+    `Statement.objects.visible_to(user)`). Built per call, not cached: `among` is the
+    reader's own."""
+    return _pairs(model, field_name, labels, among)
+
+
+def _pairs(
+    model: type[Model],
+    field_name: str,
+    labels: tuple[str | Expression, ...],
+    among: QuerySet[Any] | None = None,
+) -> Subquery:
     links, source, related_id, label_expressions = _relation(model, field_name, labels)
+    # A reader who may see every row (an unfiltered `among`) is spared the subquery.
+    if among is not None and among.query.has_filters():
+        links = links.filter(**{f"{related_id.name}__in": among.values("pk")})
     rows = links.values(source).annotate(pairs=JsonPairs(related_id, *label_expressions))
     rows = rows.values("pairs")
     return Subquery(rows, output_field=TextField())

@@ -175,18 +175,28 @@ class ModelSerializer(ReadModelSerializer):
             if isinstance(field, ManyKeysField) and field.source in validated_data
         }
 
+    def _links_set(self, instance: Any, many: dict) -> None:
+        """Write each many-to-many's rows, keeping the links the writer could not see."""
+        from .fields import ManyKeysField
+
+        fields = {
+            field.source: field
+            for field in self.fields.values()
+            if isinstance(field, ManyKeysField)
+        }
+        for name, rows in many.items():
+            getattr(instance, name).set([*rows, *fields[name].unseen_of(instance)])
+
     def create(self, validated_data: dict[str, Any]) -> Any:
         many = self._many(validated_data)
         instance = super().create(validated_data)
-        for name, rows in many.items():
-            getattr(instance, name).set(rows)
+        self._links_set(instance, many)
         return instance
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         many = self._many(validated_data)
         instance = super().update(instance, validated_data)
-        for name, rows in many.items():
-            getattr(instance, name).set(rows)
+        self._links_set(instance, many)
         return instance
 
 

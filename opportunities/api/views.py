@@ -13,10 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
-from lib.api.related import pairs
+from lib.api.related import pairs, pairs_among
 from lib.api.versions import VersionedViewSetMixin
 from lib.api.viewsets import ModelViewSet, ReadOnlyViewSet
 from lib.sheets.columns import Labels, columns
+from statements.models import Statement
 
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..sheets.columns import FIRM_LABEL, FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
@@ -34,8 +35,14 @@ from .serializers import (
 )
 
 
-def opportunities_with_names(model=Opportunity):
-    """Opportunities with team, owner and every related name in one query."""
+def opportunities_with_names(model=Opportunity, user=None):
+    """Opportunities with team, owner and every related name in one query; given the reader,
+    the linked statements are those `user` may see (a restricted one's id is not theirs)."""
+    statements = (
+        pairs(Opportunity, "statements", "title")
+        if user is None
+        else pairs_among(Opportunity, "statements", Statement.objects.visible_to(user), "title")
+    )
     return (
         model.objects.select_related("team", "owner")
         .with_next_follow_up()
@@ -44,7 +51,7 @@ def opportunities_with_names(model=Opportunity):
             firm_pairs=pairs(Opportunity, "firms", FIRM_LABEL),
             area_pairs=pairs(Opportunity, "areas", "slug", "name"),
             policy_opening_pairs=pairs(Opportunity, "policy_openings", "title"),
-            statement_pairs=pairs(Opportunity, "statements", "title"),
+            statement_pairs=statements,
         )
     )
 
@@ -123,7 +130,7 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     action_permissions = {"bulk": ["add", "change"]}
 
     def get_queryset(self):
-        return opportunities_with_names().visible_to(self.request.user)
+        return opportunities_with_names(user=self.request.user).visible_to(self.request.user)
 
     def get_rows_queryset(self):
         return Opportunity.objects.visible_to(self.request.user)

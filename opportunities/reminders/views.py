@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from lib.ratelimit import key_failed, key_retry_after, too_many_response
+from statements.sensitivity import key_pull_limit
 
 from .calendar import calendar_render, live_feed
 
@@ -19,6 +20,9 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
     if feed is None:
         key_failed(request)
         raise Http404("No such calendar feed.")
+    # The key rides in the URL, kept by a calendar service outside the tracker: a key pull,
+    # so the feed never carries a restricted follow-up, whoever owns it.
+    key_pull_limit(feed.user)
     response = HttpResponse(calendar_render(user=feed.user), content_type="text/calendar")
     response["Content-Type"] = "text/calendar; charset=utf-8"
     response["Content-Disposition"] = 'inline; filename="follow-ups.ics"'

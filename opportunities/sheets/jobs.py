@@ -194,3 +194,12 @@ def upload_jobs_stalled() -> list[int]:
     ids = list(stalled.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
     UploadJob.objects.filter(pk__in=ids).update(status=Status.QUEUED, heartbeat_at=now)
     return ids
+
+
+def upload_jobs_prune(*, days: int | None = None) -> int:
+    """Delete the jobs past the retention (UPLOAD_JOB_RETENTION_DAYS) with their row errors;
+    returns how many jobs. Their entries in the export and upload log stay."""
+    days = settings.UPLOAD_JOB_RETENTION_DAYS if days is None else days
+    # Only the keys are read to collect the rows: a job holds its whole file.
+    _, deleted = UploadJob.objects.expired(days).only("pk").delete()
+    return deleted.get(UploadJob._meta.label, 0)

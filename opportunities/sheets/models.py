@@ -6,9 +6,12 @@ the pipeline's models by string, so this module never imports that one.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from ..visibility import TeamScopedQuerySet
 
@@ -20,6 +23,14 @@ class UploadJobQuerySet(TeamScopedQuerySet):
         if not user.is_active:
             return self.none()
         return super().visible_to(user) | self.filter(user=user)
+
+    def expired(self, days: int) -> UploadJobQuerySet:
+        """Jobs finished more than `days` ago, and any never finished but created that long
+        ago: the stalled-job sweep fails a lost job within minutes, so such a job is dead."""
+        before = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(
+            Q(finished_at__lt=before) | Q(finished_at__isnull=True, created_at__lt=before)
+        )
 
 
 class UploadJob(models.Model):

@@ -52,3 +52,9 @@ def requeue_stalled_upload_jobs() -> dict:
     ids = jobs.upload_jobs_stalled()
     enqueue_each_after_commit(run_upload_job, ([job_id] for job_id in ids))
     return {"requeued": ids}
+
+
+@shared_task(name="opportunities.tasks.prune_upload_jobs", acks_late=True)
+def prune_upload_jobs() -> int:
+    # Beat runs this nightly; idempotent: a second run deletes nothing more.
+    return jobs.upload_jobs_prune()

@@ -64,6 +64,7 @@ CELERY_TASK_ROUTES = {
     "opportunities.tasks.requeue_stalled_webhooks": {"queue": "notifications"},
     "opportunities.tasks.run_upload_job": {"queue": "imports"},
     "opportunities.tasks.requeue_stalled_upload_jobs": {"queue": "imports"},
+    "opportunities.tasks.prune_upload_jobs": {"queue": "notifications"},
     # Housekeeping, a few seconds a night: beside the webhook sweeper.
     "tracker.tasks.prune_sheet_logs": {"queue": "notifications"},
 }

@@ -95,3 +95,8 @@ if AUDIT_RETENTION_DAYS < 1:
 # Bulk uploads (API and admin) of more rows than this run as a Celery job with a status URL;
 # smaller ones are answered at once, as before (docs/api.md).
 SHEETS_JOB_ROWS = env.int("SHEETS_JOB_ROWS", default=5000)
+# An upload job (its file, counts, changes and row errors) is deleted this many days after it
+# finished, by a nightly beat job; the export and upload log keeps its entry.
+UPLOAD_JOB_RETENTION_DAYS = env.int("UPLOAD_JOB_RETENTION_DAYS", default=30)
+if UPLOAD_JOB_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("UPLOAD_JOB_RETENTION_DAYS must be at least 1 (days)")

@@ -86,7 +86,11 @@ class OpportunitySerializer(VersionPreconditionMixin, SensitivityLabelMixin, Mod
         queryset=PolicyOpening.objects.all(), pairs_attr="policy_opening_pairs"
     )
     policy_opening_titles = PairLabelsField(pairs_attr="policy_opening_pairs")
-    statements = ManyKeysField(queryset=Statement.objects.all(), pairs_attr="statement_pairs")
+    # Narrowed to the statements the writer may see (__init__); the restricted links they
+    # cannot see survive their write of the list.
+    statements = ManyKeysField(
+        queryset=Statement.objects.all(), pairs_attr="statement_pairs", keeps_unseen=True
+    )
     version = version_field()
     next_follow_up = serializers.DateField(
         read_only=True, allow_null=True, help_text="Due date of the soonest open follow-up"
@@ -173,6 +177,5 @@ class OpportunitySerializer(VersionPreconditionMixin, SensitivityLabelMixin, Mod
             opportunity_save(opportunity=instance, expected_version=instance.version)
         except StaleVersion as error:
             raise PreconditionFailed(str(error)) from error
-        for name, rows in many.items():
-            getattr(instance, name).set(rows)
+        self._links_set(instance, many)
         return instance
