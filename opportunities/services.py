@@ -13,6 +13,7 @@ from django.utils import timezone
 from .assignment import assignment_check, may_assign_others
 from .models import FollowUp, Note, Opportunity, OpportunityQuerySet
 from .reminders.webhooks import stage_changed_emit
+from .tallies.keep import tallies_kept
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -39,10 +40,12 @@ def _stored_for_update(record: Versioned, expected_version: int | None, *fields:
 def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
     """Save an edit made from `expected_version`; refuse it if someone saved in between."""
     previous = None
+    teams = set()
     with transaction.atomic():
         if opportunity.pk:
-            current = _stored_for_update(opportunity, expected_version, "stage")
+            current = _stored_for_update(opportunity, expected_version, "stage", "team")
             previous = current.stage
+            teams.add(current.team_id)
             if current.stage != opportunity.stage:
                 stage_stamp(opportunity)
             opportunity.version = current.version + 1
@@ -50,6 +53,9 @@ def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) 
         opportunity.save()
         if previous is not None and previous != opportunity.stage:
             stage_changed_emit(opportunity=opportunity, previous=previous)
+        # Its old team's and its new team's counts. A caller that saves its links after it
+        # (the admin form, the API) recounts again once they are in.
+        tallies_kept(team_ids=teams | {opportunity.team_id})
     return opportunity
 
 
@@ -67,8 +73,10 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
     if stage in Opportunity.CLOSED_STAGES and not reason.strip():
         raise ValidationError("A move to won or lost needs a reason.")
     moved = 0
+    teams = set()
     with transaction.atomic():
         for opportunity in opportunities.select_for_update(of=("self",)).exclude(stage=stage):
+            teams.add(opportunity.team_id)
             previous = opportunity.stage
             opportunity.stage = stage
             if reason.strip():
@@ -78,6 +86,7 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
             opportunity.save()
             stage_changed_emit(opportunity=opportunity, previous=previous)
             moved += 1
+        tallies_kept(team_ids=teams)
     return moved
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from opportunities.models import FollowUp, Note, Opportunity, Suggestion, Team
+from opportunities.tallies.keep import tallies_kept
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import ImportRun, Mention, Source, Statement
 
@@ -170,6 +171,13 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     def countries(self, create, extracted, **kwargs):
         if create and extracted:
             self.countries.add(*extracted)
+
+    @factory.post_generation
+    def tallies(self, create, extracted, **kwargs):
+        # Made with the ORM, not a service: its team's dashboard tallies are recounted here,
+        # as the services would. A test that then edits it with the ORM calls tallies_kept.
+        if create:
+            tallies_kept(team_ids=[self.team_id])
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):
