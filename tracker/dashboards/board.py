@@ -16,7 +16,9 @@ from opportunities.tallies.models import AreaTally, CountryTally, StageTally
 from .filters import BoardFilterForm, Scope
 from .links import opportunity_link
 
-CARDS_PER_COLUMN = 50
+# A page of cards per column: the rest are a link away, in the filtered list. Rendering the
+# cards is most of the board's time, so the page is kept short.
+CARDS_PER_COLUMN = 20
 
 
 @dataclass
