@@ -245,24 +245,30 @@ def prepare(size: int, reset: bool) -> None:
     )
 
 
-def measure(size: int, runs: int) -> dict[tuple[str, str], float]:
-    use_schema(f"bench_{size}")
-    medians = {}
-    for page, path in pages().items():
+def measure(sizes: list[int], runs: int) -> dict[int, dict[tuple[str, str], float]]:
+    """Each page and user at every size in turn, so that a change in the machine's load
+    during the run weighs on both sizes alike rather than on the later one."""
+    medians: dict[int, dict[tuple[str, str], float]] = {size: {} for size in sizes}
+    use_schema(f"bench_{sizes[0]}")
+    paths = pages()
+    for page, path in paths.items():
         for username, who in USERS:
-            timings, queries = time_page(path, username, runs)
-            median = statistics.median(timings)
-            medians[(page, who)] = median
-            p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
-            verdict = "met" if median < TARGET_MS[page] else "missed"
-            print(
-                f"{size:>7,} {page}, {who}: median {median:.1f} ms, p95 {p95:.1f} ms,"
-                f" min {min(timings):.1f} ms over {len(timings)} runs; {len(queries)} queries"
-                f" (target < {TARGET_MS[page]} ms: {verdict}); load {os.getloadavg()[0]:.1f}",
-                flush=True,
-            )
-            for query in sorted(queries, key=lambda q: -float(q["time"]))[:3]:
-                print(f"        {float(query['time']) * 1000:7.1f} ms  {query['sql'][:100]}")
+            for size in sizes:
+                use_schema(f"bench_{size}")
+                timings, queries = time_page(path, username, runs)
+                median = statistics.median(timings)
+                medians[size][(page, who)] = median
+                p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
+                verdict = "met" if median < TARGET_MS[page] else "missed"
+                print(
+                    f"{size:>7,} {page}, {who}: median {median:.1f} ms, p95 {p95:.1f} ms,"
+                    f" min {min(timings):.1f} ms over {len(timings)} runs; {len(queries)}"
+                    f" queries (target < {TARGET_MS[page]} ms: {verdict});"
+                    f" load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+                for query in sorted(queries, key=lambda q: -float(q["time"]))[:3]:
+                    print(f"        {float(query['time']) * 1000:7.1f} ms  {query['sql'][:100]}")
     return medians
 
 
@@ -282,7 +288,7 @@ def main() -> None:
         f" {os.cpu_count()} cores,"
         f" load average {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)"
     )
-    medians = {size: measure(size, args.runs) for size in sizes}
+    medians = measure(sizes, args.runs)
     small, large = sizes[0], sizes[-1]
     print(f"Medians, {small:,} -> {large:,} opportunities (target: ratio <= {RATIO}):")
     for key, before in medians[small].items():

@@ -14,6 +14,7 @@ from .assignment import assignment_check, may_assign_others
 from .models import FollowUp, Note, Opportunity, OpportunityQuerySet
 from .reminders.webhooks import stage_changed_emit
 from .tallies.keep import tallies_kept
+from .tallies.models import FollowUpTally
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -137,7 +138,14 @@ def follow_up_save(*, follow_up: FollowUp, expected_version: int | None = None) 
             follow_up.count_change()
         follow_up.stamp_completion()
         follow_up.save()
+        _follow_ups_counted(FollowUp.objects.filter(pk=follow_up.pk))
     return follow_up
+
+
+def _follow_ups_counted(follow_ups: QuerySet[FollowUp]) -> None:
+    """Recount the open follow-ups' tallies of these follow-ups' teams (a subquery)."""
+    teams = follow_ups.values_list("opportunity__team_id", flat=True)
+    tallies_kept(team_ids=teams, only=(FollowUpTally,))
 
 
 def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
@@ -154,4 +162,6 @@ def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
             follow_up.count_change()
             follow_up.save()
             done += 1
+        if done:
+            _follow_ups_counted(follow_ups)
     return done

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from opportunities.models import FollowUp, Note, Opportunity, Suggestion, Team
 from opportunities.tallies.keep import tallies_kept
+from opportunities.tallies.models import FollowUpTally
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 from statements.models import ImportRun, Mention, Source, Statement
 
@@ -183,10 +184,17 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
 class FollowUpFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FollowUp
+        skip_postgeneration_save = True
 
     opportunity = factory.SubFactory(OpportunityFactory)
     title = factory.Sequence(lambda n: f"Follow-up {n}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+
+    @factory.post_generation
+    def tallies(self, create, extracted, **kwargs):
+        # As OpportunityFactory: the services would recount its team's open follow-ups.
+        if create:
+            tallies_kept(team_ids=[self.opportunity.team_id], only=(FollowUpTally,))
 
 
 class NoteFactory(factory.django.DjangoModelFactory):

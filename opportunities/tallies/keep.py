@@ -13,18 +13,20 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from partners.models import Country
+from statements.sensitivity import Sensitivity
 
-from ..models import Opportunity, Team
+from ..models import FollowUp, Opportunity, Team
 from .models import (
     TALLIES,
     AreaTally,
     ClosedTally,
     CountryAreaTally,
     CountryTally,
+    FollowUpTally,
     PairTally,
     StageTally,
 )
@@ -38,18 +40,27 @@ def tallies_rebuild() -> None:
     tallies_kept(team_ids=None)
 
 
-def tallies_kept(*, team_ids: Iterable[int | None] | None) -> None:
-    """Recount the tallies of `team_ids` (None: every team) from the live tables, in the
-    caller's transaction, so that a reader sees the counts and the change they count at once."""
-    ids = None if team_ids is None else sorted({pk for pk in team_ids if pk is not None})
-    if ids == []:
-        return
+def tallies_kept(
+    *, team_ids: Iterable[int | None] | QuerySet | None, only: tuple | None = None
+) -> None:
+    """Recount the tallies of `team_ids` (None: every team; a queryset of team ids is used as
+    a subquery) from the live tables, in the caller's transaction, so that a reader sees the
+    counts and the change they count at once. `only`: just these tables (a follow-up's write
+    changes no opportunity count)."""
+    if team_ids is None or isinstance(team_ids, QuerySet):
+        ids = team_ids
+    else:
+        ids = sorted({pk for pk in team_ids if pk is not None})
+        if not ids:
+            return
     with transaction.atomic():
         # Two recounts of one team at once would both delete, then both insert: the lock on
         # the team rows makes the second wait, then read what the first committed.
         teams = Team.objects.select_for_update().order_by("pk")
-        list((teams if ids is None else teams.filter(pk__in=ids)).values_list("pk"))
-        for model in TALLIES:
+        locked = list((teams if ids is None else teams.filter(pk__in=ids)).values_list("pk"))
+        if ids is not None:
+            ids = [pk for (pk,) in locked]  # a queryset of ids, evaluated by the lock
+        for model in only or TALLIES:
             rows = model.objects.all() if ids is None else model.objects.filter(team_id__in=ids)
             rows._raw_delete(rows.db)  # no cascades or signals: nothing points at a tally
         opportunities = Opportunity.objects.order_by()
@@ -59,8 +70,33 @@ def tallies_kept(*, team_ids: Iterable[int | None] | None) -> None:
             opportunities = opportunities.filter(team_id__in=ids)
             links = links.filter(opportunity__team_id__in=ids)
             areas = areas.filter(opportunity__team_id__in=ids)
+        follow_ups = FollowUp.objects.order_by()
+        if ids is not None:
+            follow_ups = follow_ups.filter(opportunity__team_id__in=ids)
+        if only is None or FollowUpTally in only:
+            _insert(FollowUpTally, _follow_ups_grouped(follow_ups))
+        if only is not None:
+            return
         for model, grouped in _grouped(opportunities, links, areas):
             _insert(model, grouped)
+
+
+def _follow_ups_grouped(follow_ups: QuerySet) -> QuerySet:
+    restricted = Q(sensitivity=Sensitivity.RESTRICTED) | Q(
+        opportunity__sensitivity=Sensitivity.RESTRICTED
+    )
+    label = Case(When(restricted, then=Value(Sensitivity.RESTRICTED)), default=F("sensitivity"))
+    return _group(
+        follow_ups.filter(status=FollowUp.Status.OPEN),
+        {
+            "team": F("opportunity__team_id"),
+            "owner": F("owner_id"),
+            "due_date": F("due_date"),
+            "sensitivity": label,
+        },
+        {"n": Count("pk")},
+        sensitivity=None,
+    )
 
 
 def _grouped(opportunities: QuerySet, links: QuerySet, areas: QuerySet) -> list:

@@ -6,6 +6,7 @@ again, grouped from the live tables, so a row is only ever a fresh count."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from statements.sensitivity import Sensitivity
@@ -104,4 +105,25 @@ class PairTally(Tally):
         indexes = [models.Index(fields=["first", "second"], name="pairtally_pair_idx")]
 
 
-TALLIES = (StageTally, CountryTally, AreaTally, CountryAreaTally, ClosedTally, PairTally)
+class FollowUpTally(Tally):
+    """Open follow-ups per team, owner and due date (the overview's overdue and due-this-week
+    counts); restricted when the follow-up or its opportunity is."""
+
+    team = _team()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    due_date = models.DateField()
+    sensitivity = _sensitivity()
+    n = models.PositiveIntegerField()
+
+
+TALLIES = (
+    StageTally,
+    CountryTally,
+    AreaTally,
+    CountryAreaTally,
+    ClosedTally,
+    PairTally,
+    FollowUpTally,
+)

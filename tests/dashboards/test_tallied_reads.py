@@ -4,10 +4,13 @@ live way is the one taken when a filter needs it."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from opportunities.models import Opportunity
+from opportunities.models import FollowUp, Opportunity
 from tests.factories import CountryFactory, OpportunityFactory
 from tracker.dashboards.filters import Scope
 
@@ -70,3 +73,24 @@ def test_an_owner_filter_counts_live(data, team_lead, desk_staff, session_for) -
     mine = Opportunity.objects.filter(owner=desk_staff)
     assert counts == {stage: mine.filter(stage=stage).count() for stage in counts}
     assert sum(counts.values()) == mine.count() == 1
+
+
+@pytest.mark.parametrize("who", ["desk_staff", "team_lead", "superuser"])
+def test_the_follow_up_panel_counts_what_a_live_count_gives(data, request, session_for, who):
+    user = request.getfixturevalue(who)
+    today = timezone.localdate()
+    panel = session_for(user).get("/").context["follow_ups"]
+    live = (
+        FollowUp.objects.visible_to(user)
+        .open()
+        .filter(due_date__lte=today + datetime.timedelta(days=7))
+    )
+    expected = {
+        owner: (
+            live.filter(owner=owner, due_date__lt=today).count(),
+            live.filter(owner=owner, due_date__gte=today).count(),
+        )
+        for owner in set(live.values_list("owner", flat=True))
+    }
+    assert {row["owner"]: (row["overdue"], row["this_week"]) for row in panel} == expected
+    assert expected

@@ -13,11 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from opportunities.merging import opportunity_merge, opportunity_merge_undo
-from opportunities.models import Opportunity
-from opportunities.services import opportunity_move
+from opportunities.models import FollowUp, Opportunity
+from opportunities.services import follow_ups_complete, opportunity_move
 from opportunities.suggestions.triage import suggestion_accept
 from opportunities.tallies.keep import tallies_rebuild
-from opportunities.tallies.models import TALLIES, CountryTally, PairTally, StageTally
+from opportunities.tallies.models import (
+    TALLIES,
+    CountryTally,
+    FollowUpTally,
+    PairTally,
+    StageTally,
+)
 from tests.admin.html_forms import form_data
 from tests.factories import (
     CountryFactory,
@@ -150,4 +156,30 @@ def test_a_suggestion_accepted_into_a_new_opportunity(world, team, desk_staff, j
     suggestion.countries.add(japan)
     suggestion.areas.add(world["radar"])
     suggestion_accept(suggestion_id=suggestion.pk, by=desk_staff, team=team)
+    assert_exact()
+
+
+def test_follow_ups_written_by_the_api_the_services_and_a_sheet(world, desk_api, lead_api) -> None:
+    made = desk_api.post(
+        "/api/follow-ups/",
+        {"opportunity": world["a"].pk, "title": "Call", "due_date": "2026-01-05"},
+        format="json",
+    )
+    assert made.status_code == 201, made.json()
+    assert FollowUpTally.objects.exists()
+    assert_exact()
+    url = f"/api/follow-ups/{made.json()['id']}/"
+    assert desk_api.patch(url, {"due_date": "2026-02-01"}, format="json").status_code == 200
+    assert_exact()
+    follow_ups_complete(follow_ups=FollowUp.objects.filter(pk=made.json()["id"]))
+    assert_exact()
+    rows = [["opportunity", "title", "due_date", "status"], ["E-A", "Visit", "2026-03-01", "open"]]
+    sheet = lead_api.post(
+        "/api/follow-ups/bulk/",
+        {"file": SimpleUploadedFile("f.csv", to_csv(rows))},
+        format="multipart",
+    )
+    assert sheet.status_code == 200, sheet.json()
+    assert_exact()
+    assert lead_api.delete(url).status_code == 204
     assert_exact()

@@ -19,6 +19,7 @@ from opportunities.tallies.models import (
     ClosedTally,
     CountryAreaTally,
     CountryTally,
+    FollowUpTally,
     StageTally,
 )
 from partners.models import Country, InvestmentArea
@@ -236,16 +237,18 @@ def country_area_matrix(*, scope: Scope, countries: int = 12, areas: int = 10) -
 
 
 def follow_ups_by_owner(*, scope: Scope, today: datetime.date) -> list[dict]:
-    """Open follow-ups overdue and due in the next 7 days, per owner (None: unassigned)."""
+    """Open follow-ups overdue and due in the next 7 days, per owner (None: unassigned): from
+    the tallies of open follow-ups per team, owner and due date, which cover every filter the
+    follow-ups answer to (team and owner; due dates ignore the date range)."""
+    tallied = scope.tallies(FollowUpTally)
+    if scope.owner is not None:
+        tallied = tallied.filter(owner=scope.owner)
     rows = list(
-        scope.follow_ups()
-        .open()
-        .filter(due_date__lte=today + WEEK)
-        .order_by()
+        tallied.filter(due_date__lte=today + WEEK)
         .values("owner")
         .annotate(
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
-            this_week=Count("pk", filter=Q(due_date__gte=today)),
+            overdue=Coalesce(Sum("n", filter=Q(due_date__lt=today)), 0),
+            this_week=Coalesce(Sum("n", filter=Q(due_date__gte=today)), 0),
         )
     )
     owners = User.objects.in_bulk([row["owner"] for row in rows if row["owner"]])
