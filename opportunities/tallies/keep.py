@@ -60,6 +60,8 @@ def tallies_kept(
         locked = list((teams if ids is None else teams.filter(pk__in=ids)).values_list("pk"))
         if ids is not None:
             ids = [pk for (pk,) in locked]  # a queryset of ids, evaluated by the lock
+            if not ids:  # nothing written after all (every row refused)
+                return
         for model in only or TALLIES:
             rows = model.objects.all() if ids is None else model.objects.filter(team_id__in=ids)
             rows._raw_delete(rows.db)  # no cascades or signals: nothing points at a tally
