@@ -102,24 +102,9 @@ def _follow_ups_grouped(follow_ups: QuerySet) -> QuerySet:
 
 
 def _grouped(opportunities: QuerySet, links: QuerySet, areas: QuerySet) -> list:
+    """(tally, grouped queryset) for every opportunity tally: what `_insert` writes."""
     of = "opportunity__"
-    home = Country.objects.filter(code=settings.TRACKER_HOME_COUNTRY).values_list("pk", flat=True)
-    home_id = next(iter(home), None)
-    partners = links.exclude(country_id=home_id) if home_id is not None else links
-    both = partners.filter(
-        opportunity__countries__gt=F("country_id"),
-        opportunity__countries__in=Country.objects.exclude(pk=home_id).values("pk")
-        if home_id is not None
-        else Country.objects.values("pk"),
-    )
-    pair = {
-        "stage": F(f"{of}stage"),
-        "currency": F(f"{of}currency"),
-        "year": ExtractYear(f"{of}created_at"),
-        "sensitivity": F(f"{of}sensitivity"),
-    }
-    pair_sums = {"n": Count("*"), "value": Sum(f"{of}value")}
-    grouped = [
+    return [
         (
             StageTally,
             _group(
@@ -168,26 +153,35 @@ def _grouped(opportunities: QuerySet, links: QuerySet, areas: QuerySet) -> list:
                 sensitivity="sensitivity",
             ),
         ),
-        (
-            PairTally,
-            _group(
-                both,
-                {
-                    "team": F(f"{of}team_id"),
-                    "first": F("country_id"),
-                    "second": F(f"{of}countries"),
-                    **pair,
-                },
-                pair_sums,
-                sensitivity=None,
-            ),
-        ),
+        *((PairTally, grouped) for grouped in _pairs_grouped(links)),
     ]
+
+
+def _pairs_grouped(links: QuerySet) -> list[QuerySet]:
+    """The country pairs `OpportunityQuerySet.between` finds: two partners (the lower id
+    first), and the home country with each partner."""
+    of = "opportunity__"
+    home = Country.objects.filter(code=settings.TRACKER_HOME_COUNTRY).values_list("pk", flat=True)
+    home_id = next(iter(home), None)
+    partners = links.exclude(country_id=home_id) if home_id is not None else links
+    both = partners.filter(
+        opportunity__countries__gt=F("country_id"),
+        opportunity__countries__in=Country.objects.exclude(pk=home_id).values("pk")
+        if home_id is not None
+        else Country.objects.values("pk"),
+    )
+    pair = {
+        "stage": F(f"{of}stage"),
+        "currency": F(f"{of}currency"),
+        "year": ExtractYear(f"{of}created_at"),
+        "sensitivity": F(f"{of}sensitivity"),
+    }
+    sums = {"n": Count("*"), "value": Sum(f"{of}value")}
+    second = {"team": F(f"{of}team_id"), "first": F("country_id"), "second": F(f"{of}countries")}
+    grouped = [_group(both, second | pair, sums, sensitivity=None)]
     if home_id is not None:
-        home_pairs = {"team": F(f"{of}team_id"), "first": Value(home_id), "second": F("country_id")}
-        grouped.append(
-            (PairTally, _group(partners, home_pairs | pair, pair_sums, sensitivity=None))
-        )
+        with_home = {"team": F(f"{of}team_id"), "first": Value(home_id), "second": F("country_id")}
+        grouped.append(_group(partners, with_home | pair, sums, sensitivity=None))
     return grouped
 
 

@@ -216,25 +216,31 @@ def country_area_matrix(*, scope: Scope, countries: int = 12, areas: int = 10) -
     ]
     cells = {}
     if by_country and by_area:
-        if scope.tallied:
-            pairs = (
-                scope.tallies(CountryAreaTally)
-                .filter(country__in=list(country_rows), area__in=list(area_rows))
-                .values_list("country", "area")
-                .annotate(n=Sum("n"))
-            )
-        else:
-            pairs = (
-                narrowed.filter(countries__in=list(country_rows), areas__in=list(area_rows))
-                .values_list(F("countries"), F("areas"))
-                .annotate(n=Count("*"))
-            )
+        pairs = _cells(scope, list(country_rows), list(area_rows))
         cells = {
             (country_rows[country].code, area_rows[area].slug): n for country, area, n in pairs
         }
     by_country.sort(key=lambda row: (-row["n"], row["name"]))
     by_area.sort(key=lambda row: (-row["n"], row["name"]))
     return Matrix(by_country, by_area, cells)
+
+
+def _cells(scope: Scope, country_ids: list[int], area_ids: list[int]) -> QuerySet:
+    """(country id, area id, opportunities) for the matrix's countries and areas."""
+    if scope.tallied:
+        return (
+            scope.tallies(CountryAreaTally)
+            .filter(country__in=country_ids, area__in=area_ids)
+            .values_list("country", "area")
+            .annotate(n=Sum("n"))
+        )
+    return (
+        scope.opportunities()
+        .order_by()
+        .filter(countries__in=country_ids, areas__in=area_ids)
+        .values_list(F("countries"), F("areas"))
+        .annotate(n=Count("*"))
+    )
 
 
 def follow_ups_by_owner(*, scope: Scope, today: datetime.date) -> list[dict]:
