@@ -131,27 +131,29 @@ def follow_up_save(*, follow_up: FollowUp, expected_version: int | None = None) 
     in between). An edit counts from the stored row, not from the instance: a form restored
     from history carries old counters, and winding the version back would make a stale
     export current again."""
+    under = {follow_up.opportunity_id}
     with transaction.atomic():
         if follow_up.pk:
-            current = _stored_for_update(follow_up, expected_version, "sequence")
+            current = _stored_for_update(follow_up, expected_version, "sequence", "opportunity")
+            under.add(current.opportunity_id)  # moved to another team's opportunity, perhaps
             follow_up.version, follow_up.sequence = current.version, current.sequence
             follow_up.count_change()
         follow_up.stamp_completion()
         follow_up.save()
-        _follow_ups_counted(FollowUp.objects.filter(pk=follow_up.pk))
+        _follow_ups_counted(Opportunity.objects.filter(pk__in=under))
     return follow_up
 
 
-def _follow_ups_counted(follow_ups: QuerySet[FollowUp]) -> None:
-    """Recount the open follow-ups' tallies of these follow-ups' teams (a subquery)."""
-    teams = follow_ups.values_list("opportunity__team_id", flat=True)
+def _follow_ups_counted(opportunities: QuerySet[Opportunity]) -> None:
+    """Recount the open follow-ups' tallies of these opportunities' teams (a subquery)."""
+    teams = opportunities.values_list("team_id", flat=True)
     tallies_kept(team_ids=teams, only=(FollowUpTally,))
 
 
 def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
     """Mark open follow-ups done, one history record each."""
     now = timezone.now()
-    done = 0
+    done, under = 0, set()
     with transaction.atomic():
         open_follow_ups = follow_ups.select_for_update(of=("self",)).filter(
             status=FollowUp.Status.OPEN
@@ -161,7 +163,8 @@ def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
             follow_up.stamp_completion(now)
             follow_up.count_change()
             follow_up.save()
+            under.add(follow_up.opportunity_id)
             done += 1
-        if done:
-            _follow_ups_counted(follow_ups)
+        if under:
+            _follow_ups_counted(Opportunity.objects.filter(pk__in=under))
     return done
