@@ -8,6 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.models import is_historic
 
 from .models import FollowUp, Opportunity
+from .tallies.keep import tallies_kept
 
 
 class VersionedForm(forms.ModelForm):
@@ -56,6 +57,12 @@ class OpportunityForm(VersionedForm):
     class Meta:
         model = Opportunity
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets pick the fields
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()
+        # The admin saves the partner countries and areas after the opportunity (whose save
+        # recounted its team's tallies): count them too, now that they are in.
+        tallies_kept(team_ids=[self.instance.team_id])
 
 
 class FollowUpForm(VersionedForm):

@@ -29,6 +29,8 @@ from .merging import OPPORTUNITY_FIELDS, opportunity_merge, opportunity_merge_un
 from .models import FollowUp, Note, Opportunity, UploadJob
 from .sheets.admin import SheetUploadAdminMixin
 from .sheets.columns import OPPORTUNITY_COLUMNS
+from .tallies.keep import tallies_kept
+from .tallies.models import FollowUpTally
 
 
 class OpportunityActionForm(ActionForm):
@@ -186,7 +188,19 @@ class OpportunityAdmin(
                 row.save()
         for deleted in formset.deleted_objects:
             deleted.delete()
+        if any(isinstance(row, FollowUp) for row in formset.deleted_objects):
+            tallies_kept(team_ids=[form.instance.team_id], only=(FollowUpTally,))
         formset.save_m2m()
+
+    def delete_model(self, request, obj) -> None:
+        team_id = obj.team_id
+        super().delete_model(request, obj)
+        tallies_kept(team_ids=[team_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        team_ids = set(queryset.values_list("team_id", flat=True))
+        super().delete_queryset(request, queryset)
+        tallies_kept(team_ids=team_ids)
 
     @admin.display(description="countries")
     def partner_countries(self, opportunity: Opportunity) -> str:

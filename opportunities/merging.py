@@ -19,6 +19,7 @@ from partners.merge_log import MergeLog
 from partners.merging import merge_undo, records_merge
 
 from .models import FollowUp, Opportunity
+from .tallies.keep import tallies_kept
 from .visibility import visible_team_ids
 
 OPPORTUNITY_FIELDS = (
@@ -63,6 +64,7 @@ def opportunity_merge(
         FollowUp.objects.filter(pk__in=moved).update(
             version=F("version") + 1, sequence=F("sequence") + 1
         )
+        tallies_kept(team_ids={survivor.team_id, loser.team_id})
     return log
 
 
@@ -87,4 +89,7 @@ def opportunity_merge_undo(*, log: MergeLog, by) -> Opportunity:
             version=F("version") + 1, sequence=F("sequence") + 1
         )
 
-    return merge_undo(log=log, by=by, after=after)
+    with transaction.atomic():
+        survivor = merge_undo(log=log, by=by, after=after)
+        tallies_kept(team_ids={loser_team, *survivor_team})
+    return survivor

@@ -13,6 +13,8 @@ from django.utils import timezone
 from .assignment import assignment_check, may_assign_others
 from .models import FollowUp, Note, Opportunity, OpportunityQuerySet
 from .reminders.webhook_events import stage_changed_emit
+from .tallies.keep import tallies_kept
+from .tallies.models import FollowUpTally
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -39,10 +41,12 @@ def _stored_for_update(record: Versioned, expected_version: int | None, *fields:
 def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
     """Save an edit made from `expected_version`; refuse it if someone saved in between."""
     previous = None
+    teams = set()
     with transaction.atomic():
         if opportunity.pk:
-            current = _stored_for_update(opportunity, expected_version, "stage")
+            current = _stored_for_update(opportunity, expected_version, "stage", "team")
             previous = current.stage
+            teams.add(current.team_id)
             if current.stage != opportunity.stage:
                 stage_stamp(opportunity)
             opportunity.version = current.version + 1
@@ -50,6 +54,9 @@ def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) 
         opportunity.save()
         if previous is not None and previous != opportunity.stage:
             stage_changed_emit(opportunity=opportunity, previous=previous)
+        # Its old team's and its new team's counts. A caller that saves its links after it
+        # (the admin form, the API) recounts again once they are in.
+        tallies_kept(team_ids=teams | {opportunity.team_id})
     return opportunity
 
 
@@ -67,8 +74,10 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
     if stage in Opportunity.CLOSED_STAGES and not reason.strip():
         raise ValidationError("A move to won or lost needs a reason.")
     moved = 0
+    teams = set()
     with transaction.atomic():
         for opportunity in opportunities.select_for_update(of=("self",)).exclude(stage=stage):
+            teams.add(opportunity.team_id)
             previous = opportunity.stage
             opportunity.stage = stage
             if reason.strip():
@@ -78,6 +87,7 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
             opportunity.save()
             stage_changed_emit(opportunity=opportunity, previous=previous)
             moved += 1
+        tallies_kept(team_ids=teams)
     return moved
 
 
@@ -121,20 +131,29 @@ def follow_up_save(*, follow_up: FollowUp, expected_version: int | None = None) 
     in between). An edit counts from the stored row, not from the instance: a form restored
     from history carries old counters, and winding the version back would make a stale
     export current again."""
+    under = {follow_up.opportunity_id}
     with transaction.atomic():
         if follow_up.pk:
-            current = _stored_for_update(follow_up, expected_version, "sequence")
+            current = _stored_for_update(follow_up, expected_version, "sequence", "opportunity")
+            under.add(current.opportunity_id)  # moved to another team's opportunity, perhaps
             follow_up.version, follow_up.sequence = current.version, current.sequence
             follow_up.count_change()
         follow_up.stamp_completion()
         follow_up.save()
+        _follow_ups_counted(Opportunity.objects.filter(pk__in=under))
     return follow_up
+
+
+def _follow_ups_counted(opportunities: QuerySet[Opportunity]) -> None:
+    """Recount the open follow-ups' tallies of these opportunities' teams (a subquery)."""
+    teams = opportunities.values_list("team_id", flat=True)
+    tallies_kept(team_ids=teams, only=(FollowUpTally,))
 
 
 def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
     """Mark open follow-ups done, one history record each."""
     now = timezone.now()
-    done = 0
+    done, under = 0, set()
     with transaction.atomic():
         open_follow_ups = follow_ups.select_for_update(of=("self",)).filter(
             status=FollowUp.Status.OPEN
@@ -144,5 +163,8 @@ def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
             follow_up.stamp_completion(now)
             follow_up.count_change()
             follow_up.save()
+            under.add(follow_up.opportunity_id)
             done += 1
+        if under:
+            _follow_ups_counted(Opportunity.objects.filter(pk__in=under))
     return done

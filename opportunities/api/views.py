@@ -22,6 +22,8 @@ from statements.models import Statement
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..sheets.columns import FIRM_LABEL, FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
 from ..suggestions.triage import suggestion_accept, suggestion_dismiss
+from ..tallies.keep import tallies_kept
+from ..tallies.models import FollowUpTally
 from ..visibility import visible_teams
 from .bulk import BulkUpsertMixin, FollowUpBulkMixin
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
@@ -135,6 +137,17 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     def get_rows_queryset(self):
         return Opportunity.objects.visible_to(self.request.user)
 
+    # An edit goes through `opportunity_save` and the serializer, which keep the tallies; a
+    # new or deleted opportunity does not, so these two recount its team's.
+    def perform_create(self, serializer) -> None:
+        super().perform_create(serializer)
+        tallies_kept(team_ids=[serializer.instance.team_id])
+
+    def perform_destroy(self, instance: Opportunity) -> None:
+        team_id = instance.team_id
+        super().perform_destroy(instance)
+        tallies_kept(team_ids=[team_id])
+
 
 @versioned_schema(FollowUpSerializer)
 class FollowUpViewSet(VersionedViewSetMixin, FollowUpBulkMixin, ModelViewSet):
@@ -151,6 +164,17 @@ class FollowUpViewSet(VersionedViewSetMixin, FollowUpBulkMixin, ModelViewSet):
 
     def get_queryset(self):
         return FollowUp.objects.select_related("opportunity", "owner").visible_to(self.request.user)
+
+    # An edit goes through `follow_up_save`, which keeps the open follow-ups' tallies; a new or
+    # deleted follow-up does not, so these two recount its team's.
+    def perform_create(self, serializer) -> None:
+        super().perform_create(serializer)
+        tallies_kept(team_ids=[serializer.instance.opportunity.team_id], only=(FollowUpTally,))
+
+    def perform_destroy(self, instance: FollowUp) -> None:
+        team_id = instance.opportunity.team_id
+        super().perform_destroy(instance)
+        tallies_kept(team_ids=[team_id], only=(FollowUpTally,))
 
 
 class NoteViewSet(ModelViewSet):

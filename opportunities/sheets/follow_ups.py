@@ -22,6 +22,8 @@ from django.utils import timezone
 from statements.sensitivity import sees_restricted
 
 from ..models import FollowUp, Opportunity
+from ..tallies.keep import tallies_kept
+from ..tallies.models import FollowUpTally
 from . import SHEET_UPLOAD
 from .cells import clean_sensitivity
 from .upsert import ChunkedUpsert, Row, UpsertReport
@@ -193,6 +195,12 @@ def _chunk_write(loaded: _Chunk, user) -> None:
             default_date=now,
             default_change_reason=SHEET_UPLOAD,
         )
+    # Open follow-ups per team: the teams of every opportunity the chunk wrote under, before
+    # (a follow-up moved to another opportunity) and after.
+    touched = {f.opportunity_id for f in [*loaded.creates, *loaded.updates.values()]}
+    touched |= {f.opportunity_id for f in loaded.by_id.values()}
+    teams = Opportunity.objects.filter(pk__in=touched).values_list("team_id", flat=True)
+    tallies_kept(team_ids=teams, only=(FollowUpTally,))
 
 
 class FollowUpUpsert(ChunkedUpsert):

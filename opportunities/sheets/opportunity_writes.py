@@ -14,6 +14,7 @@ from lib.rows import rows_update
 from ..models import Opportunity
 from ..reminders.webhook_events import stage_changes_emit
 from ..services import stage_stamp
+from ..tallies.keep import tallies_kept
 from . import SHEET_UPLOAD
 
 MANY = ("countries", "areas", "firms")
@@ -74,6 +75,10 @@ def opportunities_write(*, creates: list, updates: list, user: Any) -> None:
             or []
         )
     _record_many([record.history_id for record in records])
+    teams = {opportunity.team_id for opportunity, _ in creates}
+    for opportunity, _, _ in updates:
+        teams |= {opportunity.team_id, opportunity._team_before}
+    tallies_kept(team_ids=teams)
 
 
 def _update(opportunities: list[Opportunity], names: list[str]) -> None:

@@ -13,6 +13,8 @@ from lib.rows import rows_insert
 from statements.models import Commitment
 
 from ..models import CommitmentCandidate, FollowUp, Opportunity, Suggestion
+from ..tallies.keep import tallies_kept
+from ..tallies.models import FollowUpTally
 from .triage import opportunity_visible
 
 DEFAULT_DUE_DAYS = 14
@@ -130,6 +132,7 @@ def commitment_accept(
                 filter(None, [f"“{candidate.sentence}”", f"From: {source}", statement.url])
             ),
         )
+        tallies_kept(team_ids=[opportunity.team_id], only=(FollowUpTally,))
         candidate.status = CommitmentCandidate.Status.ACCEPTED
         candidate.follow_up, candidate.opportunity = follow_up, opportunity
         candidate.decided_by, candidate.decided_at = by, timezone.now()

@@ -13,6 +13,7 @@ from partners.models import Country, InvestmentArea
 from statements.models import Statement
 
 from ..models import Opportunity, Suggestion, Team, visible_team_ids
+from ..tallies.keep import tallies_kept
 
 TITLE_LIMIT = 250
 KEY_LIMIT = 100
@@ -90,6 +91,7 @@ def suggestion_accept(*, suggestion_id: int, by, team: Team | None = None) -> Op
         suggestion.opportunity = opportunity
         suggestion.decided_by, suggestion.decided_at = by, timezone.now()
         suggestion.save()
+        tallies_kept(team_ids=[opportunity.team_id])
     return opportunity
 
 

@@ -8,6 +8,8 @@ import factory
 from django.utils import timezone
 
 from opportunities.models import FollowUp, Note, Opportunity, Suggestion, Team
+from opportunities.tallies.keep import tallies_kept
+from opportunities.tallies.models import FollowUpTally
 from tests.statements.factories import StatementFactory
 
 
@@ -41,14 +43,28 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.countries.add(*extracted)
 
+    @factory.post_generation
+    def tallies(self, create, extracted, **kwargs):
+        # Made with the ORM, not a service: its team's dashboard tallies are recounted here,
+        # as the services would. A test that then edits it with the ORM calls tallies_kept.
+        if create:
+            tallies_kept(team_ids=[self.team_id])
+
 
 class FollowUpFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FollowUp
+        skip_postgeneration_save = True
 
     opportunity = factory.SubFactory(OpportunityFactory)
     title = factory.Sequence(lambda n: f"Follow-up {n}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+
+    @factory.post_generation
+    def tallies(self, create, extracted, **kwargs):
+        # As OpportunityFactory: the services would recount its team's open follow-ups.
+        if create:
+            tallies_kept(team_ids=[self.opportunity.team_id], only=(FollowUpTally,))
 
 
 class NoteFactory(factory.django.DjangoModelFactory):

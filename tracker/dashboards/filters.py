@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from opportunities.assignment import assignable_owners
 from opportunities.models import CURRENCY_CODES, FollowUp, Opportunity, Team
 from opportunities.visibility import sees_every_team, visible_teams
+from statements.sensitivity import Sensitivity, sees_restricted
 
 User = get_user_model()
 
@@ -74,17 +75,6 @@ class Scope:
             params=params,
         )
 
-    @property
-    def is_everything(self) -> bool:
-        """True when the scope is every opportunity there is, so no filter is needed at all."""
-        sees_all = sees_every_team(self.user)
-        narrowed = self.team or self.owner or self.since or self.until
-        return self.user.is_active and sees_all and not narrowed
-
-    def opportunity_ids(self) -> QuerySet[Opportunity] | None:
-        """A subquery of this scope's opportunity ids, or None when it is every opportunity."""
-        return None if self.is_everything else self.opportunities().values("pk")
-
     def opportunities(self, *, dated: bool = True) -> QuerySet[Opportunity]:
         """Visible opportunities of the team and owner; `dated` limits them to those created
         in the date range."""
@@ -94,6 +84,27 @@ class Scope:
         if self.owner is not None:
             qs = qs.filter(owner=self.owner)
         return qs.filter(**self.date_lookups("created_at")) if dated else qs
+
+    @property
+    def tallied(self) -> bool:
+        """True when the tallies cover this scope's filters: they count per team (and stage,
+        country, area), never per owner or creation date."""
+        return self.owner is None and self.since is None and self.until is None
+
+    def tallies(self, model: type[Model]) -> QuerySet:
+        """The rows of a tally table (`opportunities.tallies`) this scope counts, when it is
+        `tallied` (else the caller counts live). The same two rules as `visible_to`: the
+        user's teams, and restricted work only for those cleared for it."""
+        rows = model._default_manager.all()
+        if not self.user.is_active:
+            return rows.none()
+        if self.team is not None:
+            rows = rows.filter(team=self.team)
+        if not sees_every_team(self.user):
+            rows = rows.filter(team__in=visible_teams(self.user))
+        if not sees_restricted(self.user):
+            rows = rows.exclude(sensitivity=Sensitivity.RESTRICTED)
+        return rows.order_by()
 
     def date_lookups(self, field_name: str) -> dict[str, datetime.datetime]:
         """Bounds on a datetime field for the date range, as plain comparisons that can use an

@@ -13,7 +13,7 @@ from django.urls import reverse
 from opportunities.models import Opportunity
 from opportunities.money.rates import rates_on
 
-from . import selectors
+from . import selectors, statement_feeds
 from .charts import GREEN, VERMILLION, Bar, BarChart, Column, ColumnChart, Group, short_amount
 from .charts import heat_level as level
 from .filters import Scope
@@ -23,7 +23,7 @@ from .links import follow_up_link, opportunity_link
 def overview_context(
     *, scope: Scope, today: datetime.date, now: datetime.datetime
 ) -> dict[str, object]:
-    suggestion_count, suggestions = selectors.open_suggestions(user=scope.user)
+    suggestion_count, suggestions = statement_feeds.open_suggestions(user=scope.user)
     return {
         "scope": scope,
         "today": today,
@@ -31,11 +31,11 @@ def overview_context(
         **_won_and_lost(scope, today),
         **_countries_and_areas(scope),
         **_follow_ups(scope, today),
-        "statements": selectors.newest_statements(scope=scope),
-        "story_count": selectors.story_count(scope=scope),
+        "statements": statement_feeds.newest_statements(scope=scope),
+        "story_count": statement_feeds.story_count(scope=scope),
         "suggestion_count": suggestion_count,
         "suggestions": suggestions,
-        "sources": selectors.source_health(now=now),
+        "sources": statement_feeds.source_health(now=now),
         "pipeline_href": opportunity_link(scope),
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q, QuerySet
@@ -9,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, Suggestion
 from partners.models import Country, Firm, InvestmentArea, PolicyOpening
 from partners.policy_steps import policy_states
 from statements.models import Mention, NameCandidate, Statement
@@ -46,6 +48,27 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     named_or_party = Q(statements=statement) | Q(pk__in=party_ids)
     countries = list(Country.objects.filter(named_or_party).distinct())
     policy_openings = list(statement.policy_openings.all())
+    context = {
+        "form": form,
+        "scope": scope,
+        "statement": statement,
+        "highlighted": statement_highlight(
+            text=statement.text,
+            mentions=[m for m in mentions if not m.in_title],
+            link_for=_mention_linker(scope, policy_openings),
+        ),
+        "suggestions": _suggestions(statement, request.user),
+        "policy_openings": policy_openings,
+        "parties": [c for c in countries if c.pk in party_ids],
+        "other_countries": [c for c in countries if c.pk not in party_ids],
+        "may_decide_names": request.user.has_perm("statements.change_namecandidate"),
+        **_statement_lists(scope, statement),
+    }
+    return render(request, "dashboards/statement.html", context)
+
+
+def _mention_linker(scope: Scope, policy_openings: list) -> Callable[[Mention], str | None]:
+    """Where each highlighted mention links: its country's, firm's or area's page."""
     query = scope.query()
 
     def link_for(mention: Mention) -> str | None:
@@ -61,29 +84,25 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return "#policy-openings"
         return None
 
-    kinds = dict(Mention.Kind.choices)
+    return link_for
+
+
+def _suggestions(statement: Statement, user) -> list[tuple[Suggestion, bool]]:
+    """The statement's suggestions, each with whether its opportunity may be named: it may be
+    another team's, named only to those who may see it."""
     suggestions = list(statement.suggestions.select_related("opportunity"))
-    # A suggestion may point at another team's opportunity: name it only to those who may see it.
     visible = set(
-        Opportunity.objects.visible_to(request.user)
+        Opportunity.objects.visible_to(user)
         .filter(pk__in=[s.opportunity_id for s in suggestions if s.opportunity_id])
         .values_list("pk", flat=True)
     )
-    opportunities = (
-        scope.opportunities(dated=False)
-        .filter(statements=statement)
-        .select_related("team", "owner")
-        .order_by("-updated_at")
-    )
-    context = {
-        "form": form,
-        "scope": scope,
-        "statement": statement,
-        "highlighted": statement_highlight(
-            text=statement.text,
-            mentions=[m for m in mentions if not m.in_title],
-            link_for=link_for,
-        ),
+    return [(s, s.opportunity_id in visible) for s in suggestions]
+
+
+def _statement_lists(scope: Scope, statement: Statement) -> dict[str, object]:
+    """The lazy lists of the statement's page, each read when the template reaches it."""
+    kinds = dict(Mention.Kind.choices)
+    return {
         "mention_kinds": [
             (kinds[row["kind"]].lower(), row["n"])
             for row in statement.mentions.order_by()
@@ -91,16 +110,16 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .annotate(n=Count("pk"))
             .order_by("kind")
         ],
-        "suggestions": [(s, s.opportunity_id in visible) for s in suggestions],
-        "opportunities": opportunities,
-        "policy_openings": policy_openings,
-        "parties": [c for c in countries if c.pk in party_ids],
-        "other_countries": [c for c in countries if c.pk not in party_ids],
+        "opportunities": (
+            scope.opportunities(dated=False)
+            .filter(statements=statement)
+            .select_related("team", "owner")
+            .order_by("-updated_at")
+        ),
         "commitments": statement.commitments.all(),
         "name_candidates": statement.name_candidates.filter(
             status=NameCandidate.Status.OPEN
         ).select_related("country", "similar_firm__country", "similar_contact"),
-        "may_decide_names": request.user.has_perm("statements.change_namecandidate"),
         "firms": statement.firms.all(),
         "areas": statement.areas.all(),
         # The same announcement from other sources, lead first (it is the one extracted).
@@ -114,7 +133,6 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else []
         ),
     }
-    return render(request, "dashboards/statement.html", context)
 
 
 def entity_page(

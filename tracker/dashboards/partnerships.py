@@ -18,6 +18,7 @@ from django.http import Http404
 
 from opportunities.models import CommitmentCandidate, FollowUp, Opportunity
 from opportunities.money.rates import rates_on
+from opportunities.tallies.models import PairTally
 from partners.models import Country, PolicyOpening
 from partners.policy_steps import step_changes
 from statements.models import Commitment, Mention, Statement
@@ -99,12 +100,15 @@ def partnership_context(*, scope: Scope, first: Country, second: Country) -> dic
         + [Event("policy", o.step_date, o, changes=step_changes(o)) for o in shown_openings]
     )
     events.sort(key=lambda event: event.sort_key, reverse=True)
-    by_stage = _by_stage(scope, opportunities, first, second)
+    tallied = _pair_tallies(scope, first, second)
+    by_stage = _by_stage(scope, tallied if tallied is not None else opportunities, first, second)
     years = _years(
         {
             "Statements": _per_year(statements, "published_on"),
             "Commitments": _per_year(commitments, "statement__published_on"),
-            "Opportunities": _per_year(opportunities, "created_at"),
+            "Opportunities": _per_year(opportunities, "created_at")
+            if tallied is None
+            else dict(tallied.values_list("year").annotate(n=Sum("n"))),
             "Policy steps": _per_year(openings, "step_date"),
         }
     )
@@ -162,16 +166,28 @@ def _statement_events(scope: Scope, statements: list[Statement]) -> list[Event]:
     ]
 
 
-def _by_stage(scope: Scope, opportunities, first: Country, second: Country) -> list[dict]:
-    """Count and value per stage: values summed per currency by the database, then shown in
-    the reporting currency with each currency's total beside."""
+def _pair_tallies(scope: Scope, first: Country, second: Country) -> QuerySet | None:
+    """The pair's tally rows (as `PairTally` orders a pair), when the filters are ones the
+    tallies cover; None to count the opportunities live."""
+    if not scope.tallied:
+        return None
+    if second.code == settings.TRACKER_HOME_COUNTRY or (
+        first.code != settings.TRACKER_HOME_COUNTRY and second.pk < first.pk
+    ):
+        first, second = second, first
+    return scope.tallies(PairTally).filter(first=first, second=second)
+
+
+def _by_stage(scope: Scope, counted: QuerySet, first: Country, second: Country) -> list[dict]:
+    """Count and value per stage: values summed per currency by the database (from the
+    opportunities, or their tallies), then shown in the reporting currency with each
+    currency's total beside."""
     labels = dict(Opportunity.Stage.choices)
     counts: dict[str, int] = {}
     values: dict[str, dict[str, Decimal]] = {}
+    count = Sum("n") if counted.model is PairTally else Count("pk")
     for stage, currency, n, total in (
-        opportunities.order_by()
-        .values_list("stage", "currency")
-        .annotate(n=Count("pk"), total=Sum("value"))
+        counted.order_by().values_list("stage", "currency").annotate(n=count, total=Sum("value"))
     ):
         counts[stage] = counts.get(stage, 0) + n
         if total:

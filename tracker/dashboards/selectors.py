@@ -1,5 +1,7 @@
-"""Reads for the dashboards. Every figure is aggregated by the database; Python only reshapes the
-few grouped rows that come back (one per stage, month, country, area or owner)."""
+"""Reads of the opportunities and follow-ups for the dashboards (statements and sources are in
+`statement_feeds`). Every figure is aggregated by the database, from the tallies where the
+filters allow; Python only reshapes the few grouped rows that come back (one per stage, month,
+country, area or owner)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from opportunities.models import Opportunity, Suggestion
+from opportunities.models import Opportunity
 from opportunities.money.rates import Rates
+from opportunities.tallies.models import (
+    AreaTally,
+    ClosedTally,
+    CountryAreaTally,
+    CountryTally,
+    FollowUpTally,
+    StageTally,
+)
 from partners.models import Country, InvestmentArea
-from statements.models import ImportRun, Mention, Source, Statement
 
 from .filters import Scope, day_start
 
@@ -39,12 +47,19 @@ class StageRow:
 def pipeline_by_stage(*, scope: Scope) -> list[StageRow]:
     """Count and value per stage; value is summed per currency, never across currencies."""
     rows = {stage: StageRow(stage, label) for stage, label in Opportunity.Stage.choices}
-    grouped = (
-        scope.opportunities()
-        .order_by()
-        .values("stage", "currency")
-        .annotate(n=Count("pk"), total=Sum("value"))
-    )
+    if scope.tallied:
+        grouped = (
+            scope.tallies(StageTally)
+            .values("stage", "currency")
+            .annotate(n=Sum("n"), total=Sum("value"))
+        )
+    else:
+        grouped = (
+            scope.opportunities()
+            .order_by()
+            .values("stage", "currency")
+            .annotate(n=Count("pk"), total=Sum("value"))
+        )
     for group in grouped:
         row = rows[group["stage"]]
         row.count += group["n"]
@@ -84,6 +99,8 @@ def won_lost_by_month(*, scope: Scope, today: datetime.date) -> list[MonthRow]:
     last = scope.until or today
     first = scope.since or (last.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
     first = max(first, last - datetime.timedelta(days=366 * 3))  # at most three years of bars
+    if scope.tallied:
+        return _months_tallied(scope.tallies(ClosedTally), first, last)
     grouped = (
         scope.opportunities(dated=False)
         .filter(
@@ -113,6 +130,27 @@ def won_lost_by_month(*, scope: Scope, today: datetime.date) -> list[MonthRow]:
     ]
 
 
+def _months_tallied(tallied: QuerySet, first: datetime.date, last: datetime.date) -> list[MonthRow]:
+    """Won and lost per month from the tallies, which count whole months: the default range
+    is whole months up to today, and nothing closes in the future (stage_stamp says now)."""
+    in_range = (Q(year__gt=first.year) | Q(year=first.year, month__gte=first.month)) & (
+        Q(year__lt=last.year) | Q(year=last.year, month__lte=last.month)
+    )
+    by_month = {
+        datetime.date(year, month, 1): (won, lost)
+        for year, month, won, lost in tallied.filter(in_range)
+        .values_list("year", "month")
+        .annotate(
+            won=Sum("n", filter=Q(stage=Opportunity.Stage.WON)),
+            lost=Sum("n", filter=Q(stage=Opportunity.Stage.LOST)),
+        )
+    }
+    return [
+        MonthRow(month, *(n or 0 for n in by_month.get(month, (0, 0))))
+        for month in month_starts(first, last)
+    ]
+
+
 @dataclass
 class Matrix:
     countries: list[dict]  # code, name, n
@@ -137,23 +175,27 @@ class Matrix:
 def country_area_matrix(*, scope: Scope, countries: int = 12, areas: int = 10) -> Matrix:
     """Opportunities per partner country, per area, and per pair, for the busiest of each.
 
-    Totals for everything are counted on the link tables alone (one row per opportunity and
-    country); a narrowed scope starts from its opportunities (an index on team or owner) and
-    reaches the link tables by their unique index. Names are fetched for the few shown.
+    Read from the tallies when the filters are ones they cover (a few rows per team, country
+    and area, whatever the number of opportunities); a scope narrowed by owner or dates counts
+    live, starting from its opportunities and reaching the link tables by their unique index.
+    Names are fetched for the few shown.
     """
-    ids = scope.opportunity_ids()
-    if ids is None:
-        country_counts = Opportunity.countries.through.objects.values(key=F("country"))
-        area_counts = Opportunity.areas.through.objects.values(key=F("investmentarea"))
+    if scope.tallied:
+        country_counts = scope.tallies(CountryTally).values(key=F("country")).annotate(n=Sum("n"))
+        area_counts = scope.tallies(AreaTally).values(key=F("area")).annotate(n=Sum("n"))
     else:
         narrowed = scope.opportunities().order_by()
         # Selecting only the related id lets Django stop at the link table.
-        country_counts = narrowed.filter(countries__isnull=False).values(key=F("countries"))
-        area_counts = narrowed.filter(areas__isnull=False).values(key=F("areas"))
-    top_countries = list(
-        country_counts.order_by().annotate(n=Count("*")).order_by("-n", "key")[:countries]
-    )
-    top_areas = list(area_counts.order_by().annotate(n=Count("*")).order_by("-n", "key")[:areas])
+        country_counts = (
+            narrowed.filter(countries__isnull=False)
+            .values(key=F("countries"))
+            .annotate(n=Count("*"))
+        )
+        area_counts = (
+            narrowed.filter(areas__isnull=False).values(key=F("areas")).annotate(n=Count("*"))
+        )
+    top_countries = list(country_counts.order_by("-n", "key")[:countries])
+    top_areas = list(area_counts.order_by("-n", "key")[:areas])
     country_rows = Country.objects.in_bulk([row["key"] for row in top_countries])
     area_rows = InvestmentArea.objects.in_bulk([row["key"] for row in top_areas])
     by_country = [
@@ -174,14 +216,7 @@ def country_area_matrix(*, scope: Scope, countries: int = 12, areas: int = 10) -
     ]
     cells = {}
     if by_country and by_area:
-        if ids is None:
-            pairs = pair_counts(country_ids=list(country_rows), area_ids=list(area_rows))
-        else:
-            pairs = (
-                narrowed.filter(countries__in=list(country_rows), areas__in=list(area_rows))
-                .values_list(F("countries"), F("areas"))
-                .annotate(n=Count("*"))
-            )
+        pairs = _cells(scope, list(country_rows), list(area_rows))
         cells = {
             (country_rows[country].code, area_rows[area].slug): n for country, area, n in pairs
         }
@@ -190,36 +225,37 @@ def country_area_matrix(*, scope: Scope, countries: int = 12, areas: int = 10) -
     return Matrix(by_country, by_area, cells)
 
 
-def pair_counts(*, country_ids: list[int], area_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(country id, area id, opportunities) over every opportunity, straight from the two link
-    tables. The ORM can only reach one from the other through the opportunities table, a join
-    that costs a third of the matrix's time at 100,000 opportunities and adds nothing here."""
-    quote = connection.ops.quote_name
-    countries = quote(Opportunity.countries.through._meta.db_table)
-    areas = quote(Opportunity.areas.through._meta.db_table)
-    sql = (
-        f"SELECT c.country_id, a.investmentarea_id, COUNT(*) FROM {countries} c"
-        f" INNER JOIN {areas} a ON a.opportunity_id = c.opportunity_id"
-        f" WHERE c.country_id IN ({', '.join(['%s'] * len(country_ids))})"
-        f" AND a.investmentarea_id IN ({', '.join(['%s'] * len(area_ids))})"
-        " GROUP BY c.country_id, a.investmentarea_id"
+def _cells(scope: Scope, country_ids: list[int], area_ids: list[int]) -> QuerySet:
+    """(country id, area id, opportunities) for the matrix's countries and areas."""
+    if scope.tallied:
+        return (
+            scope.tallies(CountryAreaTally)
+            .filter(country__in=country_ids, area__in=area_ids)
+            .values_list("country", "area")
+            .annotate(n=Sum("n"))
+        )
+    return (
+        scope.opportunities()
+        .order_by()
+        .filter(countries__in=country_ids, areas__in=area_ids)
+        .values_list(F("countries"), F("areas"))
+        .annotate(n=Count("*"))
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*country_ids, *area_ids])
-        return cursor.fetchall()
 
 
 def follow_ups_by_owner(*, scope: Scope, today: datetime.date) -> list[dict]:
-    """Open follow-ups overdue and due in the next 7 days, per owner (None: unassigned)."""
+    """Open follow-ups overdue and due in the next 7 days, per owner (None: unassigned): from
+    the tallies of open follow-ups per team, owner and due date, which cover every filter the
+    follow-ups answer to (team and owner; due dates ignore the date range)."""
+    tallied = scope.tallies(FollowUpTally)
+    if scope.owner is not None:
+        tallied = tallied.filter(owner=scope.owner)
     rows = list(
-        scope.follow_ups()
-        .open()
-        .filter(due_date__lte=today + WEEK)
-        .order_by()
+        tallied.filter(due_date__lte=today + WEEK)
         .values("owner")
         .annotate(
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
-            this_week=Count("pk", filter=Q(due_date__gte=today)),
+            overdue=Coalesce(Sum("n", filter=Q(due_date__lt=today)), 0),
+            this_week=Coalesce(Sum("n", filter=Q(due_date__gte=today)), 0),
         )
     )
     owners = User.objects.in_bulk([row["owner"] for row in rows if row["owner"]])
@@ -227,61 +263,3 @@ def follow_ups_by_owner(*, scope: Scope, today: datetime.date) -> list[dict]:
         owner = owners.get(row["owner"])
         row["name"] = (owner.get_full_name() or owner.username) if owner else "Unassigned"
     return sorted(rows, key=lambda row: (-row["overdue"], -row["this_week"], row["name"]))
-
-
-def _statements_in(scope: Scope) -> QuerySet[Statement]:
-    # One per story: an announcement carried by five sources is one statement to read.
-    qs = Statement.objects.leads().visible_to(scope.user)
-    if scope.since:
-        qs = qs.filter(published_on__gte=scope.since)
-    if scope.until:
-        qs = qs.filter(published_on__lte=scope.until)
-    return qs
-
-
-def story_count(*, scope: Scope) -> int:
-    """Statements in the period, counted once per story (copies left out)."""
-    return _statements_in(scope).count()
-
-
-def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
-    """The newest statements, one per story, with how many mentions and copies each has."""
-    qs = _statements_in(scope).select_related("source", "story")
-    qs = qs.order_by(F("published_on").desc(nulls_last=True), "-created_at")
-    # A subquery, not a join and GROUP BY: counted for the few rows shown, not every statement.
-    mentions = (
-        Mention.objects.filter(statement=OuterRef("pk"))
-        .order_by()
-        .values("statement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    copies = (
-        Statement.objects.filter(story=OuterRef("story"), is_copy=True)
-        .order_by()
-        .values("story")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(
-        mention_count=Coalesce(Subquery(mentions), 0), copy_count=Coalesce(Subquery(copies), 0)
-    )[:limit]
-
-
-def open_suggestions(*, user, limit: int = 8) -> tuple[int, list[Suggestion]]:
-    # The admin's and the API's rule: one matched to another team's opportunity is not theirs.
-    qs = Suggestion.objects.visible_to(user).filter(status=Suggestion.Status.OPEN)
-    return qs.count(), list(qs.select_related("statement").order_by("-created_at")[:limit])
-
-
-def source_health(*, now: datetime.datetime) -> QuerySet[Source]:
-    """Every source with its last run's status and its failed runs over the past 7 days."""
-    last_run = ImportRun.objects.filter(source=OuterRef("pk")).order_by("-started_at")
-    return Source.objects.annotate(
-        last_status=Subquery(last_run.values("status")[:1]),
-        last_new=Subquery(last_run.values("new")[:1]),
-        failed_runs=Count(
-            "runs",
-            filter=Q(runs__status=ImportRun.Status.FAILED, runs__started_at__gte=now - WEEK),
-        ),
-    ).order_by("-failure_count", "name")

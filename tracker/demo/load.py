@@ -15,6 +15,7 @@ from django.db import transaction
 
 from opportunities import roles
 from opportunities.models import Opportunity, Team
+from opportunities.tallies.keep import tallies_kept
 from partners.reference import reference_load
 from statements.extract import statement_extract
 from statements.imports import source_import
@@ -49,6 +50,8 @@ def demo_load(*, opportunities: int = 60, seed: int = 2026) -> dict:
             statements = _statements()
             teams = _teams(users)
             opportunities_create(rng, teams, statements, opportunities)
+            # Made with the ORM, not the services: the dashboards' counts are recounted here.
+            tallies_kept(team_ids=[team.pk for team in teams.values()])
             # After the opportunities, so suggestions can point at the ones they match.
             for statement in statements.values():
                 statement_extract(statement_id=statement.pk)

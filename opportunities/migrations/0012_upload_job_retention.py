@@ -34,7 +34,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("opportunities", "0010_sensitivity_labels"),
+        ("opportunities", "0011_tallies"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
