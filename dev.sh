@@ -46,6 +46,7 @@ test() {
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/python" .ci/import_cycles.py
+    "$VENV/bin/python" .ci/code_sizes.py
     DEBUG=1 "$VENV/bin/mypy"
     DEBUG=1 manage makemigrations --check --dry-run
     local where="SQLite, tasks in-process"

@@ -111,6 +111,19 @@ def _repeats(sentence: str, kept: list[str]) -> bool:
     return False
 
 
+def _phrases(text: str, found: list[Found], cues: list[Cue], *, rules: bool) -> list[Cue]:
+    """The vocabulary's commitment phrases and the commitment grammar of an actor."""
+    # The last character of every known name, to tell "Philippines will" from "Transfers will".
+    named = {item.end - 1 for item in found if item.kind in (Kind.COUNTRY, Kind.FIRM)}
+    phrases = [cue for cue in cues if cue.kind == Term.Kind.COMMITMENT]
+    phrases += [
+        Cue(Term.Kind.COMMITMENT, " ".join(match.group().lower().split())[:60], *match.span())
+        for match in GRAMMAR.finditer(text)
+        if _by_an_actor(text, match, named, rules=rules)
+    ]
+    return phrases
+
+
 def find_commitments(
     text: str,
     found: list[Found],
@@ -122,14 +135,7 @@ def find_commitments(
     """Each on-topic sentence of `text` with a commitment phrase, once, in text order."""
     cues = list(cues)
     parties = set(parties)
-    # The last character of every known name, to tell "Philippines will" from "Transfers will".
-    named = {item.end - 1 for item in found if item.kind in (Kind.COUNTRY, Kind.FIRM)}
-    phrases = [cue for cue in cues if cue.kind == Term.Kind.COMMITMENT]
-    phrases += [
-        Cue(Term.Kind.COMMITMENT, " ".join(match.group().lower().split())[:60], *match.span())
-        for match in GRAMMAR.finditer(text)
-        if _by_an_actor(text, match, named, rules=len(parties) < 2)
-    ]
+    phrases = _phrases(text, found, cues, rules=len(parties) < 2)
     if not phrases:
         return []
     spans = sentence_spans(text)

@@ -85,7 +85,13 @@ def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[
                     continue
                 entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in kept))
         candidates.append((start - end, start, end, entities))
+    return _longest(text, candidates), cues
+
+
+def _longest(text: str, candidates: list) -> list[Found]:
+    """The candidates that keep their span, longest first, each with its sentence."""
     candidates.sort(key=LONGEST_THEN_LEFTMOST)
+    size = len(text)
     sentences = sentence_spans(text)
     sentence_starts = [low for low, _ in sentences]
     taken = bytearray(size)
@@ -106,4 +112,4 @@ def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[
         for kind, entity_id in entities:
             found.append(Found(kind, entity_id, term, start, end, around, index, sentence))
     found.sort(key=BY_POSITION)  # stable: the entities of one span keep their order
-    return found, cues
+    return found

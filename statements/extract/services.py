@@ -55,6 +55,26 @@ def statement_extract(*, statement_id: int) -> ExtractResult:
     return results[0]
 
 
+def _readings(statements: list[Statement], gazetteer, home: str) -> dict[int, Reading]:
+    """Each statement read, with its source's country: one query for the batch."""
+    source_countries = dict(
+        Source.objects.filter(pk__in={s.source_id for s in statements}).values_list(
+            "pk", "country_id"
+        )
+    )
+    return {
+        statement.pk: statement_read(
+            title=statement.title,
+            text=statement.text,
+            gazetteer=gazetteer,
+            source_country=source_countries.get(statement.source_id),
+            home_code=home,
+            language=statement.language,
+        )
+        for statement in statements
+    }
+
+
 def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
     """Replace each statement's mentions, links, commitments and open name candidates with what
     its title and text say now.
@@ -80,22 +100,7 @@ def statements_extract(*, statement_ids: Iterable[int]) -> list[ExtractResult]:
         if not statements:
             return []
         ids = [statement.pk for statement in statements]
-        source_countries = dict(
-            Source.objects.filter(pk__in={s.source_id for s in statements}).values_list(
-                "pk", "country_id"
-            )
-        )
-        readings = {
-            statement.pk: statement_read(
-                title=statement.title,
-                text=statement.text,
-                gazetteer=gazetteer,
-                source_country=source_countries.get(statement.source_id),
-                home_code=home,
-                language=statement.language,
-            )
-            for statement in statements
-        }
+        readings = _readings(statements, gazetteer, home)
         _mentions_replace(ids, readings)
         linked = {kind: _entities(readings, kind) for kind in LINKS}
         for kind, field in LINKS.items():
