@@ -187,16 +187,22 @@ def terms_load() -> int:
     return len(missing)
 
 
+def firms_by_key() -> dict[tuple[int, str], Firm]:
+    """Every stored firm by (country id, key) of its name and of each alias: the firm a name
+    of that country stands for, legal forms and punctuation aside."""
+    return {
+        (firm.country_id, firm_key(name)): firm
+        for firm in Firm.objects.all()
+        for name in [firm.name, *(firm.aliases or [])]
+    }
+
+
 def firms_load() -> int:
     """Create the reference firms that the database does not hold yet, matched by country and
     by the key of any of their names ("Hindustan Aeronautics Ltd" is HAL): a firm staff entered
     or edited is never changed, nor given a twin. Returns how many were created."""
     countries = dict(Country.objects.values_list("code", "pk"))
-    known = {
-        (country_id, firm_key(name))
-        for country_id, *names, aliases in Firm.objects.values_list("country_id", "name", "aliases")
-        for name in [*names, *(aliases or [])]
-    }
+    known = set(firms_by_key())
     missing = []
     with FIRM_DATA.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):

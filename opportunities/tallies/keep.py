@@ -68,12 +68,11 @@ def tallies_kept(
         opportunities = Opportunity.objects.order_by()
         links = Opportunity.countries.through.objects.order_by()
         areas = Opportunity.areas.through.objects.order_by()
+        follow_ups = FollowUp.objects.order_by()
         if ids is not None:
             opportunities = opportunities.filter(team_id__in=ids)
             links = links.filter(opportunity__team_id__in=ids)
             areas = areas.filter(opportunity__team_id__in=ids)
-        follow_ups = FollowUp.objects.order_by()
-        if ids is not None:
             follow_ups = follow_ups.filter(opportunity__team_id__in=ids)
         if only is None or FollowUpTally in only:
             _insert(FollowUpTally, _follow_ups_grouped(follow_ups))

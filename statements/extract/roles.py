@@ -233,6 +233,13 @@ def _chain_role(chain: list[Found], text: str, in_title: bool, spans) -> str:
     return PLACE if locative else OTHER
 
 
+def _name_spans(found: list[Found]) -> list[tuple[int, int]]:
+    """The spans of every name (country, contact, firm), masked as "X" after a chain."""
+    return sorted(
+        {(i.start, i.end) for i in found if i.kind in (Kind.COUNTRY, Kind.CONTACT, Kind.FIRM)}
+    )
+
+
 def roles_assign(
     text: str,
     found: list[Found],
@@ -248,9 +255,7 @@ def roles_assign(
     if not countries:
         return found
     always = set(party_ids)
-    spans = sorted(
-        {(i.start, i.end) for i in found if i.kind in (Kind.COUNTRY, Kind.CONTACT, Kind.FIRM)}
-    )
+    spans = _name_spans(found)
     roles: dict[tuple[int, int | None], str] = {}
     for chain in _chains(countries, text):
         role = _chain_role(chain, text, in_title, spans)
@@ -282,9 +287,7 @@ def firm_party_countries(
     firms = [item for item in found if item.kind == Kind.FIRM and item.entity_id in firm_countries]
     if not firms:
         return {}
-    spans = sorted(
-        {(i.start, i.end) for i in found if i.kind in (Kind.COUNTRY, Kind.CONTACT, Kind.FIRM)}
-    )
+    spans = _name_spans(found)
     acting: dict[int, Found] = {}
     for chain in _chains(firms, text):
         if _chain_role(chain, text, in_title, spans) in (PARTY, PARTNER):

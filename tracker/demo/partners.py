@@ -9,16 +9,9 @@ from pathlib import Path
 
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
 from partners.names import firm_key
+from partners.reference import firms_by_key
 
 DATA = Path(__file__).resolve().parent / "partners.json"
-
-
-def _firms_by_key() -> dict[tuple[int, str], Firm]:
-    return {
-        (firm.country_id, firm_key(name)): firm
-        for firm in Firm.objects.all()
-        for name in [firm.name, *(firm.aliases or [])]
-    }
 
 
 def partners_load() -> None:
@@ -27,7 +20,7 @@ def partners_load() -> None:
     areas = InvestmentArea.objects.in_bulk(field_name="slug")
     # The reference data holds most of these firms already (load_reference ran first): the
     # demo gives them their areas and website instead of a twin.
-    by_key = _firms_by_key()
+    by_key = firms_by_key()
     firms = {}
     for row in data["firms"]:
         country = countries[row["country"]]
