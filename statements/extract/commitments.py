@@ -85,7 +85,8 @@ def _by_an_actor(text: str, match: re.Match, named: set[int], *, rules: bool) ->
         return SUBJECT.search(words[: words.rindex(" would")] + " ") is not None
     if words[:1] not in "ws":  # a mandate or a renewed commitment names its actor itself
         return True
-    if (rules and words.startswith("shall")) or DONE_BY.match(text, match.start() + 4):
+    modal_end = match.start() + len(words.split()[0])  # after "will" or "shall"
+    if (rules and words.startswith("shall")) or DONE_BY.match(text, modal_end):
         return False
     before = text[max(0, match.start() - 40) : match.start()]
     if PLURAL_FIRST.search(before) and match.start() - 1 not in named:

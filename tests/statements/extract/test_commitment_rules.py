@@ -43,3 +43,12 @@ def test_between_two_parties_shall_and_a_country_in_s_still_commit() -> None:
     )
 
     assert len(found) == 3
+
+
+def test_what_is_done_by_another_after_shall_commits_nobody_between_parties_too() -> None:
+    found = commitments(
+        "India and France agreed on defence cooperation. The Joint Working Group shall be "
+        "advised by defence officials of both sides.",
+    )
+
+    assert len(found) == 1
