@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
+from lib.links import links_unseen
 from lib.sheets.admin import HistoryModelAdmin, columns_resource
 from partners.admin_merge import MergeAdminMixin
 from statements.models import Statement
@@ -168,10 +169,8 @@ class OpportunityAdmin(
         # restricted links they cannot see are put back after it replaced the list.
         unseen = []
         if change:
-            unseen = list(
-                form.instance.statements.exclude(
-                    pk__in=Statement.objects.visible_to(request.user).values("pk")
-                )
+            unseen = links_unseen(
+                form.instance.statements, Statement.objects.visible_to(request.user)
             )
         super().save_related(request, form, formsets, change)
         if unseen:

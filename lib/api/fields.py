@@ -9,6 +9,7 @@ from django.db.models import Model, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..links import links_unseen
 from .related import pairs_of
 
 MAX_PK = 2**63 - 1
@@ -134,8 +135,7 @@ class ManyKeysField(serializers.Field):
         targets): a write of the list replaces only what its writer could see."""
         if not self.keeps_unseen or not self.queryset.query.has_filters():
             return []
-        linked = getattr(instance, self.source or "")
-        return list(linked.exclude(pk__in=self.queryset.values("pk")))
+        return links_unseen(getattr(instance, self.source or ""), self.queryset)
 
     def get_attribute(self, instance: Model) -> Any:
         if hasattr(instance, self.pairs_attr):
