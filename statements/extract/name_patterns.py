@@ -37,7 +37,7 @@ PORTFOLIO = (
 OFFICE = rf"(?:{TITLES}{PORTFOLIO})"
 UPPER, LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 NAME_WORD = (
-    rf"(?:[{UPPER}]\.|[{UPPER}](?=[\s,])|"
+    rf"(?:[{UPPER}]\.|[{UPPER}](?=[\s,])|[{UPPER}]{{2,}}(?=\s+[{UPPER}][{LOWER}])|"
     rf"[{UPPER}][{LOWER}]+(?:[{UPPER}][{LOWER}]+)?(?:[-'\u2019][{UPPER}{LOWER}]+)*)"  # McGuinty
 )
 # The small words inside a name, before another capitalised word: "João Ribeiro de Almeida",
@@ -53,11 +53,17 @@ PERSON = re.compile(
     rf"\b(?=[A-Z])(?P<title>{OFFICE}(?:(?:\s+and|,?\s+the|,)?\s+{OFFICE})*)(?:,?\s+the)?,?\s+"
     rf"(?P<name>{NAME_WORD}(?:\s+{PARTICLE}{NAME_WORD}){{0,3}})"
 )
+# Public bodies: a head word that names a body ("Sports Authority", "Bureau of Industry and
+# Security"), in a closed class so a common noun never starts one.
+BODY = (
+    r"Authority|Bureau|Department|Administration|Association|Society|University|Council|"
+    r"Board|Foundation|Commission|Command|Establishment|Directorate(?:\s+General)?|Museum"
+)
 SUFFIX = (
-    r"(?:Heavy\s+Industries|Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Limited|Ltd\.?|"
+    rf"(?:Heavy\s+Industries|Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Limited|Ltd\.?|"
     r"Corporation|Corp\.|Company|Inc\.|Incorporated|PLC|LLC|GmbH|Aerospace|Aeronautics|"
     r"Systems|Technologies|Dynamics|Electronics|Shipbuilders|Shipyards?|Dockyards?|Group|"
-    r"Organi[sz]ation|Agency|Ministry|Laboratories|Institute)"
+    rf"Organi[sz]ation|Agency|Ministry|Laboratories|Institute|{BODY})"
 )
 ORG_WORD = r"(?:[A-Z][\w&-]*|&|and|of|for)"
 SUFFIX_HIT = re.compile(rf"(?<![\w-]){SUFFIX}(?!\w)")
@@ -80,7 +86,7 @@ SUFFIX_WORD = re.compile(
     r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
     r"GmbH|Aerospace|Aeronautics|Systems|Technologies|Dynamics|Electronics|"
     r"Shipbuilders|Shipyards?|Dockyards?|Group|Organi[sz]ation|Agency|"
-    r"Ministry|Laboratories|Institute"
+    rf"Ministry|Laboratories|Institute|{BODY}"
 )
 LOWER_WORD = re.compile(rf"\b[{LOWER}][{LOWER}-]+\b")
 POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -106,10 +112,25 @@ _GENERIC = (
     "federal union central state "
     "sub naval military national strategic security policy bilateral trilateral cooperation "
     "consultative coordination task study review apex ministerial research development science "
-    "technology space export procurement the"
+    "technology space export procurement the directors governors trustees ministers members "
+    "inquiry"
 )
 GENERIC = frozenset(_GENERIC.split())
-PUBLIC_BODIES = frozenset({"organisation", "organization", "agency", "ministry", "institute"})
+JOINING = frozenset({"and", "&", "of", "for"})
+# The head words a name may go on after, with what the body is "of" or "for".
+BODY_HEAD = re.compile(rf"(?:{BODY}|Agency|Organi[sz]ation|Institute|Corporation)")
+_GAP = r"[^\S\n]+"  # within one line: a heading's body ends at its line
+_TAIL_WORD = r"[A-Z][\w&-]*"
+TAIL = re.compile(
+    rf"{_GAP}(?:of|for){_GAP}(?:the{_GAP})?(?P<words>{_TAIL_WORD}"
+    rf"(?:{_GAP}(?:(?:and|&|of|for){_GAP})?{_TAIL_WORD}){{0,5}})(?![\w'\u2019])"
+)
+# Bodies of many nations are no one country's partner to record ("UN Security Council").
+MULTILATERAL = frozenset({"un", "united", "nato", "eu", "european", "asean", "g20", "quad"})
+PUBLIC_BODIES = frozenset(
+    {"organisation", "organization", "agency", "ministry", "institute", "authority", "bureau"}
+    | {"department", "administration", "commission", "directorate", "council", "board"}
+)
 
 
 def _trim(words: list[str], stop: frozenset[str] = NOT_NAMES) -> list[str]:
@@ -120,13 +141,22 @@ def _trim(words: list[str], stop: frozenset[str] = NOT_NAMES) -> list[str]:
     return words
 
 
-def _organisation_ok(words: list[str], countries: frozenset[str], common: set[str]) -> bool:
+def _organisation_ok(
+    words: list[str], countries: frozenset[str], common: set[str], *, tailed: bool = False
+) -> bool:
     """A name needs a word of its own: not a generic word, not a country ("India-UK"), not a
     word the statement also writes in lower case ("Autonomous Systems": "autonomous")."""
-    if len(words) < 2:
+    if len(words) < 2 or fold(words[0]) in MULTILATERAL:
         return False
-    suffix = fold(words[-1]).rstrip(".")
-    plain = [w for w in words[:-1] if fold(w) not in ("and", "&", "of", "for")]
+    heads = [i for i, w in enumerate(words) if BODY_HEAD.fullmatch(w)] if tailed else []
+    head = heads[0] if heads else len(words) - 1
+    suffix = fold(words[head]).rstrip(".")
+    plain = [w for i, w in enumerate(words) if i != head and fold(w) not in JOINING]
+    if tailed and len(plain) >= 2:
+        # "Sports Authority of India", "Bureau of Industry and Security": a body and what it
+        # is of, in capitals, are a name even of common words; "Department of Defence" alone
+        # is any country's.
+        return True
     distinctive = [
         w
         for w in plain
@@ -165,6 +195,9 @@ def _people(text: str, countries: frozenset[str], common: set[str]) -> Iterator[
             continue
         after = match.end()
         words = _trim(match.group("name").split())
+        if words and len(words[0]) > 1 and words[0].isupper() and not _surname_first(words):
+            after = word.end()  # "Chairman DRDO Dr Samir V Kamat": the name starts at "Dr"
+            continue
         if words and POSSESSIVE.search(words[-1]):  # "Odinga's": the name is "Odinga"
             words[-1] = POSSESSIVE.sub("", words[-1])
         if not words or any(fold(w) in countries for w in words) or words[-1].endswith("."):
@@ -177,6 +210,12 @@ def _people(text: str, countries: frozenset[str], common: set[str]) -> Iterator[
         yield "person", name, match.group("title"), start, start + len(name), match.start()
 
 
+def _surname_first(words: list[str]) -> bool:
+    """A surname in capitals before the given name, as Japanese releases write them
+    ("NAKATANI Gen"): two words, the second no honorific ("DRDO Dr Kamat" is no name)."""
+    return len(words) == 2 and fold(words[1]).rstrip(".") not in HONORIFICS
+
+
 def _organisations(text: str, countries: frozenset[str], common: set[str]) -> Iterator[Span]:
     # From each word only names end with, back over the capitalised words before it.
     hits = list(SUFFIX_HIT.finditer(text))
@@ -185,22 +224,54 @@ def _organisations(text: str, countries: frozenset[str], common: set[str]) -> It
         following = hits[index + 1] if index + 1 < len(hits) else None
         if following and RUN_BETWEEN.fullmatch(text, hit.end(), following.start()):
             continue  # "Heavy Industries Limited": the run ends at the later word
-        low = max(after, hit.start() - 150)
+        # Back over one paragraph at most: a heading's words are no part of the next line's body.
+        paragraph = text.rfind("\n\n", 0, hit.start())
+        low = max(after, hit.start() - 150, paragraph + 2 if paragraph >= 0 else 0)
         run = RUN_BEFORE.search(text, low, hit.start())
-        after = hit.end()
-        if run is None:
+        tail = _tail(text, hit, countries)
+        after = tail.end() if tail else hit.end()
+        if run is None and tail is None:
             continue
-        whole = text[run.start() : hit.end()]
+        begin = run.start() if run else hit.start()
+        whole = text[begin:after]
         for part in _organisation_parts(whole.split()):
             words = _trim(part, LEADING)
             # "Representatives of Bharat Forge Limited": a common word and its "of" go.
             while len(words) > 2 and words[0].lower() in common and words[1] in ("of", "for"):
                 words = words[2:]
-            if not _organisation_ok(words, countries, common):
+            if not _organisation_ok(words, countries, common, tailed=tail is not None):
                 continue
             name = " ".join(words)
-            start = run.start() + whole.find(name)
+            start = begin + whole.find(name)
             yield "organisation", name, "", start, start + len(name), start
+
+
+def _tail(text: str, hit: re.Match[str], countries: frozenset[str]) -> re.Match[str] | None:
+    """The "of India" or "for Promotion of Industry and Internal Trade" that completes a public
+    body's name, when its head word takes one; an "and" before a country ends it ("the
+    Authority of India and Japan's ministry")."""
+    if not BODY_HEAD.fullmatch(hit.group()):
+        return None
+    tail = TAIL.match(text, hit.end())
+    if tail is None:
+        return None
+    spans = list(re.finditer(r"\S+", tail.group("words")))
+    words = [span.group() for span in spans]
+    keep = len(words)
+    for index, word in enumerate(words):
+        if word in ("and", "&") and fold(words[index + 1]) in countries:
+            keep = index
+            break
+        if index and PERSON.match(text, tail.start("words") + spans[index].start()):
+            keep = index  # "Authority of India Director General ...": the office is not in it
+            break
+    while keep and words[keep - 1] in JOINING:
+        keep -= 1
+    if keep > 2 and words[keep - 2] == "of" and fold(words[keep - 1]) in countries:
+        keep -= 2  # "Agency for Cultural Affairs of Japan": the country is a sign, not the name
+    if not keep:
+        return None
+    return TAIL.match(text, hit.end(), tail.start("words") + spans[keep - 1].end())
 
 
 def _organisation_parts(words: list[str]) -> list[list[str]]:
