@@ -9,6 +9,7 @@ prefixes in use), and reuses the text and parameters after that.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Subquery
@@ -29,7 +30,7 @@ class CompiledSubquery(Subquery):
         # copy's included), so annotate() costs nothing; the shared template is never changed.
         return self
 
-    def relabeled_clone(self, change_map: dict[str, str]) -> CompiledSubquery:
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> CompiledSubquery:
         # The outer aliases are read when compiled; relabelling the unresolved inner query
         # could only rename its own aliases that happen to share a name.
         return self
