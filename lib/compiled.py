@@ -18,7 +18,9 @@ from django.db.models import Subquery
 class CompiledSubquery(Subquery):
     """`Subquery` with its SQL kept per outer shape. Build it once (at import, or in a
     `functools.cache`d function) so that the kept SQL is reused; its query must not depend on
-    the request (a reader's own filters belong in a plain `Subquery`)."""
+    the request (a reader's own filters belong in a plain `Subquery`). Not for an outer
+    query with GROUP BY: unresolved, it cannot name the outer columns it would be grouped by,
+    so it is grouped by itself."""
 
     def __init__(self, queryset: Any, output_field: Any = None, **extra: Any) -> None:
         super().__init__(queryset, output_field, **extra)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from lib.select import QuickSelect
+from lib.select import QuickModelChoiceField, QuickSelect
+from opportunities.models import Team
 
 CHOICES = [("", "All <&>"), ("a", 'A & "quoted"'), ("Group <g>", [("b", "B"), ("c", "<script>")])]
 
@@ -52,3 +56,34 @@ def test_labels_are_escaped():
     html = rendered(QuickSelect, {"pick": "a"})
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert re.search(r'<option value="a" selected>A &amp; &quot;quoted&quot;</option>', html)
+
+
+@pytest.mark.django_db
+def test_model_choices_in_one_plain_query_and_still_validated():
+    first, second = Team.objects.create(name="Alpha <a>"), Team.objects.create(name="Beta")
+
+    class Form(forms.Form):
+        team = QuickModelChoiceField(
+            queryset=Team.objects.order_by("name"), required=False, empty_label="All"
+        )
+
+    form = Form({"team": str(second.pk)})
+    assert form.is_valid() and form.cleaned_data["team"] == second
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["team"])
+    assert len(queries) == 1 and "DECLARE" not in queries[0]["sql"]
+    assert parsed(html) == [
+        ("start", "select", [("id", "id_team"), ("name", "team")]),
+        ("start", "option", [("value", "")]),
+        ("text", "All"),
+        ("end", "option"),
+        ("start", "option", [("value", str(first.pk))]),
+        ("text", "Alpha <a>"),
+        ("end", "option"),
+        ("start", "option", [("selected", None), ("value", str(second.pk))]),
+        ("text", "Beta"),
+        ("end", "option"),
+        ("end", "select"),
+    ]
+    assert "Alpha &lt;a&gt;" in html
+    assert not Form({"team": "999999"}).is_valid()
