@@ -7,12 +7,15 @@ and the API all ask the same questions the same way.
 from __future__ import annotations
 
 import datetime
+from functools import cache
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+
+from lib.compiled import CompiledSubquery
 
 
 def stale_days(opportunity_model: type[models.Model]) -> dict[str, int]:
@@ -27,17 +30,27 @@ def stale_days(opportunity_model: type[models.Model]) -> dict[str, int]:
     }
 
 
+def _open_follow_ups_of(opportunity_model: type[models.Model]) -> models.QuerySet:
+    FollowUp = opportunity_model._meta.get_field("follow_ups").related_model
+    return FollowUp.objects.filter(opportunity=OuterRef("pk"), status=FollowUp.Status.OPEN)
+
+
+@cache
+def _soonest_open_follow_up(opportunity_model: type[models.Model]) -> CompiledSubquery:
+    """Built and compiled once: every list of opportunities carries it."""
+    soonest = _open_follow_ups_of(opportunity_model).order_by("due_date").values("due_date")
+    return CompiledSubquery(soonest[:1])
+
+
 class OpportunityWorkMixin:
     """For OpportunityQuerySet; `self.model` is Opportunity."""
 
     def _open_follow_ups(self):
-        FollowUp = self.model._meta.get_field("follow_ups").related_model
-        return FollowUp.objects.filter(opportunity=OuterRef("pk"), status=FollowUp.Status.OPEN)
+        return _open_follow_ups_of(self.model)
 
     def with_next_follow_up(self):
         """Annotate `next_follow_up`: the due date of the soonest open follow-up, or None."""
-        soonest = self._open_follow_ups().order_by("due_date").values("due_date")[:1]
-        return self.annotate(next_follow_up=Subquery(soonest))
+        return self.annotate(next_follow_up=_soonest_open_follow_up(self.model))
 
     def next_follow_up_before(self, day: datetime.date):
         """Opportunities whose soonest open follow-up is due before `day`."""

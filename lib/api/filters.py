@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -96,3 +97,18 @@ def filter_by_key(
         matching = queryset.model._base_manager.filter(**{f"{field}__in": ids}).values("pk")
         return queryset.filter(pk__in=matching)
     return queryset.filter(**{f"{field}__in": ids})
+
+
+# Query parameters no FilterSet reads (the page, its order, the format, a `?key=` token).
+NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format", "key"})
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, spared when the query string names no filter: the FilterSet
+    and its form (a field per filter) cost a tenth of a plain list request, to filter by
+    nothing. No FilterSet here has a required filter or filters an empty value."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        if NOT_FILTERS.issuperset(request.query_params.keys()):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

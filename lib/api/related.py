@@ -23,6 +23,8 @@ from django.db.models import (
     TextField,
 )
 
+from lib.compiled import CompiledSubquery
+
 
 class JsonPairs(Aggregate):
     """JSON text `[[id, label], ...]` of the aggregated rows (SQLite and PostgreSQL)."""
@@ -71,9 +73,11 @@ def pairs(model: type[Model], field_name: str, *labels: str | Expression) -> Sub
     """Annotation: `[[id, label, ...], ...]` of `model.<field_name>` (a many-to-many) per row;
     several labels (a code and a name) come from the one subquery.
 
-    Built once per relation and labels: building the subquery costs more than the list's own
-    serialisation, and `annotate()` resolves a copy, so the one built is never changed."""
-    return _pairs(model, field_name, labels)
+    Built once per relation and labels, and compiled once per shape of the outer query
+    (`CompiledSubquery`): building and compiling it cost more than the list's own
+    serialisation."""
+    links_rows = _pairs_rows(model, field_name, labels)
+    return CompiledSubquery(links_rows, output_field=TextField())
 
 
 def pairs_among(
@@ -81,23 +85,23 @@ def pairs_among(
 ) -> Subquery:
     """`pairs()` of only the related rows in `among` (those the reader may see, such as
     `Statement.objects.visible_to(user)`). Built per call, not cached: `among` is the
-    reader's own."""
-    return _pairs(model, field_name, labels, among)
+    reader's own; a reader who may see every row gets the shared `pairs()`."""
+    if not among.query.has_filters():
+        return pairs(model, field_name, *labels)
+    return Subquery(_pairs_rows(model, field_name, labels, among), output_field=TextField())
 
 
-def _pairs(
+def _pairs_rows(
     model: type[Model],
     field_name: str,
     labels: tuple[str | Expression, ...],
     among: QuerySet[Any] | None = None,
-) -> Subquery:
+) -> QuerySet[Any]:
     links, source, related_id, label_expressions = _relation(model, field_name, labels)
-    # A reader who may see every row (an unfiltered `among`) is spared the subquery.
-    if among is not None and among.query.has_filters():
+    if among is not None:
         links = links.filter(**{f"{related_id.name}__in": among.values("pk")})
     rows = links.values(source).annotate(pairs=JsonPairs(related_id, *label_expressions))
-    rows = rows.values("pairs")
-    return Subquery(rows, output_field=TextField())
+    return rows.values("pairs")
 
 
 def parse_pairs(raw: Any) -> list[tuple]:

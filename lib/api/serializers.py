@@ -107,7 +107,30 @@ def _reader(field):
     return read_plain
 
 
+# serializer class -> its fields as DRF builds them, unbound, never handed out themselves
+_FIELD_TEMPLATES: dict[type, dict[str, serializers.Field]] = {}
+
+
+def _field_copy(field: serializers.Field) -> serializers.Field:
+    # A nested serializer keeps its own fields (and a list serializer its child) once bound:
+    # copied shallowly, two requests would share them and their context. Those are deep
+    # copied, as DRF copies every field.
+    if isinstance(field, serializers.BaseSerializer):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
 class ReadModelSerializer(serializers.ModelSerializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # DRF rebuilds every field from the model's (and deep-copies the declared ones,
+        # querysets and all) for each serializer: half a list's serializer cost. What it
+        # builds depends on the class only (Meta and declared fields), so it is built once
+        # and each serializer binds shallow copies of it.
+        template = _FIELD_TEMPLATES.get(type(self))
+        if template is None:
+            template = _FIELD_TEMPLATES[type(self)] = super().get_fields()
+        return {name: _field_copy(field) for name, field in template.items()}
+
     def to_representation(self, instance: Any) -> dict[str, Any]:
         # DRF's own loop, with each field's reader chosen once per serializer instead of per
         # row: a page of 100 opportunities spent more time here than in the database.

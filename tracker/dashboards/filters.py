@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from lib.select import QuickModelChoiceField
 from opportunities.assignment import assignable_owners
 from opportunities.models import CURRENCY_CODES, FollowUp, Opportunity, Team
 from opportunities.visibility import sees_every_team, visible_teams
@@ -26,8 +27,8 @@ def day_start(day: datetime.date) -> datetime.datetime:
 class DashboardFilterForm(forms.Form):
     """Team, owner and date range; the choices offered are only what the user may see."""
 
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="All")
+    team = QuickModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
+    owner = QuickModelChoiceField(queryset=User.objects.none(), required=False, empty_label="All")
     since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
 

@@ -4,10 +4,12 @@ open suggestions and each source's health. None of them reads the opportunities.
 from __future__ import annotations
 
 import datetime
+from functools import cache
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from lib.compiled import CompiledSubquery
 from opportunities.models import Suggestion
 from statements.models import ImportRun, Mention, Source, Statement
 
@@ -35,7 +37,15 @@ def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
     """The newest statements, one per story, with how many mentions and copies each has."""
     qs = _statements_in(scope).select_related("source", "story")
     qs = qs.order_by(F("published_on").desc(nulls_last=True), "-created_at")
-    # A subquery, not a join and GROUP BY: counted for the few rows shown, not every statement.
+    mentions, copies = _counts()
+    return qs.annotate(mention_count=Coalesce(mentions, 0), copy_count=Coalesce(copies, 0))[:limit]
+
+
+@cache
+def _counts() -> tuple[CompiledSubquery, CompiledSubquery]:
+    """A statement's mentions and its story's copies. Subqueries, not a join and GROUP BY:
+    counted for the few rows shown, not every statement; compiled once (`CompiledSubquery`),
+    as the page asks the same every time."""
     mentions = (
         Mention.objects.filter(statement=OuterRef("pk"))
         .order_by()
@@ -50,9 +60,7 @@ def newest_statements(*, scope: Scope, limit: int = 8) -> QuerySet[Statement]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return qs.annotate(
-        mention_count=Coalesce(Subquery(mentions), 0), copy_count=Coalesce(Subquery(copies), 0)
-    )[:limit]
+    return CompiledSubquery(mentions), CompiledSubquery(copies)
 
 
 def open_suggestions(*, user, limit: int = 8) -> tuple[int, list[Suggestion]]:
@@ -64,6 +72,7 @@ def open_suggestions(*, user, limit: int = 8) -> tuple[int, list[Suggestion]]:
 def source_health(*, now: datetime.datetime) -> QuerySet[Source]:
     """Every source with its last run's status and its failed runs over the past 7 days."""
     last_run = ImportRun.objects.filter(source=OuterRef("pk")).order_by("-started_at")
+    # Plain subqueries: the count groups the rows, which a CompiledSubquery would join.
     return Source.objects.annotate(
         last_status=Subquery(last_run.values("status")[:1]),
         last_new=Subquery(last_run.values("new")[:1]),

@@ -13,7 +13,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["lib.api.permissions.StaffModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "lib.api.filters.FilterBackend",
         "lib.api.pagination.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.PageNumberPagination",
