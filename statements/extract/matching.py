@@ -16,6 +16,7 @@ from .gazetteer import Gazetteer, case_matches
 from .scripts import edges_allow
 from .sentences import SNIPPET_LIMIT, sentence_spans, snippet
 
+LONGEST_THEN_LEFTMOST = itemgetter(0, 1)
 BY_POSITION = itemgetter(3, 0)  # start, kind
 
 
@@ -54,33 +55,32 @@ def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[
     hits = gazetteer.automaton.iter(folded)
     if language and (own := gazetteer.by_language.get(language)) is not None:
         hits = chain(hits, own.iter(folded))
-    # A Match unpacked once per hit: cheaper than reading its fields by name.
-    for last, (length, entries, entities, any_case, match_cues, edges) in hits:
-        end = last + 1
-        start = end - length
+    for last, match in hits:
+        start, end = last - match.length + 1, last + 1
         # Word boundaries on the folded text (same letters and digits as the text, and an Indic
         # vowel sign counts as a letter there). A term of another script may stand where the
         # test fails ("日本と"); only then is its own rule read, so English text pays nothing.
         if ((start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum())) and (
-            edges is None or not edges_allow(text, start, end, edges)
+            match.edges is None or not edges_allow(text, start, end, match.edges)
         ):
             continue
-        if match_cues:
+        if match.cues:
             surface = text[start:end]
             cues.extend(
                 Cue(cue.kind, cue.term, start, end)
-                for cue in match_cues
+                for cue in match.cues
                 if case_matches(cue, surface)
             )
-            if not entries:
+            if not match.entries:
                 continue
-        if not any_case:
+        entities = match.entities
+        if not match.any_case:
             surface = text[start:end]
-            if len(entries) == 1:  # the usual case: one entity, one spelling
-                if not case_matches(entries[0], surface):
+            if len(match.entries) == 1:  # the usual case: one entity, one spelling
+                if not case_matches(match.entries[0], surface):
                     continue
             else:
-                kept = [entry for entry in entries if case_matches(entry, surface)]
+                kept = [entry for entry in match.entries if case_matches(entry, surface)]
                 if not kept:
                     continue
                 entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in kept))
@@ -90,22 +90,18 @@ def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[
 
 def _longest(text: str, candidates: list) -> list[Found]:
     """The candidates that keep their span, longest first, each with its sentence."""
-    # Longest, then leftmost: no two candidates share a span, so the tuples' own order is
-    # that order and never reaches their entities.
-    candidates.sort()
+    candidates.sort(key=LONGEST_THEN_LEFTMOST)
+    size = len(text)
     sentences = sentence_spans(text)
     sentence_starts = [low for low, _ in sentences]
-    taken = bytearray(len(text))
+    taken = bytearray(size)
     snippets: dict[int, str] = {}
-    found: list[Found] = []
-    append, new = found.append, tuple.__new__  # a NamedTuple's own __new__ is Python code
+    found = []
     for _, start, end, entities in candidates:
         if taken.find(1, start, end) != -1:
             continue
         taken[start:end] = b"\x01" * (end - start)
-        index = bisect_right(sentence_starts, start) - 1
-        if index < 0:
-            index = 0
+        index = max(bisect_right(sentence_starts, start) - 1, 0)
         sentence = sentences[index]
         if sentence[1] - sentence[0] <= SNIPPET_LIMIT:  # the whole sentence, shared
             if (around := snippets.get(index)) is None:
@@ -114,6 +110,6 @@ def _longest(text: str, candidates: list) -> list[Found]:
             around = snippet(text, sentence, start, end)
         term = text[start:end]
         for kind, entity_id in entities:
-            append(new(Found, (kind, entity_id, term, start, end, around, index, sentence, "")))
+            found.append(Found(kind, entity_id, term, start, end, around, index, sentence))
     found.sort(key=BY_POSITION)  # stable: the entities of one span keep their order
     return found

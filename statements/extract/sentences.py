@@ -26,13 +26,11 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     split the same statements, a batch at a time."""
     spans: list[tuple[int, int]] = []
     start = 0
-    ends = _ends_sentence
     for match in SENTENCE_END.finditer(text):
-        end = match.end()
-        if text[end - 1] != "\n" and not ends(text, start, match.start(), end):
+        if match.group() != "\n" and not _ends_sentence(text, start, match.start(), match.end()):
             continue
-        _push_span(spans, text, start, end)
-        start = end
+        _push_span(spans, text, start, match.end())
+        start = match.end()
     _push_span(spans, text, start, len(text))
     return tuple(spans)
 
