@@ -126,13 +126,13 @@ def stories_group(*, statements: list[Statement]) -> None:
     keys = {id(statement): band_keys(sig) for statement, sig in signed}
     stored = stored_candidates({key for each in keys.values() for key in each}, per_band=PER_BAND)
     # Every candidate's signature a row of one matrix (the stored ones, then the batch's as
-    # they come), so that a statement meets all its candidates in one comparison.
-    pool: list[Statement] = []
-    row_of: dict[int, int] = {}  # id() of a candidate -> its row
-    matrix = np.empty((len(signed) + sum(map(len, stored.values())), NUM_PERM), np.uint32)
-    stored_rows: dict[int, list[int]] = {}
-    for key, pairs in stored.items():
-        stored_rows[key] = [_pooled(pool, row_of, matrix, *pair) for pair in pairs]
+    # they come), so that a statement meets all its candidates in one comparison. A row's
+    # candidate is a stored statement's id or a new Statement.
+    pool: list = list(stored.pks)
+    matrix = np.empty((len(pool) + len(signed), NUM_PERM), np.uint32)
+    matrix[: len(pool)] = stored.matrix.reshape(len(pool), NUM_PERM)
+    row_of = {pk: row for row, pk in enumerate(pool)}
+    stored_rows = {key: [row_of[pk] for pk in pks] for key, pks in stored.by_key.items()}
     groups: dict[tuple, _Group] = {}
     group_of: dict[int, tuple] = {}  # id() of a new statement -> its group's key
     new_by_key: dict[int, list[int]] = {}
@@ -146,6 +146,8 @@ def stories_group(*, statements: list[Statement]) -> None:
             )
         )
         best = _best(pool, matrix, rows, sig)
+        if isinstance(best, int):
+            best = stored.statement(best)
         if best is None:
             group_key = ("new", id(statement))
             groups[group_key] = _Group()
@@ -156,27 +158,17 @@ def stories_group(*, statements: list[Statement]) -> None:
             groups.setdefault(group_key, _Group(story_id=best.story_id, stored=best))
         groups[group_key].new.append(statement)
         group_of[id(statement)] = group_key
-        row = _pooled(pool, row_of, matrix, statement, sig)
+        row = len(pool)
+        pool.append(statement)
+        matrix[row] = sig
         for key in keys[id(statement)]:
             new_by_key.setdefault(key, []).append(row)
     _stories_write([group for group in groups.values() if group.stored or len(group.new) > 1])
 
 
-def _pooled(
-    pool: list[Statement], row_of: dict[int, int], matrix: np.ndarray, statement, sig
-) -> int:
-    """The matrix row of `statement`, given one on first sight."""
-    row = row_of.get(id(statement))
-    if row is None:
-        row = row_of[id(statement)] = len(pool)
-        pool.append(statement)
-        matrix[row] = sig
-    return row
-
-
-def _best(pool: list[Statement], matrix: np.ndarray, rows: list[int], sig) -> Statement | None:
-    """The candidate most similar to `sig`, at THRESHOLD or above; of equals, the last (as a
-    loop keeping each score >= the best so far would)."""
+def _best(pool: list, matrix: np.ndarray, rows: list[int], sig) -> Statement | int | None:
+    """The candidate most similar to `sig` (a stored statement's id, or a new Statement), at
+    THRESHOLD or above; of equals, the last (as a loop keeping each score >= the best would)."""
     if not rows:
         return None
     agreeing = np.count_nonzero(matrix[rows] == sig, axis=1)

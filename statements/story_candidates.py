@@ -11,10 +11,12 @@ has no VALUES list to join. One query per LOOKUP_CHUNK keys, then one for the st
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 from django.db import connection
 
-from .models import Statement, StatementBand
+from .models import Statement, StatementBand, Story
 
 # Keys per band look-up: well inside SQLite's limit on a query's parameters.
 LOOKUP_CHUNK = 4000
@@ -39,29 +41,62 @@ def _newest_rows(keys: list[int], per_band: int) -> list[tuple[int, int]]:
         return cursor.fetchall()
 
 
-def stored_candidates(
-    keys: set[int], *, per_band: int
-) -> dict[int, list[tuple[Statement, np.ndarray]]]:
-    """Band key -> the stored statements with that band (newest first), and their signatures."""
+@dataclass
+class Stored:
+    """The stored candidates of a batch: each band key's statement ids (newest first), every
+    signature a row of one matrix, and the few fields grouping reads of a statement and its
+    story, made into instances only for the statements a copy joins: a batch of a template's
+    statements meets thousands of candidates, and an instance each cost more than the rest."""
+
+    by_key: dict[int, list[int]] = field(default_factory=dict)
+    pks: list[int] = field(default_factory=list)  # the matrix's rows
+    matrix: np.ndarray = field(default_factory=lambda: np.empty((0, 0), np.uint32))
+    fields: dict[int, tuple] = field(default_factory=dict)
+    made: dict[int, Statement] = field(default_factory=dict)
+
+    def statement(self, pk: int) -> Statement:
+        if (found := self.made.get(pk)) is None:
+            title, source_id, published_on, story_id, *story = self.fields[pk]
+            found = Statement(pk=pk, title=title, source_id=source_id, published_on=published_on)
+            if story_id:
+                found.story = Story(
+                    pk=story_id, title=story[0], source_id=story[1], published_on=story[2]
+                )
+            self.made[pk] = found
+        return found
+
+
+def stored_candidates(keys: set[int], *, per_band: int) -> Stored:
+    """The stored statements with the batch's band keys: the newest `per_band` of each key."""
     band_rows: list[tuple[int, int]] = []
     ordered = sorted(keys)
     for first in range(0, len(ordered), LOOKUP_CHUNK):
         band_rows += _newest_rows(ordered[first : first + LOOKUP_CHUNK], per_band)
+    found = Stored()
     if not band_rows:
-        return {}
+        return found
+    signatures = []
+    for pk, minhash, *fields in Statement.objects.filter(
+        pk__in={pk for _, pk in band_rows}, minhash__isnull=False
+    ).values_list(
+        "pk",
+        "minhash",
+        "title",
+        "source_id",
+        "published_on",
+        "story_id",
+        "story__title",
+        "story__source_id",
+        "story__published_on",
+    ):
+        found.pks.append(pk)
+        signatures.append(bytes(minhash))
+        found.fields[pk] = tuple(fields)
+    found.matrix = np.frombuffer(b"".join(signatures), dtype="<u4").reshape(len(signatures), -1)
     # By key, newest first, as the window gave them: candidates meet in this order, and of
     # equally similar ones the last met wins (stories_group).
     band_rows.sort(key=lambda row: (row[0], -row[1]))
-    statements = {
-        statement.pk: (statement, np.frombuffer(bytes(statement.minhash), dtype="<u4"))
-        for statement in Statement.objects.filter(
-            pk__in={pk for _, pk in band_rows}, minhash__isnull=False
-        )
-        .select_related("story")
-        .only("pk", "title", "source_id", "published_on", "story", "minhash")
-    }
-    found: dict[int, list[tuple[Statement, np.ndarray]]] = {}
     for key, pk in band_rows:
-        if pk in statements:
-            found.setdefault(key, []).append(statements[pk])
+        if pk in found.fields:
+            found.by_key.setdefault(key, []).append(pk)
     return found

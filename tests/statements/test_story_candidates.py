@@ -30,11 +30,18 @@ def test_each_key_gives_its_newest_statements_newest_first(django_assert_num_que
     with django_assert_num_queries(2):  # the bands, then their statements
         found = stored_candidates({7, -3, 12345}, per_band=8)
 
-    assert [s.pk for s, _ in found[7]] == [s.pk for s in reversed(template)][:8]
-    assert [s.pk for s, _ in found[-3]] == [other.pk]  # unsigned ones are no candidates
-    assert 12345 not in found
-    statement, signature = found[-3][0]
-    assert signature.tolist() == [99] * 128 and statement.title == other.title
+    assert found.by_key[7] == [s.pk for s in reversed(template)][:8]
+    assert found.by_key[-3] == [other.pk]  # unsigned ones are no candidates
+    assert 12345 not in found.by_key
+    row = found.pks.index(other.pk)
+    assert found.matrix[row].tolist() == [99] * 128
+    with django_assert_num_queries(0):  # made from what the look-up read
+        statement = found.statement(other.pk)
+    assert (statement.title, statement.source_id, statement.story) == (
+        other.title,
+        other.source_id,
+        None,
+    )
 
 
 def test_a_key_with_fewer_statements_than_the_cap_gives_them_all() -> None:
@@ -43,8 +50,8 @@ def test_a_key_with_fewer_statements_than_the_cap_gives_them_all() -> None:
         [StatementBand(statement=first, key=5), StatementBand(statement=second, key=5)]
     )
 
-    assert [s.pk for s, _ in stored_candidates({5}, per_band=8)[5]] == [second.pk, first.pk]
-    assert [s.pk for s, _ in stored_candidates({5}, per_band=1)[5]] == [second.pk]
+    assert stored_candidates({5}, per_band=8).by_key[5] == [second.pk, first.pk]
+    assert stored_candidates({5}, per_band=1).by_key[5] == [second.pk]
 
 
 def test_many_keys_cost_one_query_per_chunk(django_assert_num_queries, monkeypatch) -> None:
@@ -55,5 +62,5 @@ def test_many_keys_cost_one_query_per_chunk(django_assert_num_queries, monkeypat
     with django_assert_num_queries(4):  # 7 keys: 3 chunks, then the statements once
         found = stored_candidates(set(range(7)), per_band=8)
 
-    assert sorted(found) == list(range(7))
-    assert {s.pk for pairs in found.values() for s, _ in pairs} == {statement.pk}
+    assert sorted(found.by_key) == list(range(7))
+    assert found.pks == [statement.pk]
