@@ -25,12 +25,11 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash
 from django.conf import settings
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 
 from lib.rows import rows_insert, rows_update
 
 from .models import Statement, StatementBand, Story
+from .story_candidates import stored_candidates
 
 NUM_PERM = 128
 # 32 bands of 4 rows: statements estimated above ~0.42 similar are very likely (0.9 at 0.5)
@@ -43,8 +42,6 @@ SHINGLE_WORDS = 3
 # written from one template (a ministry's stock paragraphs) share bands by the hundred, which
 # would make each look-up load them all and compare with each: work that grows with the table.
 PER_BAND = 8
-# Keys per band look-up: well inside SQLite's limit on a query's parameters.
-LOOKUP_CHUNK = 4000
 WORD = re.compile(r"\w+")
 
 
@@ -62,11 +59,18 @@ def signature(text: str) -> np.ndarray | None:
     if not words:
         return None
     width = min(SHINGLE_WORDS, len(words))
-    shingles = {" ".join(words[i : i + width]) for i in range(len(words) - width + 1)}
+    # Each shingle's CRC-32, repeats left in: a minimum is the same with them, and hashing a
+    # repeat costs less than a set of the strings did. (The shifted lists end unevenly: zip stops
+    # at the last whole shingle.)
+    crc = zlib.crc32
+    hashes = [
+        crc(" ".join(shingle).encode())
+        for shingle in zip(*(words[i:] for i in range(width)), strict=False)
+    ]
     minhash = MinHash(
-        num_perm=NUM_PERM, scheme="affine32", permutations=_permutations(), hashfunc=zlib.crc32
+        num_perm=NUM_PERM, scheme="affine32", permutations=_permutations(), hashfunc=int
     )
-    minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    minhash.update_batch(hashes)
     return minhash.hashvalues.astype(np.uint32)
 
 
@@ -120,23 +124,30 @@ def stories_group(*, statements: list[Statement]) -> None:
     for statement, sig in signed:
         statement.minhash = signature_bytes(sig)
     keys = {id(statement): band_keys(sig) for statement, sig in signed}
-    stored = _stored_candidates({key for each in keys.values() for key in each})
+    stored = stored_candidates({key for each in keys.values() for key in each}, per_band=PER_BAND)
+    # Every candidate's signature a row of one matrix (the stored ones, then the batch's as
+    # they come), so that a statement meets all its candidates in one comparison. A row's
+    # candidate is a stored statement's id or a new Statement.
+    pool: list = list(stored.pks)
+    matrix = np.empty((len(pool) + len(signed), NUM_PERM), np.uint32)
+    matrix[: len(pool)] = stored.matrix.reshape(len(pool), NUM_PERM)
+    row_of = {pk: row for row, pk in enumerate(pool)}
+    stored_rows = {key: [row_of[pk] for pk in pks] for key, pks in stored.by_key.items()}
     groups: dict[tuple, _Group] = {}
     group_of: dict[int, tuple] = {}  # id() of a new statement -> its group's key
-    new_by_key: dict[int, list[tuple[Statement, np.ndarray]]] = {}
+    new_by_key: dict[int, list[int]] = {}
     for statement, sig in signed:
-        best, best_score = None, THRESHOLD
         # Each candidate compared once, however many bands it shares.
-        candidates = {
-            id(candidate): pair
-            for key in keys[id(statement)]
-            for pair in (*stored.get(key, ()), *new_by_key.get(key, ())[-PER_BAND:])
-            for candidate in pair[:1]
-        }
-        for candidate, candidate_sig in candidates.values():
-            score = similarity(sig, candidate_sig)
-            if score >= best_score:
-                best, best_score = candidate, score
+        rows = list(
+            dict.fromkeys(
+                row
+                for key in keys[id(statement)]
+                for row in (*stored_rows.get(key, ()), *new_by_key.get(key, ())[-PER_BAND:])
+            )
+        )
+        best = _best(pool, matrix, rows, sig)
+        if isinstance(best, int):
+            best = stored.statement(best)
         if best is None:
             group_key = ("new", id(statement))
             groups[group_key] = _Group()
@@ -147,41 +158,24 @@ def stories_group(*, statements: list[Statement]) -> None:
             groups.setdefault(group_key, _Group(story_id=best.story_id, stored=best))
         groups[group_key].new.append(statement)
         group_of[id(statement)] = group_key
+        row = len(pool)
+        pool.append(statement)
+        matrix[row] = sig
         for key in keys[id(statement)]:
-            new_by_key.setdefault(key, []).append((statement, sig))
+            new_by_key.setdefault(key, []).append(row)
     _stories_write([group for group in groups.values() if group.stored or len(group.new) > 1])
 
 
-def _stored_candidates(keys: set[int]) -> dict[int, list[tuple[Statement, np.ndarray]]]:
-    """Band key -> the stored statements with that band, and their signatures."""
-    band_rows: list[tuple[int, int]] = []
-    ordered = sorted(keys)
-    for first in range(0, len(ordered), LOOKUP_CHUNK):
-        band_rows += (
-            StatementBand.objects.filter(key__in=ordered[first : first + LOOKUP_CHUNK])
-            .annotate(
-                newest=Window(
-                    RowNumber(), partition_by=[F("key")], order_by=F("statement_id").desc()
-                )
-            )
-            .filter(newest__lte=PER_BAND)
-            .values_list("key", "statement_id")
-        )
-    if not band_rows:
-        return {}
-    statements = {
-        statement.pk: (statement, signature_from_bytes(statement.minhash))
-        for statement in Statement.objects.filter(
-            pk__in={pk for _, pk in band_rows}, minhash__isnull=False
-        )
-        .select_related("story")
-        .only("pk", "title", "source_id", "published_on", "story", "minhash")
-    }
-    found: dict[int, list[tuple[Statement, np.ndarray]]] = {}
-    for key, pk in band_rows:
-        if pk in statements:
-            found.setdefault(key, []).append(statements[pk])
-    return found
+def _best(pool: list, matrix: np.ndarray, rows: list[int], sig) -> Statement | int | None:
+    """The candidate most similar to `sig` (a stored statement's id, or a new Statement), at
+    THRESHOLD or above; of equals, the last (as a loop keeping each score >= the best would)."""
+    if not rows:
+        return None
+    agreeing = np.count_nonzero(matrix[rows] == sig, axis=1)
+    top = int(agreeing.max())
+    if top / NUM_PERM < THRESHOLD:
+        return None
+    return pool[rows[len(rows) - 1 - int(np.argmax(agreeing[::-1] == top))]]
 
 
 def _earliest(statements: list[Statement]) -> Statement:

@@ -40,7 +40,8 @@ class StatementBand(models.Model):
     key = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["key"], name="statementband_key_idx")]
+        # With the statement: a key's newest few are read from the index alone (story_candidates).
+        indexes = [models.Index(fields=["key", "statement"], name="statementband_key_stmt_idx")]
 
     def __str__(self) -> str:
         return f"band {self.key} of statement {self.statement_id}"
