@@ -59,12 +59,14 @@ BODY = (
     r"Authority|Bureau|Department|Administration|Association|Society|University|Council|"
     r"Board|Foundation|Commission|Command|Establishment|Directorate(?:\s+General)?|Museum"
 )
-SUFFIX = (
-    rf"(?:Heavy\s+Industries|Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Limited|Ltd\.?|"
-    r"Corporation|Corp\.|Company|Inc\.|Incorporated|PLC|LLC|GmbH|Aerospace|Aeronautics|"
-    r"Systems|Technologies|Dynamics|Electronics|Shipbuilders|Shipyards?|Dockyards?|Group|"
-    rf"Organi[sz]ation|Agency|Ministry|Laboratories|Institute|{BODY})"
+# The one-word ends of a name: a run is also cut at "and" after one (see _organisation_parts).
+_SUFFIX_WORDS = (
+    r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
+    r"GmbH|Aerospace|Aeronautics|Systems|Technologies|Dynamics|Electronics|"
+    r"Shipbuilders|Shipyards?|Dockyards?|Group|Organi[sz]ation|Agency|"
+    rf"Ministry|Laboratories|Institute|{BODY}"
 )
+SUFFIX = rf"(?:Heavy\s+Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Incorporated|{_SUFFIX_WORDS})"
 ORG_WORD = r"(?:[A-Z][\w&-]*|&|and|of|for)"
 SUFFIX_HIT = re.compile(rf"(?<![\w-]){SUFFIX}(?!\w)")
 RUN_BEFORE = re.compile(rf"(?:{ORG_WORD}\s+){{1,6}}$")
@@ -82,12 +84,7 @@ TITLE_STARTS = frozenset({
 })
 # fmt: on
 ORGANISATION = re.compile(rf"\b(?P<name>(?:[A-Z][\w&-]*\s+)(?:{ORG_WORD}\s+){{0,5}}{SUFFIX})(?!\w)")
-SUFFIX_WORD = re.compile(
-    r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
-    r"GmbH|Aerospace|Aeronautics|Systems|Technologies|Dynamics|Electronics|"
-    r"Shipbuilders|Shipyards?|Dockyards?|Group|Organi[sz]ation|Agency|"
-    rf"Ministry|Laboratories|Institute|{BODY}"
-)
+SUFFIX_WORD = re.compile(_SUFFIX_WORDS)
 LOWER_WORD = re.compile(rf"\b[{LOWER}][{LOWER}-]+\b")
 POSSESSIVE = re.compile(r"['\u2019]s$")
 # An honorific inside a run of capitalised words starts a person, not an organisation.
@@ -148,8 +145,10 @@ def _organisation_ok(
     word the statement also writes in lower case ("Autonomous Systems": "autonomous")."""
     if len(words) < 2 or fold(words[0]) in MULTILATERAL:
         return False
-    heads = [i for i, w in enumerate(words) if BODY_HEAD.fullmatch(w)] if tailed else []
-    head = heads[0] if heads else len(words) - 1
+    last = len(words) - 1
+    head = (
+        next((i for i, w in enumerate(words) if BODY_HEAD.fullmatch(w)), last) if tailed else last
+    )
     suffix = fold(words[head]).rstrip(".")
     plain = [w for i, w in enumerate(words) if i != head and fold(w) not in JOINING]
     if tailed and len(plain) >= 2:
@@ -225,12 +224,13 @@ def _organisations(text: str, countries: frozenset[str], common: set[str]) -> It
         if following and RUN_BETWEEN.fullmatch(text, hit.end(), following.start()):
             continue  # "Heavy Industries Limited": the run ends at the later word
         # Back over one paragraph at most: a heading's words are no part of the next line's body.
-        paragraph = text.rfind("\n\n", 0, hit.start())
-        low = max(after, hit.start() - 150, paragraph + 2 if paragraph >= 0 else 0)
+        low = max(after, hit.start() - 150, 0)
+        paragraph = text.rfind("\n\n", low, hit.start())
+        low = paragraph + 2 if paragraph >= 0 else low
         run = RUN_BEFORE.search(text, low, hit.start())
-        tail = _tail(text, hit, countries)
-        after = tail.end() if tail else hit.end()
-        if run is None and tail is None:
+        tail_end = _tail_end(text, hit, countries)
+        after = tail_end or hit.end()
+        if run is None and tail_end is None:
             continue
         begin = run.start() if run else hit.start()
         whole = text[begin:after]
@@ -239,17 +239,17 @@ def _organisations(text: str, countries: frozenset[str], common: set[str]) -> It
             # "Representatives of Bharat Forge Limited": a common word and its "of" go.
             while len(words) > 2 and words[0].lower() in common and words[1] in ("of", "for"):
                 words = words[2:]
-            if not _organisation_ok(words, countries, common, tailed=tail is not None):
+            if not _organisation_ok(words, countries, common, tailed=tail_end is not None):
                 continue
             name = " ".join(words)
             start = begin + whole.find(name)
             yield "organisation", name, "", start, start + len(name), start
 
 
-def _tail(text: str, hit: re.Match[str], countries: frozenset[str]) -> re.Match[str] | None:
-    """The "of India" or "for Promotion of Industry and Internal Trade" that completes a public
-    body's name, when its head word takes one; an "and" before a country ends it ("the
-    Authority of India and Japan's ministry")."""
+def _tail_end(text: str, hit: re.Match[str], countries: frozenset[str]) -> int | None:
+    """Where the "of India" or "for Promotion of Industry and Internal Trade" that completes a
+    public body's name ends, when its head word takes one; an "and" before a country ends it
+    ("the Authority of India and Japan's ministry")."""
     if not BODY_HEAD.fullmatch(hit.group()):
         return None
     tail = TAIL.match(text, hit.end())
@@ -271,7 +271,7 @@ def _tail(text: str, hit: re.Match[str], countries: frozenset[str]) -> re.Match[
         keep -= 2  # "Agency for Cultural Affairs of Japan": the country is a sign, not the name
     if not keep:
         return None
-    return TAIL.match(text, hit.end(), tail.start("words") + spans[keep - 1].end())
+    return tail.start("words") + spans[keep - 1].end()
 
 
 def _organisation_parts(words: list[str]) -> list[list[str]]:
