@@ -132,8 +132,11 @@ def find_commitments(
     gazetteer: Gazetteer,
     *,
     parties: Iterable[int] = (),
+    about_defence: bool = True,
 ) -> list[FoundCommitment]:
-    """Each on-topic sentence of `text` with a commitment phrase, once, in text order."""
+    """Each on-topic sentence of `text` with a commitment phrase, once, in text order. In a
+    statement not `about_defence` only a sentence that is on topic itself counts: "decided to
+    hold the next session of the Trade Committee" is no defence commitment."""
     cues = list(cues)
     parties = set(parties)
     phrases = _phrases(text, found, cues, rules=len(parties) < 2)
@@ -164,7 +167,7 @@ def find_commitments(
     kept: list[str] = []
     result = []
     for at in sorted(strongest):
-        if at not in topical and (not topical or at in off_topic):
+        if at not in topical and (not about_defence or not topical or at in off_topic):
             continue
         start, end = spans[at]
         sentence = " ".join(text[start:end].split())[:SENTENCE_LIMIT]

@@ -39,6 +39,21 @@ def title_repeats(title: str, text: str) -> bool:
     return _words(text[: len(title) + TITLE_PREFIX]).startswith(_words(title))
 
 
+def is_about_defence(text: str, cues: list[Cue], title_cues: list[Cue]) -> bool:
+    """A statement is about defence when its title says so, or two of its sentences do, or a
+    third of them: one sentence that recalls "the long-standing defence ties" in a trade or a
+    culture statement makes no defence statement of it, but a short note may be one sentence."""
+    if any(cue.kind == Term.Kind.CONTEXT for cue in title_cues):
+        return True
+    context = [cue.start for cue in cues if cue.kind == Term.Kind.CONTEXT]
+    if not context:
+        return False
+    spans = sentence_spans(text)
+    starts = [low for low, _ in spans]
+    sentences = len({bisect_right(starts, at) for at in context})
+    return sentences >= 2 or sentences * 3 >= len(spans)
+
+
 def areas_gate(
     text: str, found: list[Found], cues: list[Cue], gazetteer: Gazetteer, *, about_defence: bool
 ) -> list[Found]:
@@ -107,7 +122,7 @@ def statement_read(
     if title and not title_repeats(title, text):
         title_found, title_cues = find_all(title, gazetteer, language)
     always = [source_country] if source_country else []
-    about_defence = any(cue.kind == Term.Kind.CONTEXT for cue in (*cues, *title_cues))
+    about_defence = is_about_defence(text, cues, title_cues)
     found = areas_gate(text, found, cues, gazetteer, about_defence=about_defence)
     title_found = roles_assign(
         title,
@@ -146,7 +161,9 @@ def statement_read(
         found=found,
         title_found=title_found,
         parties=parties,
-        commitments=find_commitments(text, found, cues, gazetteer, parties=parties),
+        commitments=find_commitments(
+            text, found, cues, gazetteer, parties=parties, about_defence=about_defence
+        ),
         names=names,
         openings=openings,
     )
