@@ -24,6 +24,9 @@ from .sentences import sentence_spans, snippet
 
 ADJACENT = 25  # characters between a name and a country that says whose it is
 SEPARATED = re.compile(r"[,;:()]|\band\b|\bwith\b")
+# Between a name and a party after it: another member of a list ("Minister X, and the French
+# delegation", "X with the Japanese side"), not an apposition ("X, Minister of Australia").
+LISTED = re.compile(r";|\band\b|\bwith\b")
 INDIAN_HONORIFICS = frozenset({"shri", "smt", "kumari"})
 SIMILAR = 88  # rapidfuzz WRatio from which a known name is offered as "the same as"
 
@@ -99,7 +102,7 @@ class _Reader:
     ) -> int | None:
         """The country a name belongs to, by the nearest sign: a country right beside it
         ("Japanese firm X", "X of Australia"), an Indian honorific (Shri, Smt.), the party of
-        its sentence nearest to it, the source's country. Topics ("the situation in Ukraine")
+        its sentence nearest to it (not one listed after it), the source's country. Topics ("the situation in Ukraine")
         and places are no sign."""
         near = [f for f in self.found if f.kind == Kind.COUNTRY and f.sentence == sentence]
         beside = [
@@ -112,7 +115,12 @@ class _Reader:
             return min(beside, key=lambda f: min(abs(f.start - end), abs(start - f.end))).entity_id
         if fold(title.split()[0]).rstrip(".") in INDIAN_HONORIFICS if title else False:
             return self.gazetteer.country_ids.get("IN", fallback)
-        parties = [f for f in near if f.role == "party"]
+        parties = [
+            f
+            for f in near
+            if f.role == "party"
+            and not (f.start >= end and LISTED.search(self.text[end : f.start]))
+        ]
         if parties:
             return min(parties, key=lambda f: abs(f.start - start)).entity_id
         return fallback
