@@ -102,8 +102,8 @@ class _Reader:
     ) -> int | None:
         """The country a name belongs to, by the nearest sign: a country right beside it
         ("Japanese firm X", "X of Australia"), an Indian honorific (Shri, Smt.), the party of
-        its sentence nearest to it (not one listed after it), the source's country. Topics ("the situation in Ukraine")
-        and places are no sign."""
+        its sentence nearest to it (not one listed after it), the source's country. Topics
+        ("the situation in Ukraine") and places are no sign."""
         near = [f for f in self.found if f.kind == Kind.COUNTRY and f.sentence == sentence]
         beside = [
             f
