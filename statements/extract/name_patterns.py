@@ -7,29 +7,16 @@ import re
 from collections.abc import Iterator
 
 from .folding import fold
-from .name_words import HONORIFICS, LEADING, LOWER_WORD, trim
+from .name_words import BODY, HONORIFICS, LEADING, LOWER_WORD, SUFFIX_WORDS, trim
 from .person_patterns import PERSON, Span, people
 
-# Public bodies: a head word that names a body ("Sports Authority", "Bureau of Industry and
-# Security"), in a closed class so a common noun never starts one.
-BODY = (
-    r"Authority|Bureau|Department|Administration|Association|Society|University|Council|"
-    r"Board|Foundation|Commission|Command|Establishment|Directorate(?:\s+General)?|Museum"
-)
-# The one-word ends of a name: a run is also cut at "and" after one (see _organisation_parts).
-_SUFFIX_WORDS = (
-    r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
-    r"GmbH|Aerospace|Aeronautics|Systems|Technologies|Dynamics|Electronics|"
-    r"Shipbuilders|Shipyards?|Dockyards?|Group|Organi[sz]ation|Agency|"
-    rf"Ministry|Laboratories|Institute|{BODY}"
-)
-SUFFIX = rf"(?:Heavy\s+Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Incorporated|{_SUFFIX_WORDS})"
+SUFFIX = rf"(?:Heavy\s+Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Incorporated|{SUFFIX_WORDS})"
 ORG_WORD = r"(?:[A-Z][\w&-]*|&|and|of|for)"
 SUFFIX_HIT = re.compile(rf"(?<![\w-]){SUFFIX}(?!\w)")
 RUN_BEFORE = re.compile(rf"(?:{ORG_WORD}\s+){{1,6}}$")
 RUN_BETWEEN = re.compile(rf"\s+(?:{ORG_WORD}\s+){{0,4}}")
 ORGANISATION = re.compile(rf"\b(?P<name>(?:[A-Z][\w&-]*\s+)(?:{ORG_WORD}\s+){{0,5}}{SUFFIX})(?!\w)")
-SUFFIX_WORD = re.compile(_SUFFIX_WORDS)
+SUFFIX_WORD = re.compile(SUFFIX_WORDS)
 # Words that say what kind of body, not which one: "Joint Working Group" is no organisation.
 _GENERIC = (
     "joint working expert steering high level defence defense industrial industry technical "
@@ -126,7 +113,7 @@ def _organisations(text: str, countries: frozenset[str], common: set[str]) -> It
                 continue
             name = " ".join(words)
             start = begin + whole.find(name)
-            yield "organisation", name, "", start, start + len(name), start
+            yield "organisation", name, "", start, start + len(name), start, None
 
 
 def _tail_end(text: str, hit: re.Match[str], countries: frozenset[str]) -> int | None:

@@ -6,6 +6,20 @@ from __future__ import annotations
 import re
 
 UPPER, LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+# Public bodies: a head word that names a body ("Sports Authority", "Bureau of Industry and
+# Security"), in a closed class so a common noun never starts one.
+BODY = (
+    r"Authority|Bureau|Department|Administration|Association|Society|University|Council|"
+    r"Board|Foundation|Commission|Command|Establishment|Directorate(?:\s+General)?|Museum"
+)
+# The one-word ends of a name: a run is also cut at "and" after one (see _organisation_parts).
+SUFFIX_WORDS = (
+    r"Industries|Limited|Ltd\.?|Corporation|Corp\.|Company|Inc\.|PLC|LLC|"
+    r"GmbH|Aerospace|Aeronautics|Systems|Technologies|Dynamics|Electronics|"
+    r"Shipbuilders|Shipyards?|Dockyards?|Group|Organi[sz]ation|Agency|"
+    rf"Ministry|Laboratories|Institute|{BODY}"
+)
+ORG_END = re.compile(rf"(?<![\w-])(?:{SUFFIX_WORDS})(?!\w)")
 LOWER_WORD = re.compile(rf"\b[{LOWER}][{LOWER}-]+\b")
 POSSESSIVE = re.compile(r"['\u2019]s$")
 # An honorific inside a run of capitalised words starts a person, not an organisation.

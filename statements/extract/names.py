@@ -85,7 +85,11 @@ class _Reader:
         self.spans = sentence_spans(text)
         self.starts = [low for low, _ in self.spans]
 
-    def free(self, kind: str, start: int, end: int) -> bool:
+    def free(self, kind: str, start: int, end: int, owner: tuple[int, int] | None) -> bool:
+        """Whether no known name overlaps the name or its office; the office's owner may be
+        one ("the Prime Minister of the Hellenic Republic, ...")."""
+        if owner:
+            return self.free(kind, start, owner[0], None) and self.free(kind, owner[1], end, None)
         return not any(low < end and start < high for low, high in self.taken[kind])
 
     def sentence(self, position: int) -> int:
@@ -113,7 +117,7 @@ class _Reader:
         ]
         if beside:
             return min(beside, key=lambda f: min(abs(f.start - end), abs(start - f.end))).entity_id
-        if fold(title.split()[0]).rstrip(".") in INDIAN_HONORIFICS if title else False:
+        if any(fold(word).rstrip(".") in INDIAN_HONORIFICS for word in title.split()):
             return self.gazetteer.country_ids.get("IN", fallback)
         parties = [
             f
@@ -124,6 +128,16 @@ class _Reader:
         if parties:
             return min(parties, key=lambda f: abs(f.start - start)).entity_id
         return fallback
+
+    def owner_country(self, owner: tuple[int, int] | None) -> int | None:
+        """The country whose office a name holds ("Minister of Defence of the Republic of
+        Kenya, ..."), the last one named in the office's owner."""
+        if owner is None:
+            return None
+        inside = [
+            f for f in self.found if f.kind == Kind.COUNTRY and owner[0] <= f.start < owner[1]
+        ]
+        return inside[-1].entity_id if inside else None
 
     def attached(self, low: int, high: int) -> bool:
         """Whether the words between a name and a country tie them ("Japanese firm X", "X of
@@ -151,8 +165,9 @@ def names_find(
     reader = _Reader(text, found, gazetteer)
     candidates: dict[tuple[str, str], NameFound] = {}
     contacts: list[Found] = []
-    for kind, name, title, start, end, title_start in name_spans(text, gazetteer.country_terms):
-        if fold(name) in gazetteer.known_names or not reader.free(kind, title_start, end):
+    spans = name_spans(text, gazetteer.country_terms)
+    for kind, name, title, start, end, title_start, owner in spans:
+        if fold(name) in gazetteer.known_names or not reader.free(kind, title_start, end, owner):
             continue
         sentence = reader.sentence(start)
         if kind == "person":
@@ -175,7 +190,8 @@ def names_find(
             end=end,
             sentence=sentence,
             sentence_text=reader.sentence_text(sentence),
-            country_id=reader.country(sentence, start, end, title, fallback_country),
+            country_id=reader.owner_country(owner)
+            or reader.country(sentence, start, end, title, fallback_country),
             similar_firm=_similar(name, gazetteer.firms_by_word) if kind != "person" else None,
             similar_contact=_similar(name, gazetteer.contacts_by_word)
             if kind == "person"
