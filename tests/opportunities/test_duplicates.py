@@ -174,8 +174,14 @@ def test_a_block_too_big_to_compare_all_against_all_is_compared_by_neighbours(
         for n in range(size)
     ]
     twin = OpportunityFactory(title="RADAR UNIT007", team=team, countries=[japan])
-    compared = list(duplicates._candidates(duplicates._rows(team_lead)))
-    # All against all would be n(n-1)/2 comparisons.
-    assert len(compared) <= (size + 1) * duplicates.WINDOW < (size + 1) * size // 2
+    blocks = list(duplicates._blocks(duplicates._rows(team_lead)))
+    assert sorted(len(block) for block in blocks) == [size + 1, size + 1]
+    compared = sum(
+        min(duplicates.compared_with(len(block)), len(block) - 1 - i)
+        for block in blocks
+        for i in range(len(block))
+    )
+    # All against all would be n(n-1)/2 comparisons in each block.
+    assert compared <= 2 * (size + 1) * duplicates.WINDOW < (size + 1) * size
     found = pairs(opportunity_duplicates(user=team_lead))
     assert found[pair_of(made[7], twin)][0] == 100
