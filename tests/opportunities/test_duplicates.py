@@ -80,7 +80,9 @@ def test_countries_must_be_the_same_or_overlap(team, japan, france, team_lead) -
     overlapping = OpportunityFactory(title="Sonar trials", team=team, countries=[japan, france])
     elsewhere = OpportunityFactory(title="Sonar trials", team=team, countries=[france])
     nowhere = OpportunityFactory(title="Sonar trials", team=team)
+    nowhere_too = OpportunityFactory(title="Sonar trials.", team=team)
     found = pairs(opportunity_duplicates(user=team_lead))
+    assert found[pair_of(nowhere, nowhere_too)] == (100, "similar titles, no countries")
     assert found[pair_of(same, overlapping)] == (95, "similar titles, overlapping countries")
     assert pair_of(same, elsewhere) not in found
     assert pair_of(same, nowhere) not in found and pair_of(elsewhere, nowhere) not in found
