@@ -26,6 +26,7 @@ from .admin_forms import OpportunityForm
 from .admin_inlines import FollowUpInline, NoteInline
 from .admin_scoping import TeamScopedAdminMixin, admin_message
 from .assignment import assignable_owners, may_assign_others
+from .duplicates import opportunity_duplicates
 from .merging import OPPORTUNITY_FIELDS, opportunity_merge, opportunity_merge_undo
 from .models import FollowUp, Note, Opportunity, UploadJob
 from .sheets.admin import SheetUploadAdminMixin
@@ -88,6 +89,8 @@ class OpportunityAdmin(
     merge_fields = OPPORTUNITY_FIELDS
     merge_service = staticmethod(opportunity_merge)
     undo_service = staticmethod(opportunity_merge_undo)
+    duplicates_find = staticmethod(opportunity_duplicates)
+    duplicates_template = "admin/opportunities/duplicates.html"
     fieldsets = [
         (
             None,
@@ -129,6 +132,10 @@ class OpportunityAdmin(
             .with_stale()
             .prefetch_related("countries")
         )
+
+    def duplicates_for(self, request):
+        # Only pairs of work the user may see: the finder reads nothing else.
+        return opportunity_duplicates(user=request.user)
 
     def get_list_display(self, request):
         # Someone in one team sees its name on every row: the column only takes width.

@@ -26,6 +26,7 @@ class MergeAdminMixin:
     merge_service: Callable = None  # (survivor=, loser=, by=, take=) -> MergeLog
     undo_service: Callable = None  # (log=, by=) -> restored loser
     duplicates_find: Callable | None = None  # () -> list[DuplicatePair]
+    duplicates_template = "admin/partners/duplicates.html"
     actions = ["merge_selected"]
     change_list_template = "admin/partners/merge_change_list.html"
 
@@ -119,9 +120,13 @@ class MergeAdminMixin:
     def duplicates_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_change_permission(request):
             raise PermissionDenied
-        pairs = self.duplicates_find()[:PAGE_OF_PAIRS]
+        pairs = self.duplicates_for(request)[:PAGE_OF_PAIRS]
         ids = {pk for pair in pairs for pk in (pair.first_id, pair.second_id)}
-        records = self.get_queryset(request).in_bulk(ids)
+        queryset = self.get_queryset(request)
+        if isinstance(self.list_select_related, list | tuple):
+            # A pair shows what a list row shows (a firm's country, an opportunity's team).
+            queryset = queryset.select_related(*self.list_select_related)
+        records = queryset.in_bulk(ids)
         merge_url = reverse(f"admin:{self._name('merge')}")
         shown = [
             (records[pair.first_id], records[pair.second_id], pair, merge_url)
@@ -129,7 +134,12 @@ class MergeAdminMixin:
             if pair.first_id in records and pair.second_id in records
         ]
         context = self._context(request, "Possible duplicates", pairs=shown)
-        return TemplateResponse(request, "admin/partners/duplicates.html", context)
+        return TemplateResponse(request, self.duplicates_template, context)
+
+    def duplicates_for(self, request: HttpRequest) -> list:
+        """The pairs to list. Firms and contacts are everyone's; an admin whose finder must
+        see only what the user may (opportunities) overrides this to pass the user."""
+        return self.duplicates_find()
 
     def merges_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
