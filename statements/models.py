@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lib.capped import CappedCountQuerySet
 from lib.http import url_normalised
 from partners.base_models import TimeStamped
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
@@ -118,7 +119,7 @@ class Source(TimeStamped):
         return self.name
 
 
-class StatementQuerySet(SensitivityQuerySet):
+class StatementQuerySet(CappedCountQuerySet, SensitivityQuerySet):
     def leads(self) -> StatementQuerySet:
         """One statement per story: statements alone and the leads of stories, copies left out.
         What extraction, suggestions and the overview's counts read."""
