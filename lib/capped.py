@@ -37,8 +37,9 @@ class CappedCountQuerySet(models.QuerySet):
         """(how many rows this lists, whether more matched than the cap): one query."""
         if self._count_matches is None:
             return super().count(), False
-        # Unordered, so the database stops at any cap + 1 matches it meets first.
-        found = self._count_matches.order_by()[: self._count_cap + 1].count()
+        # Only ids, unordered: the database stops at any cap + 1 matches it meets first, and
+        # computes none of the list's annotations for them.
+        found = self._count_matches.order_by().values("pk")[: self._count_cap + 1].count()
         return min(found, self._count_cap), found > self._count_cap
 
     def count(self) -> int:

@@ -199,6 +199,9 @@ class Statement(TimeStamped):
         ]
         indexes = [
             models.Index(fields=["-published_on"], name="statement_published_idx"),
+            # PostgreSQL also has statement_newest_idx (published_on DESC NULLS LAST, id DESC:
+            # a search's newest matches, migration 0014) and the GIN statement_search_idx, made
+            # in SQL as SQLite takes neither.
             models.Index(fields=["source", "-created_at"], name="statement_source_idx"),
             models.Index(fields=["language", "-published_on"], name="statement_language_idx"),
             # The due-sources job looks for unextracted statements every few minutes: only the

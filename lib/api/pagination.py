@@ -64,8 +64,8 @@ class CappedPageNumberPagination(PageNumberPagination):
             "count": properties.pop("count"),
             "count_capped": {
                 "type": "boolean",
-                "description": "More rows matched than the list holds (a search lists the "
-                "newest 1,000 matches): count is then that cap.",
+                "description": "More rows matched than the list shows: count is then its "
+                "cap (see the list's description).",
                 "example": False,
             },
             **properties,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import yaml
+from django.core.management import call_command
 
 from statements.models import Statement
 from tests.statements.factories import StatementFactory
@@ -111,3 +113,14 @@ def test_the_admin_search_lists_the_capped_matches(superuser, session_for, friga
     html = page.content.decode()
     assert [title in html for title in ("Frigate talks 09", "Frigate talks 05")] == [True, True]
     assert "Frigate talks 03" not in html
+
+
+def test_the_schema_documents_count_capped_on_the_statement_list(tmp_path) -> None:
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schemas = yaml.safe_load(out.read_text())["components"]["schemas"]
+
+    statements = schemas["PaginatedStatementList"]
+    assert statements["properties"]["count_capped"]["type"] == "boolean"
+    assert "count_capped" in statements["required"]
+    assert "count_capped" not in schemas["PaginatedOpportunityList"]["properties"]
