@@ -1,5 +1,5 @@
 """Lists that show a capped selection of their matches (statement search lists the newest
-1,000): counting every match would cost what the cap saves, so such a list counts at most
+500): counting every match would cost what the cap saves, so such a list counts at most
 cap + 1 of them, in the one count query any list makes, and says whether there were more.
 
 `CappedCountQuerySet.counted_as(matches, cap)` marks a queryset so; `count()` then answers

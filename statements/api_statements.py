@@ -144,7 +144,7 @@ def statements_with_names():
 class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     """Statements as imported; the detail carries the text and every mention. POST pastes a
     statement (text or HTML), which goes through the same parsing and extraction as imports.
-    `?search=` finds statements by their words: the newest 1,000 matches (`count_capped` when
+    `?search=` finds statements by their words: the newest 500 matches (`count_capped` when
     there were more), best match first unless `?ordering=` says otherwise, each with a
     highlighted snippet; `?is_copy=false` lists one per story."""
 

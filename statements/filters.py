@@ -37,7 +37,7 @@ class StatementFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="by_search",
         max_length=200,
-        label="Words in the title, speaker or text: the newest 1,000 matches, best match first "
+        label="Words in the title, speaker or text: the newest 500 matches, best match first "
         "(full-text on PostgreSQL)",
     )
     story = IdFilter(field_name="story", label="The statements of a story (its id)")
