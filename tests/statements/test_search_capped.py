@@ -124,3 +124,25 @@ def test_the_schema_documents_count_capped_on_the_statement_list(tmp_path) -> No
     assert statements["properties"]["count_capped"]["type"] == "boolean"
     assert "count_capped" in statements["required"]
     assert "count_capped" not in schemas["PaginatedOpportunityList"]["properties"]
+
+
+def test_the_dashboard_search_leaves_restricted_statements_to_the_cleared(
+    desk_staff, team_lead, session_for, frigates
+) -> None:
+    Statement.objects.filter(pk=frigates[0].pk).update(sensitivity="restricted")
+
+    for_desk = session_for(desk_staff).get("/dashboards/statements/", {"q": "frigate"})
+    for_lead = session_for(team_lead).get("/dashboards/statements/", {"q": "frigate"})
+
+    assert frigates[0].title not in for_desk.content.decode()
+    assert "Frigate talks 03" in for_desk.content.decode()  # the next newest fill the cap
+    assert frigates[0].title in for_lead.content.decode()
+
+
+def test_an_export_of_a_search_holds_the_capped_matches(desk_api, frigates) -> None:
+    response = desk_api.get("/api/statements/", {"search": "frigate", "format": "csv"})
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert [title in body for title in ("Frigate talks 09", "Frigate talks 05")] == [True, True]
+    assert "Frigate talks 03" not in body

@@ -28,7 +28,10 @@ def statement_search(request: HttpRequest) -> HttpResponse:
     page = None
     if query:
         matches = (
-            Statement.objects.search(query)
+            # Restricted statements only for those cleared, as on every other path; the search
+            # last, as it takes the newest matches of the rows it is given.
+            Statement.objects.visible_to(request.user)
+            .search(query)
             .select_related("source", "story")
             .defer("text", "minhash")
         )
