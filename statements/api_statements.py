@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from lib.api.fields import IdsField, PairLabelsField
+from lib.api.pagination import CappedPageNumberPagination
 from lib.api.related import json_rows, pairs, parse_rows
 from lib.api.serializers import ReadModelSerializer
 from lib.api.viewsets import ReadOnlyViewSet
@@ -143,10 +144,12 @@ def statements_with_names():
 class StatementViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     """Statements as imported; the detail carries the text and every mention. POST pastes a
     statement (text or HTML), which goes through the same parsing and extraction as imports.
-    `?search=` finds statements by their words, best match first unless `?ordering=` says
-    otherwise, each with a highlighted snippet; `?is_copy=false` lists one per story."""
+    `?search=` finds statements by their words: the newest 500 matches (`count_capped` when
+    there were more), best match first unless `?ordering=` says otherwise, each with a
+    highlighted snippet; `?is_copy=false` lists one per story."""
 
     serializer_class = StatementSerializer
+    pagination_class = CappedPageNumberPagination
     filterset_class = StatementFilter
     ordering_fields = ["published_on", "created_at", "updated_at"]
     sheet_name = "statements"

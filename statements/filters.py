@@ -37,7 +37,8 @@ class StatementFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="by_search",
         max_length=200,
-        label="Words in the title, speaker or text; best match first (full-text on PostgreSQL)",
+        label="Words in the title, speaker or text: the newest 500 matches, best match first "
+        "(full-text on PostgreSQL)",
     )
     story = IdFilter(field_name="story", label="The statements of a story (its id)")
     is_copy = flag_filter(None, "Copies in a story (true), or one statement per story (false)")
@@ -54,6 +55,15 @@ class StatementFilter(django_filters.FilterSet):
     class Meta:
         model = Statement
         fields = ["source"]
+
+    def filter_queryset(self, queryset):
+        # The search last, whatever the order of the parameters: it lists the newest matches
+        # of the rows it is given (statements/search.py), so it must be given the filtered ones.
+        found = self.form.cleaned_data
+        for name, value in found.items():
+            if name != "search":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["search"].filter(queryset, found.get("search"))
 
     def by_search(self, queryset, name, value):
         return queryset.search(value)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lib.capped import CappedCountQuerySet
 from lib.http import url_normalised
 from partners.base_models import TimeStamped
 from partners.models import Contact, Country, Firm, InvestmentArea, PolicyOpening
@@ -118,7 +119,7 @@ class Source(TimeStamped):
         return self.name
 
 
-class StatementQuerySet(SensitivityQuerySet):
+class StatementQuerySet(CappedCountQuerySet, SensitivityQuerySet):
     def leads(self) -> StatementQuerySet:
         """One statement per story: statements alone and the leads of stories, copies left out.
         What extraction, suggestions and the overview's counts read."""
@@ -198,6 +199,9 @@ class Statement(TimeStamped):
         ]
         indexes = [
             models.Index(fields=["-published_on"], name="statement_published_idx"),
+            # PostgreSQL also has statement_newest_idx (published_on DESC NULLS LAST, id DESC:
+            # a search's newest matches, migration 0014) and the GIN statement_search_idx, made
+            # in SQL as SQLite takes neither.
             models.Index(fields=["source", "-created_at"], name="statement_source_idx"),
             models.Index(fields=["language", "-published_on"], name="statement_language_idx"),
             # The due-sources job looks for unextracted statements every few minutes: only the

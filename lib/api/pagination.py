@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from rest_framework import exceptions, filters, pagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lib.capped import CappedPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -38,6 +41,39 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 ) from None
 
 
+class CappedPageNumberPagination(PageNumberPagination):
+    """Pages of a list whose count may be capped (lib/capped.py): `count_capped` says that
+    more rows matched than the list shows, and `count` is then the cap."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        found = dict(response.data)
+        response.data = {
+            "count": found.pop("count"),
+            "count_capped": self.page.paginator.count_is_capped,  # type: ignore[union-attr]
+            **found,
+        }
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        found = super().get_paginated_response_schema(schema)
+        properties = found["properties"]
+        found["properties"] = {
+            "count": properties.pop("count"),
+            "count_capped": {
+                "type": "boolean",
+                "description": "More rows matched than the list shows: count is then its "
+                "cap (see the list's description).",
+                "example": False,
+            },
+            **properties,
+        }
+        found["required"] = [*found.get("required", []), "count_capped"]
+        return found
+
+
 class StableOrderingFilter(filters.OrderingFilter):
     """Any ordering ends with the primary key, so pages never skip or repeat a row that ties
     (what an incremental `updated_since` pull relies on)."""
@@ -46,7 +82,7 @@ class StableOrderingFilter(filters.OrderingFilter):
         ordering: list[Any] = list(
             super().get_ordering(request, queryset, view) or queryset.query.order_by
         )
-        if not any(term.lstrip("-") in ("pk", "id") for term in ordering):
+        if not any(isinstance(term, str) and term.lstrip("-") in ("pk", "id") for term in ordering):
             # Same direction as the last term, so an index on (field, id) serves it both ways.
             descending = bool(ordering) and str(ordering[-1]).startswith("-")
             ordering.append("-pk" if descending else "pk")

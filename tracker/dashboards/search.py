@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from lib.capped import CappedPaginator
 from statements.models import Statement
 from statements.search import snippet_html
 
@@ -28,11 +28,14 @@ def statement_search(request: HttpRequest) -> HttpResponse:
     page = None
     if query:
         matches = (
-            Statement.objects.search(query)
+            # Restricted statements only for those cleared, as on every other path; the search
+            # last, as it takes the newest matches of the rows it is given.
+            Statement.objects.visible_to(request.user)
+            .search(query)
             .select_related("source", "story")
             .defer("text", "minhash")
         )
-        page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
         for statement in page:
             statement.snippet = snippet_html(statement.search_snippet, query)
     return render(
