@@ -33,7 +33,8 @@ NOT_WORDS = re.compile(r"[^\w\s]+")
 SUBJECT = re.compile(
     r"(?:\b[A-Z][\w&.-]*|\b(?i:sides?|leaders?|ministers?|officials?|governments?|ministry|"
     r"ministries|nav(?:y|ies)|arm(?:y|ies)|forces?|delegations?|countries|nations|partners|"
-    r"it|they|we|he|she|i|department|agency|company|firm|organisation|organization))"
+    r"it|they|we|he|she|i|department|agency|compan(?:y|ies)|firms?|organisations?|"
+    r"organizations?|committees?|commissions?|councils?|boards?|groups?|teams?))"
     r"\s+(?:(?i:also|jointly|further|now|soon)\s+)?$"
 )
 ARRANGED = re.compile(r"\bbe\s+(?:held|hosted|convened)\b")
@@ -68,6 +69,7 @@ class FoundCommitment:
 
 # "They will be evaluated by a committee": what is done to someone, by another, is no promise.
 DONE_BY = re.compile(r"\s*be\s+[a-z]+ed\s+by\b")
+PASSIVE = re.compile(r"\s*be\s+[a-z]+(?:ed|en|wn)\b")
 # A plural common noun that is capitalised only as a sentence's first word: "Transfers will",
 # "Exporters shall" (a name of that shape is a mention, checked before).
 PLURAL_FIRST = re.compile(r"(?:^|[.!?]\s+|\n)\s*[A-Z][a-z]+s\s+$")
@@ -91,6 +93,10 @@ def _by_an_actor(text: str, match: re.Match, named: set[int], *, rules: bool) ->
     before = text[max(0, match.start() - 40) : match.start()]
     if PLURAL_FIRST.search(before) and match.start() - 1 not in named:
         return False
+    if PASSIVE.match(text, modal_end):
+        # "Exercise Varuna will be conducted", "trials by domestic firms will be conducted":
+        # what is done to something; a known country or firm may still be the one it binds.
+        return len(text[: match.start()].rstrip()) - 1 in named
     return SUBJECT.search(before) is not None
 
 
