@@ -59,7 +59,8 @@ def areas_gate(
 ) -> list[Found]:
     """Drop every area of a statement that says nothing of defence ("joint training camps for
     athletes", "joint research in agriculture"), and an area matched by a single common word
-    ("training", "exports") unless its own sentence is about defence."""
+    ("training", "exports") unless its own sentence is about defence or names an area by a
+    phrase of its own."""
     if not about_defence:
         return [item for item in found if item.kind != Kind.AREA]
     context: set[int] | None = None
@@ -73,6 +74,13 @@ def areas_gate(
                     bisect_right(starts, cue.start) - 1
                     for cue in cues
                     if cue.kind == Term.Kind.CONTEXT
+                }
+                # An area named by a whole phrase is defence context for its sentence too:
+                # "space and cyber" beside "space situational awareness".
+                context |= {
+                    other.sentence
+                    for other in found
+                    if other.kind == Kind.AREA and other.term.lower() not in gazetteer.generic
                 }
             if item.sentence not in context:
                 continue

@@ -1,0 +1,50 @@
+"""Areas a desk reads in defence statements: maritime security in its everyday words (sea
+lanes, illegal fishing, piracy), and a one-word area ("cyber") in a sentence that names
+another area by a phrase of its own, which makes the sentence defence context."""
+
+from __future__ import annotations
+
+import pytest
+
+from partners.models import Country
+from statements.extract import statement_extract
+from tests.statements.factories import SourceFactory
+from tests.support.extraction import statement_from_text
+
+pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
+
+
+def areas(text: str) -> set[str]:
+    source = SourceFactory(country=Country.objects.get(code="IN"))
+    statement = statement_from_text(
+        "India and Kenya held their defence dialogue. " + text, source=source
+    )
+    statement_extract(statement_id=statement.pk)
+    return set(statement.areas.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "They discussed the security of sea lanes in the western Indian Ocean.",
+        "They agreed to work together against illegal fishing off the coast.",
+        "The navies will cooperate on counter-piracy patrols.",
+    ],
+)
+def test_maritime_security_in_its_everyday_words(sentence: str) -> None:
+    assert "Maritime security and domain awareness" in areas(sentence)
+
+
+def test_a_one_word_area_beside_a_phrase_area_counts() -> None:
+    found = areas(
+        "The two sides discussed cooperation in space and cyber, and the exchange of space "
+        "situational awareness data."
+    )
+
+    assert {"Space", "Cyber"} <= found
+
+
+def test_a_one_word_area_alone_in_a_plain_sentence_still_needs_context() -> None:
+    found = areas("Separately, the delegation visited a training college for nurses.")
+
+    assert "Training and exercises" not in found
