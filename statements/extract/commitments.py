@@ -131,6 +131,13 @@ def _phrases(text: str, found: list[Found], cues: list[Cue], *, rules: bool) -> 
     return phrases
 
 
+def _topics(found: list[Found], cues: list[Cue], index) -> tuple[set[int], set[int]]:
+    """(sentences on topic, sentences with an off-topic word)."""
+    topical = {item.sentence for item in found if item.kind in TOPICAL}
+    topical |= {index(cue.start) for cue in cues if cue.kind == Term.Kind.CONTEXT}
+    return topical, {index(cue.start) for cue in cues if cue.kind == Term.Kind.OFF_TOPIC}
+
+
 def find_commitments(
     text: str,
     found: list[Found],
@@ -161,9 +168,7 @@ def find_commitments(
             continue  # in the space between two sentences
         if at not in strongest or len(cue.phrase) > len(strongest[at].phrase):
             strongest[at] = cue
-    topical = {item.sentence for item in found if item.kind in TOPICAL}
-    topical |= {index(cue.start) for cue in cues if cue.kind == Term.Kind.CONTEXT}
-    off_topic = {index(cue.start) for cue in cues if cue.kind == Term.Kind.OFF_TOPIC}
+    topical, off_topic = _topics(found, cues, index)
     codes = gazetteer.country_codes
     all_parties = tuple(sorted(codes[pk] for pk in parties if pk in codes))
     countries: dict[int, set[int]] = {}  # sentence -> the parties it names
