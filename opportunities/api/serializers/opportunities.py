@@ -19,7 +19,8 @@ from statements.models import Statement
 
 from ...assignment import assignment_check
 from ...models import Opportunity, Team
-from ...money.rates import Rates, rates_on
+from ...money.kept import rates_kept
+from ...money.rates import Rates
 from ...services import StaleVersion, opportunity_save
 from ...tallies.keep import tallies_kept
 from ...visibility import visible_teams
@@ -34,9 +35,10 @@ class TeamSerializer(ReadModelSerializer):
 
 
 def context_rates(context: dict) -> Rates:
-    """The rates of this response, read once: a list's rows share their root's context."""
+    """The rates of this response, looked up once: a list's rows share their root's context.
+    Kept per process (money/kept.py), not read for every request."""
     if "reporting_rates" not in context:
-        context["reporting_rates"] = rates_on()
+        context["reporting_rates"] = rates_kept()
     return context["reporting_rates"]
 
 
