@@ -67,6 +67,27 @@ class KeyRelatedField(serializers.RelatedField):
     def to_representation(self, value: Any) -> int:
         return value.pk
 
+    def use_pk_only_optimization(self) -> bool:
+        # Only the id is shown, read off the row's own column: a list need not load (or join)
+        # the related row for it.
+        return True
+
+
+class AnnotatedCharField(serializers.CharField):
+    """A related name read from the row's annotation `annotation` when its queryset made one
+    (a list's rows then need no related instance each), else through `source` as usual."""
+
+    def __init__(self, *, annotation: str, **kwargs: Any) -> None:
+        self.annotation = annotation
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        try:
+            return instance.__dict__[self.annotation]
+        except KeyError:
+            return super().get_attribute(instance)
+
 
 def resolve_keys(
     queryset: QuerySet, values: list[Any], natural: KeyParser | None

@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from lib.api.errors import PreconditionFailed
-from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from lib.api.fields import (
+    AnnotatedCharField,
+    KeyRelatedField,
+    ManyKeysField,
+    PairLabelsField,
+)
 from lib.api.serializers import (
     ModelSerializer,
     ReadModelSerializer,
@@ -59,10 +64,12 @@ class OpportunitySerializer(VersionPreconditionMixin, SensitivityLabelMixin, Mod
     team = KeyRelatedField(
         queryset=Team.objects.all(), natural=team_key, help_text="Team id or name"
     )
-    team_name = serializers.CharField(source="team.name", read_only=True)
+    # Annotated by the API's queryset (opportunities_with_names) rather than read off a team
+    # and a user loaded for every row.
+    team_name = AnnotatedCharField(source="team.name", annotation="team_name")
     owner = owner_field()
-    owner_username = serializers.CharField(
-        source="owner.username", read_only=True, default=None, allow_null=True
+    owner_username = AnnotatedCharField(
+        source="owner.username", annotation="owner_username", default=None, allow_null=True
     )
     countries = ManyKeysField(
         queryset=Country.objects.all(),
