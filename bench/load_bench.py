@@ -2,13 +2,15 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_load \\
         .venv/bin/python bench/load_bench.py [--opportunities 5000] [--seconds 20] \\
-        [--connections 16] [--workers 2]
+        [--connections 16] [--workers 2] [--pages api,overview] [--code ../other-checkout]
 
 The data set (api_bench.py's generator: opportunities in 10 teams, 3 follow-ups each) is made
 once in that database and kept. Two pages are measured: the API list (`/api/opportunities/`,
 a page of 50, with a token) and the dashboards' overview (`/`, with a session), each for
 `--seconds` at `--connections` connections (`wrk`, from Debian: `apt-get install wrk`).
-Figures are req/s and latency percentiles as wrk counts them; see README.md.
+Figures are req/s and latency percentiles as wrk counts them, and the CPU each request cost
+gunicorn, PostgreSQL and wrk (from /proc: the server's processes, this database's backends), beside
+what the whole machine spent, so a run shared with other work says so; see README.md.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -56,7 +59,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, code: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -65,7 +68,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     }
     command = [sys.executable, "-m", "gunicorn", "tracker.wsgi", "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=PROJECT, env=env)
+    server = subprocess.Popen(command, cwd=code, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -95,6 +98,90 @@ def wrk(url: str, header: str, seconds: int, connections: int, script: str) -> d
     return found
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int, reaped: bool = False) -> float:
+    """Seconds of CPU (user + system) a process has used, with `reaped` its children that have
+    exited and been waited for (gunicorn's replaced workers); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    used = int(fields[11]) + int(fields[12])
+    if reaped:
+        used += int(fields[13]) + int(fields[14])
+    return used / TICK
+
+
+def server_pids(server: subprocess.Popen) -> list[int]:
+    """gunicorn's master and its workers."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [server.pid, *map(int, children)]
+
+
+def backend_pids() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def machine_cpu() -> float:
+    """Seconds of CPU the whole machine has used (every core, every process)."""
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    # user nice system idle iowait irq softirq steal: all but idle and iowait
+    return sum(int(value) for i, value in enumerate(busy[:8]) if i not in (3, 4)) / TICK
+
+
+class CpuSpent:
+    """CPU used during a run by the server, this database's backends, wrk and the machine."""
+
+    def __init__(self, server: subprocess.Popen) -> None:
+        self.server = server
+
+    def gunicorn_cpu(self) -> dict[int, float]:
+        master, *workers = server_pids(self.server)
+        return {master: process_cpu(master, reaped=True)} | {
+            pid: process_cpu(pid) for pid in workers
+        }
+
+    def __enter__(self) -> CpuSpent:
+        self.backends = {pid: process_cpu(pid) for pid in backend_pids()}
+        self.server_start = self.gunicorn_cpu()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.machine = machine_cpu()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        now = self.gunicorn_cpu()
+        self.gunicorn = sum(now.values()) - sum(self.server_start.values())
+        # A backend that closed during the run (its worker replaced) is not counted.
+        self.postgres = sum(
+            process_cpu(pid) - self.backends.get(pid, 0.0) for pid in backend_pids()
+        )
+        self.replaced = len(set(self.server_start) - set(now))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.wrk = (after.ru_utime + after.ru_stime) - (
+            self.children.ru_utime + self.children.ru_stime
+        )
+        self.all = machine_cpu() - self.machine
+
+    def per_request(self, requests: int) -> str:
+        ms = {
+            name: getattr(self, name) * 1000 / max(requests, 1)
+            for name in ("gunicorn", "postgres", "wrk", "all")
+        }
+        other = ms["all"] - ms["gunicorn"] - ms["postgres"] - ms["wrk"]
+        return (
+            f"CPU a request: gunicorn {ms['gunicorn']:.1f} ms, PostgreSQL {ms['postgres']:.1f} ms, "
+            f"wrk {ms['wrk']:.1f} ms; the machine {ms['all']:.1f} ms ({other:.1f} ms other work); "
+            f"{self.replaced} workers replaced"
+        )
+
+
 def warm(url: str, header: str) -> None:
     name, value = header.split(": ", 1)
     for _ in range(5):
@@ -110,6 +197,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pages", default="api,overview", help="api, overview or both")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=PROJECT,
+        help="the checkout gunicorn serves (its gunicorn.conf.py too), to compare two versions "
+        "of the code on one data set in one session; this one by default",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -134,18 +229,24 @@ def main() -> None:
         f"{' '.join(f'{load:.1f}' for load in os.getloadavg())}"
     )
     port = free_port()
-    server = start_gunicorn(port, args.workers)
-    pages = [
-        ("API list, page of 50", "/api/opportunities/?page_size=50", f"Authorization: Token {key}"),
-        ("overview dashboard", "/", f"Cookie: {cookie}"),
-    ]
+    server = start_gunicorn(port, args.workers, args.code.resolve())
+    pages = {
+        "api": (
+            "API list, page of 50",
+            "/api/opportunities/?page_size=50",
+            f"Authorization: Token {key}",
+        ),
+        "overview": ("overview dashboard", "/", f"Cookie: {cookie}"),
+    }
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(PERCENTILES)
-        for label, path, header in pages:
+        for page in args.pages.split(","):
+            label, path, header = pages[page]
             url = f"http://127.0.0.1:{port}{path}"
             warm(url, header)
-            found = wrk(url, header, args.seconds, args.connections, script.name)
+            with CpuSpent(server) as cpu:
+                found = wrk(url, header, args.seconds, args.connections, script.name)
             print(
                 f"{label}: {found['rps']:.1f} req/s, p50 {found['p50_ms']:.0f} ms, "
                 f"p95 {found['p95_ms']:.0f} ms, p99 {found['p99_ms']:.0f} ms "
@@ -155,6 +256,7 @@ def main() -> None:
                 f"{args.seconds} s)",
                 flush=True,
             )
+            print(f"  {cpu.per_request(found['requests'])}", flush=True)
         print(f"load average after: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
     finally:
         server.terminate()

@@ -26,7 +26,16 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # statements may not import opportunities, so it signals and we subscribe here.
+        from django.db.models.signals import post_delete, post_save
+
         from statements.signals import statement_extracted
+
+        from .money.kept import rate_saved_or_deleted
+        from .money.models import ExchangeRate
 
         statement_extracted.connect(queue_suggestions, dispatch_uid="opportunities.suggestions")
         statement_extracted.connect(queue_watch_matching, dispatch_uid="opportunities.watches")
+        # Not a rule but the kept rates' invalidation (money/kept.py): whoever writes a rate,
+        # the API's converted values must not go on showing the old one.
+        for signal in (post_save, post_delete):
+            signal.connect(rate_saved_or_deleted, sender=ExchangeRate, dispatch_uid="money.kept")

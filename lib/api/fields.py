@@ -67,6 +67,42 @@ class KeyRelatedField(serializers.RelatedField):
     def to_representation(self, value: Any) -> int:
         return value.pk
 
+    def use_pk_only_optimization(self) -> bool:
+        # Only the id is shown, read off the row's own column: a list need not load (or join)
+        # the related row for it.
+        return True
+
+
+_MISSING = object()
+RowReader = Callable[[Any], Any]
+
+
+class AnnotatedCharField(serializers.CharField):
+    """A related name read from the row's annotation `annotation` when its queryset made one
+    (a list's rows then need no related instance each), else through `source` as usual."""
+
+    def __init__(self, *, annotation: str, **kwargs: Any) -> None:
+        self.annotation = annotation
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        try:
+            return instance.__dict__[self.annotation]
+        except KeyError:
+            return super().get_attribute(instance)
+
+    def row_reader(self, generic: RowReader) -> RowReader:
+        annotation, represent = self.annotation, self.to_representation
+
+        def read(instance: Any) -> Any:
+            value = instance.__dict__.get(annotation, _MISSING)
+            if value is _MISSING:
+                return generic(instance)  # through the relation, DRF's defaults and all
+            return None if value is None else represent(value)
+
+        return read
+
 
 def resolve_keys(
     queryset: QuerySet, values: list[Any], natural: KeyParser | None
@@ -142,6 +178,18 @@ class ManyKeysField(serializers.Field):
             return [pair[0] for pair in pairs_of(instance, self.pairs_attr)]
         return sorted(getattr(instance, self.source or "").values_list("pk", flat=True))
 
+    def row_reader(self, generic: RowReader) -> RowReader:
+        """What a serialiser calls per row (ReadModelSerializer, lib/api/serializers.py):
+        get_attribute and to_representation in one call; `generic` is DRF's way."""
+        attr = self.pairs_attr
+
+        def read(instance: Any) -> Any:
+            if hasattr(instance, attr):
+                return [pair[0] for pair in pairs_of(instance, attr)]
+            return generic(instance)
+
+        return read
+
     def to_representation(self, value: list[int]) -> list[int]:
         return value
 
@@ -169,6 +217,10 @@ class PairLabelsField(serializers.Field):
 
     def to_representation(self, instance: Model) -> list[str]:
         return [pair[self.part] for pair in pairs_of(instance, self.pairs_attr)]
+
+    def row_reader(self, generic: RowReader) -> RowReader:
+        part, attr = self.part, self.pairs_attr
+        return lambda instance: [pair[part] for pair in pairs_of(instance, attr)]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer"}, "readOnly": True})

@@ -88,6 +88,11 @@ def _reader(field):
         check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
         return None if check is None else represent(attribute)
 
+    row_reader = getattr(field, "row_reader", None)
+    if row_reader is not None:
+        # The field reads a row in one call (the relation fields of lib/api/fields.py), and
+        # hands a row it cannot read so to DRF's way.
+        return row_reader(read)
     if type(field).get_attribute is not serializers.Field.get_attribute:
         return read
     if len(field.source_attrs) != 1:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .kept import rates_changed
 from .models import CURRENCY_CODES, ExchangeRate
 
 COLUMNS = ("date", "currency", "quote", "rate")
@@ -92,6 +93,8 @@ def exchange_rates_load(*, lines: Iterable[str]) -> LoadReport:
         ExchangeRate.objects.bulk_create(fresh, batch_size=1000)
         ExchangeRate.objects.bulk_update(changed, ["rate", "source", "updated_at"], batch_size=1000)
         report.created, report.updated = len(fresh), len(changed)
+        if fresh or changed:
+            rates_changed()  # bulk writes send no signals
     return report
 
 

@@ -45,6 +45,6 @@ def test_figures_come_from_the_environment():
 
 def test_defaults_and_json_logs():
     config = resolved(LOG_FORMAT="json")
-    assert config["threads"] == "4" and config["max_requests"] == "1000"
+    assert config["threads"] == "4" and config["max_requests"] == "0"
     assert config["timeout"] == "30"
     assert "lib.logs.JsonFormatter" in config["logconfig_dict"]

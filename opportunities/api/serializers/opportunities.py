@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from lib.api.errors import PreconditionFailed
-from lib.api.fields import KeyRelatedField, ManyKeysField, PairLabelsField
+from lib.api.fields import (
+    AnnotatedCharField,
+    KeyRelatedField,
+    ManyKeysField,
+    PairLabelsField,
+)
 from lib.api.serializers import (
     ModelSerializer,
     ReadModelSerializer,
@@ -19,7 +24,8 @@ from statements.models import Statement
 
 from ...assignment import assignment_check
 from ...models import Opportunity, Team
-from ...money.rates import Rates, rates_on
+from ...money.kept import rates_kept
+from ...money.rates import Rates
 from ...services import StaleVersion, opportunity_save
 from ...tallies.keep import tallies_kept
 from ...visibility import visible_teams
@@ -34,9 +40,10 @@ class TeamSerializer(ReadModelSerializer):
 
 
 def context_rates(context: dict) -> Rates:
-    """The rates of this response, read once: a list's rows share their root's context."""
+    """The rates of this response, looked up once: a list's rows share their root's context.
+    Kept per process (money/kept.py), not read for every request."""
     if "reporting_rates" not in context:
-        context["reporting_rates"] = rates_on()
+        context["reporting_rates"] = rates_kept()
     return context["reporting_rates"]
 
 
@@ -57,10 +64,12 @@ class OpportunitySerializer(VersionPreconditionMixin, SensitivityLabelMixin, Mod
     team = KeyRelatedField(
         queryset=Team.objects.all(), natural=team_key, help_text="Team id or name"
     )
-    team_name = serializers.CharField(source="team.name", read_only=True)
+    # Annotated by the API's queryset (opportunities_with_names) rather than read off a team
+    # and a user loaded for every row.
+    team_name = AnnotatedCharField(source="team.name", annotation="team_name")
     owner = owner_field()
-    owner_username = serializers.CharField(
-        source="owner.username", read_only=True, default=None, allow_null=True
+    owner_username = AnnotatedCharField(
+        source="owner.username", annotation="owner_username", default=None, allow_null=True
     )
     countries = ManyKeysField(
         queryset=Country.objects.all(),
