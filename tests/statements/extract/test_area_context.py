@@ -48,3 +48,17 @@ def test_a_one_word_area_alone_in_a_plain_sentence_still_needs_context() -> None
     found = areas("Separately, the delegation visited a training college for nurses.")
 
     assert "Training and exercises" not in found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "area"),
+    [
+        ("The firm will transfer the technology for the radar.", "Technology transfer"),
+        ("The company has transferred technology for the howitzer.", "Technology transfer"),
+        ("Polish companies invested in the Indian defence sector.", "FDI and investment"),
+        ("They welcomed foreign investment in defence manufacturing.", "FDI and investment"),
+        ("Finished defence equipment may be exported for non-combat use.", "Defence exports"),
+    ],
+)
+def test_areas_in_the_verbs_statements_use(sentence: str, area: str) -> None:
+    assert area in areas(sentence)
