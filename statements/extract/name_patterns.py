@@ -36,6 +36,8 @@ TAIL = re.compile(
     rf"{_GAP}(?:of|for){_GAP}(?:the{_GAP})?(?P<words>{_TAIL_WORD}"
     rf"(?:{_GAP}(?:(?:and|&|of|for){_GAP})?{_TAIL_WORD}){{0,5}})(?![\w'\u2019])"
 )
+# An office's portfolio is no body: "Vice Minister of Cultural Heritage and Creative Industries".
+OFFICES = frozenset({"minister", "ministers", "secretary", "ambassador", "president", "governor"})
 # Bodies of many nations are no one country's partner to record ("UN Security Council").
 MULTILATERAL = frozenset({"un", "united", "nato", "eu", "european", "asean", "g20", "quad"})
 PUBLIC_BODIES = frozenset(
@@ -49,7 +51,7 @@ def _organisation_ok(
 ) -> bool:
     """A name needs a word of its own: not a generic word, not a country ("India-UK"), not a
     word the statement also writes in lower case ("Autonomous Systems": "autonomous")."""
-    if len(words) < 2 or fold(words[0]) in MULTILATERAL:
+    if len(words) < 2 or fold(words[0]) in MULTILATERAL | OFFICES:
         return False
     last = len(words) - 1
     head = (

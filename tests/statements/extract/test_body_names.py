@@ -80,3 +80,15 @@ def test_a_surname_in_capitals_before_the_given_name_is_a_person() -> None:
     assert ("person", "NAKATANI Gen") in found
     assert ("person", "Samir V Kamat") in found
     assert not any(name.startswith("DRDO") for _, name in found)
+
+
+def test_an_offices_portfolio_is_no_body() -> None:
+    statement = statement_from_text(
+        "India and Peru signed a defence MoU. The Vice Minister of Cultural Heritage and "
+        "Creative Industries of Peru, Ms Gabriela Perona, attended the defence ceremony."
+    )
+    statement_extract(statement_id=statement.pk)
+    names = set(statement.name_candidates.values_list("name", flat=True))
+
+    assert "Gabriela Perona" in names
+    assert not any("Creative Industries" in name for name in names)
