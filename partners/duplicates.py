@@ -16,7 +16,7 @@ from itertools import combinations
 from rapidfuzz import fuzz
 
 from .models import Contact, Firm
-from .names import firm_key, person_key
+from .names import firm_key, name_keys, person_key
 
 THRESHOLD = 85  # rapidfuzz score (0-100) from which two names are worth a look
 SHARED_NAME = 100
@@ -41,7 +41,8 @@ class _Row:
 def _rows(values: Iterable[tuple], key: Callable[[str], str]) -> list[_Row]:
     rows = []
     for pk, name, aliases, country in values:
-        terms = {key(term) for term in [name, *(aliases or [])] if isinstance(term, str)}
+        strings = [alias for alias in aliases or [] if isinstance(alias, str)]
+        terms = set(name_keys(name, strings, key))
         rows.append(_Row(pk, country, key(name), frozenset(term for term in terms if term)))
     return rows
 

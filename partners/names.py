@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 
 # Legal forms, after dots are dropped ("K.K." is "kk", "S.A." is "sa"). Only trailing ones go:
 # "Co" inside a name ("Co Innovation Labs") is a word of the name.
@@ -101,3 +102,9 @@ def person_key(name: str) -> str:
     while len(kept) > 1 and kept[0] in TITLES:
         kept.pop(0)
     return " ".join(kept)
+
+
+def name_keys(name: str, aliases: Iterable[str] | None, key: Callable[[str], str]) -> list[str]:
+    """The keys a firm or a contact is found by, its name's first, then each alias's: the one
+    rule the bulk upsert, the reference load and the duplicate finder match records by."""
+    return [key(each) for each in [name, *(aliases or [])]]

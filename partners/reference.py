@@ -20,7 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from .models import Country, Firm, InvestmentArea, Term
-from .names import firm_key
+from .names import firm_key, name_keys
 from .translations import translated_names
 
 DATA = Path(__file__).parent / "data"
@@ -191,9 +191,9 @@ def firms_by_key() -> dict[tuple[int, str], Firm]:
     """Every stored firm by (country id, key) of its name and of each alias: the firm a name
     of that country stands for, legal forms and punctuation aside."""
     return {
-        (firm.country_id, firm_key(name)): firm
+        (firm.country_id, key): firm
         for firm in Firm.objects.all()
-        for name in [firm.name, *(firm.aliases or [])]
+        for key in name_keys(firm.name, firm.aliases, firm_key)
     }
 
 
@@ -208,9 +208,10 @@ def firms_load() -> int:
         for row in csv.DictReader(handle):
             country_id = countries[row["country"]]
             names = [row["name"], *_split(row["aliases"])]
-            if any((country_id, firm_key(name)) in known for name in names):
+            keys = {(country_id, key) for key in name_keys(names[0], names[1:], firm_key)}
+            if keys & known:
                 continue
-            known.update((country_id, firm_key(name)) for name in names)
+            known |= keys
             missing.append(
                 Firm(name=row["name"], country_id=country_id, kind=row["kind"], aliases=names[1:])
             )

@@ -19,7 +19,7 @@ from django.db import models, transaction
 
 from .merging import aliases_united
 from .models import Contact, Country, Firm, InvestmentArea
-from .names import firm_key, person_key
+from .names import firm_key, name_keys, person_key
 
 REPORT_LIMIT = 1000
 Row = dict[str, str | None]
@@ -62,9 +62,10 @@ class _Index:
         if getattr(record, "external_id", ""):
             self.by_external[record.external_id] = record
         country = self.country_of(record)
-        self.by_name.setdefault((country, self.key(record.name)), record)
-        for alias in record.aliases:
-            self.by_alias.setdefault((country, self.key(alias)), record)
+        first, *others = name_keys(record.name, record.aliases, self.key)
+        self.by_name.setdefault((country, first), record)
+        for key in others:
+            self.by_alias.setdefault((country, key), record)
 
     def match(self, row: Row, country: int | None) -> tuple[models.Model | None, bool]:
         """The stored record a row names, and whether it was found by its name's key."""
