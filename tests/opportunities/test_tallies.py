@@ -69,7 +69,7 @@ def test_a_rebuild_counts_what_python_counts(world, team, japan) -> None:
     }
     assert stage == {
         (team.pk, "identified", "USD"): (1, Decimal("1000000")),
-        (team.pk, "identified", "EUR"): (1, None),
+        (team.pk, "identified", "EUR"): (1, Decimal(0)),  # no value: a sum of 0
         (world["c"].team_id, "engaged", "USD"): (1, Decimal("1000000")),
     }
     countries = Counter()
