@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 
 from ..models import Opportunity, Team
 from . import keep
 from .keep import ADJUSTING, P, home_country_id, tallies_grouped
+from .models import PairTally
 
 Counts = dict[type, dict[tuple, tuple[int, Decimal]]]
 
@@ -40,14 +41,13 @@ def tallies_adjusted(
     try:
         with transaction.atomic():
             ids = _ids(given)
-            home_id = home_country_id() if ids else None
-            before = _counted(ids, only, home_id)
+            teams = Opportunity.objects.filter(pk__in=ids).values("team_id")
+            locked = _teams_locked(teams) if ids else set()
+            home = _Home(only)
+            before = _counted(ids, only, home)
             yield given
-            if not ids and given:  # made in the block
-                home_id = home_country_id()
             ids |= _ids(given)
-            after = _counted(ids, only, home_id)
-            _apply(_difference(after, before), ids, only)
+            _apply(_difference(_counted(ids, only, home), before), locked, only)
     finally:
         ADJUSTING.reset(token)
 
@@ -56,16 +56,32 @@ def _ids(given: list) -> set[int]:
     return {pk for pk in (item if isinstance(item, int) else item.pk for item in given) if pk}
 
 
-def _counted(ids: set[int], only: tuple | None, home_id: int | None) -> Counts:
-    """What `ids` count for in each tally, after locking their teams' rows: a recount of one
-    of those teams (which takes the same locks) waits, so it and this adjustment never
-    interleave. Taken again after the write, for a team the opportunity moved into."""
+def _teams_locked(teams) -> set[int]:
+    """Lock these team rows until the transaction ends, as a recount does (`keep`), so that a
+    recount and an adjustment of one team never interleave; and two adjustments of one
+    opportunity neither: the second reads its "before" once the first has committed."""
+    rows = Team.objects.select_for_update().filter(pk__in=teams).order_by("pk")
+    return set(rows.values_list("pk", flat=True))
+
+
+class _Home:
+    """The home country's id, looked up once and only for the pairs' tally."""
+
+    def __init__(self, only: tuple | None) -> None:
+        self.wanted, self.looked_up, self.pk = only is None or PairTally in only, False, None
+
+    def __call__(self) -> int | None:
+        if self.wanted and not self.looked_up:
+            self.pk, self.looked_up = home_country_id(), True
+        return self.pk
+
+
+def _counted(ids: set[int], only: tuple | None, home: _Home) -> Counts:
+    """What the opportunities `ids` count for in each tally (`only`), by its KEY."""
     if not ids:
         return {}
-    teams = Opportunity.objects.filter(pk__in=ids).values("team_id")
-    list(Team.objects.select_for_update().filter(pk__in=teams).order_by("pk").values_list("pk"))
     counts: Counts = {}
-    for model, grouped in tallies_grouped(where={"pk__in": ids}, only=only, home_id=home_id):
+    for model, grouped in tallies_grouped(where={"pk__in": ids}, only=only, home_id=home()):
         rows = counts.setdefault(model, {})
         for row in grouped:
             key = tuple(row[P + name] for name in model.KEY)
@@ -85,23 +101,25 @@ def _difference(after: Counts, before: Counts) -> Counts:
     return change
 
 
-def _apply(change: Counts, ids: set[int], only: tuple | None) -> None:
+def _apply(change: Counts, locked: set[int], only: tuple | None) -> None:
     """Decrements first, each table in one UPDATE, then the increments, each table in one
     upsert (an upsert cannot take away: the row it would insert fails `n >= 0` before the
     conflict is seen). A row taken to 0 is deleted, as a recount would not have it. A
-    decrement that finds no row, or would go below 0, means the tallies had drifted (a write
-    that bypassed the services): then the teams are recounted instead."""
+    decrement that finds no row, or more to take than the row holds, means the tallies had
+    drifted (a write that bypassed the services): then those teams are recounted instead."""
     models = [model for model in keep.TALLIES if change.get(model)]
+    teams = {key[0] for model in models for key in change[model]}  # every KEY starts: team
+    if not teams:
+        return
+    if teams - locked:  # moved or made in a team not locked yet
+        _teams_locked(sorted(teams - locked))
     try:
-        with transaction.atomic():
-            for model in models:
-                _decremented(model, change[model])
-    except (IntegrityError, _Drifted):
-        teams = Opportunity.objects.filter(pk__in=ids).values_list("team_id", flat=True)
-        keys = {key[0] for rows in change.values() for key in rows}  # every KEY starts: team
+        for model in models:
+            _decremented(model, change[model])
+    except _Drifted:
         token = ADJUSTING.set(False)  # this recount replaces the adjustment
         try:
-            keep.tallies_kept(team_ids={*teams, *keys}, only=only)
+            keep.tallies_kept(team_ids=teams, only=only)
         finally:
             ADJUSTING.reset(token)
         return
@@ -126,16 +144,17 @@ def _decremented(model, rows: dict) -> None:
     down = {key: sums for key, sums in rows.items() if sums[0] < 0}
     if not down:
         return
-    where = Q()
-    for key in down:
-        where |= _key_q(model, key)
     by_key = [(_key_q(model, key), sums) for key, sums in down.items()]
+    keys, where = Q(), Q()
+    for q, (n, _) in by_key:
+        keys |= q
+        where |= q & Q(n__gte=-n)  # so n never goes below 0: a row it skips has drifted
     changes = {"n": F("n") + Case(*(When(q, then=Value(n)) for q, (n, _) in by_key))}
     if _summed(model):
         changes["value"] = F("value") + Case(*(When(q, then=Value(v)) for q, (_, v) in by_key))
     if model.objects.filter(where).update(**changes) != len(down):
         raise _Drifted
-    emptied = model.objects.filter(where, n=0)
+    emptied = model.objects.filter(keys, n=0)
     emptied._raw_delete(emptied.db)  # no cascades or signals: nothing points at a tally
 
 
