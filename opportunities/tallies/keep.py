@@ -1,11 +1,10 @@
-"""Keeping the tallies current: every write path calls `tallies_kept` with the teams it
-changed, in its own transaction, once its links are saved; `tallies_rebuild` recounts all.
+"""Counting the tallies from the live tables: `tallies_grouped` is the one definition of what
+each tally row counts, as grouped querysets over any set of opportunities; `tallies_kept`
+recounts whole teams with it (the demo data, a drifted adjustment, `tallies_rebuild`), and
+`adjust.tallies_adjusted` reads the same groups for just the opportunities a write changes.
 
-A team's rows are recomputed whole, from the live tables, rather than adjusted by the change:
-an increment has to know every way a write can change a count (a stage, a team, a currency, a
-link added or removed, a merge and its undo), and one it missed would drift for ever. A
-recount is exact whatever the write was, and it costs one team's opportunities, not the
-whole table: a fixed number of INSERT ... SELECT statements, grouped by the database."""
+A recount is exact whatever the write was and costs one team's opportunities, not the whole
+table: a fixed number of INSERT ... SELECT statements, grouped by the database."""
 
 from __future__ import annotations
 

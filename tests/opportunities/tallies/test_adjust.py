@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from opportunities.models import FollowUp, Opportunity
 from opportunities.services import follow_up_save, follow_ups_complete, opportunity_save
@@ -142,6 +143,20 @@ def test_follow_ups_edited_moved_done_and_deleted(world, desk_api, desk_staff) -
     assert made.status_code == 201, made.json()
     assert_exact()
     assert desk_api.delete(f"/api/follow-ups/{made.json()['id']}/").status_code == 204
+    assert_exact()
+
+
+def test_follow_ups_deleted_in_their_own_admin(world, superuser, session_for) -> None:
+    client = session_for(superuser)
+    one = FollowUp.objects.filter(opportunity=world.a).first()
+    url = reverse("admin:opportunities_followup_delete", args=[one.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert_exact()
+    chosen = [str(pk) for pk in FollowUp.objects.values_list("pk", flat=True)]
+    changelist = reverse("admin:opportunities_followup_changelist")
+    data = {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
+    assert client.post(changelist, data).status_code == 302
+    assert not FollowUp.objects.exists() and not FollowUpTally.objects.exists()
     assert_exact()
 
 
