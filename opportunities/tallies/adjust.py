@@ -24,6 +24,11 @@ from .models import PairTally
 
 Counts = dict[type, dict[tuple, tuple[int, Decimal]]]
 
+# Past this many opportunities (an admin action on a whole selection) their teams are
+# recounted instead: as cheap by then, and SQLite caps a statement's parameters (32,766),
+# which the grouped reads' `pk IN (...)` would pass.
+RECOUNT_ABOVE = 2_000
+
 
 @contextmanager
 def tallies_adjusted(
@@ -41,6 +46,9 @@ def tallies_adjusted(
     try:
         with transaction.atomic():
             ids = _ids(given)
+            if len(ids) > RECOUNT_ABOVE:
+                yield from _recounted(given, ids, only)
+                return
             teams = Opportunity.objects.filter(pk__in=ids).values("team_id")
             locked = _teams_locked(teams) if ids else set()
             home = _Home(only)
@@ -50,6 +58,28 @@ def tallies_adjusted(
             _apply(_difference(_counted(ids, only, home), before), locked, only)
     finally:
         ADJUSTING.reset(token)
+
+
+def _recounted(given: list, ids: set[int], only: tuple | None) -> Iterator[list]:
+    """The block, then a recount of the teams its opportunities were in before or are in
+    after, their rows locked first as an adjustment locks them."""
+    teams = _teams_of(ids)
+    _teams_locked(sorted(teams))
+    yield given
+    teams |= _teams_of(ids | _ids(given))
+    token = ADJUSTING.set(False)  # this recount replaces the adjustment
+    try:
+        keep.tallies_kept(team_ids=teams, only=only)
+    finally:
+        ADJUSTING.reset(token)
+
+
+def _teams_of(ids: set[int]) -> set[int]:
+    ordered, teams = sorted(ids), set()
+    for start in range(0, len(ordered), RECOUNT_ABOVE):
+        chunk = Opportunity.objects.filter(pk__in=ordered[start : start + RECOUNT_ABOVE])
+        teams |= set(chunk.values_list("team_id", flat=True).distinct())
+    return teams
 
 
 def _ids(given: list) -> set[int]:

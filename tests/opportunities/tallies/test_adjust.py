@@ -16,7 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opportunities.models import FollowUp, Opportunity
-from opportunities.services import follow_up_save, follow_ups_complete, opportunity_save
+from opportunities.services import (
+    follow_up_save,
+    follow_ups_complete,
+    opportunity_move,
+    opportunity_save,
+)
+from opportunities.tallies import adjust
 from opportunities.tallies.adjust import tallies_adjusted
 from opportunities.tallies.keep import tallies_kept, tallies_rebuild
 from opportunities.tallies.models import FollowUpTally, StageTally
@@ -181,6 +187,16 @@ def test_an_adjustment_inside_another_or_around_a_recount_is_refused(world, team
         pass
     with pytest.raises(RuntimeError), tallies_adjusted([world.a]):
         tallies_kept(team_ids=[team.pk])
+
+
+def test_a_move_of_many_recounts_their_teams(world, team, monkeypatch) -> None:
+    monkeypatch.setattr(adjust, "RECOUNT_ABOVE", 1)  # as a selection of thousands would
+    moved = opportunity_move(
+        opportunities=Opportunity.objects.filter(team=team), stage="won", reason="Signed"
+    )
+    assert moved == 2
+    assert StageTally.objects.get(team=team, stage="won", currency="USD").n == 1
+    assert_exact()
 
 
 def _save_queries(opportunity: Opportunity, stage: str) -> int:
