@@ -15,6 +15,8 @@ from .admin_scoping import TeamScopedAdminMixin
 from .models import FollowUp, Note, UploadJob
 from .sheets.admin import SheetUploadAdminMixin
 from .sheets.columns import FOLLOW_UP_COLUMNS
+from .tallies.adjust import tallies_adjusted
+from .tallies.models import FollowUpTally
 
 
 @admin.register(FollowUp)
@@ -61,6 +63,16 @@ class FollowUpAdmin(SheetUploadAdminMixin, TeamScopedAdminMixin, HistoryModelAdm
         services.follow_up_save(
             follow_up=obj, expected_version=form.cleaned_data.get("loaded_version")
         )
+
+    # A deleted follow-up leaves the open follow-ups' tally of its opportunity.
+    def delete_model(self, request, obj) -> None:
+        with tallies_adjusted([obj.opportunity_id], only=(FollowUpTally,)):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        under = set(queryset.values_list("opportunity_id", flat=True))
+        with tallies_adjusted(under, only=(FollowUpTally,)):
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Note)

@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.models import is_historic
 
 from .models import FollowUp, Opportunity
-from .tallies.keep import tallies_kept
+from .tallies.adjust import tallies_adjusted
 
 
 class VersionedForm(forms.ModelForm):
@@ -59,10 +59,10 @@ class OpportunityForm(VersionedForm):
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets pick the fields
 
     def _save_m2m(self) -> None:
-        super()._save_m2m()
         # The admin saves the partner countries and areas after the opportunity (whose save
-        # recounted its team's tallies): count them too, now that they are in.
-        tallies_kept(team_ids=[self.instance.team_id])
+        # adjusted the tallies by it): adjust them by these too.
+        with tallies_adjusted([self.instance]):
+            super()._save_m2m()
 
 
 class FollowUpForm(VersionedForm):

@@ -31,7 +31,7 @@ from .merging import OPPORTUNITY_FIELDS, opportunity_merge, opportunity_merge_un
 from .models import FollowUp, Note, Opportunity, UploadJob
 from .sheets.admin import SheetUploadAdminMixin
 from .sheets.columns import OPPORTUNITY_COLUMNS
-from .tallies.keep import tallies_kept
+from .tallies.adjust import tallies_adjusted
 from .tallies.models import FollowUpTally
 
 
@@ -192,21 +192,19 @@ class OpportunityAdmin(
                 services.follow_up_save(follow_up=row)
             else:
                 row.save()
-        for deleted in formset.deleted_objects:
-            deleted.delete()
-        if any(isinstance(row, FollowUp) for row in formset.deleted_objects):
-            tallies_kept(team_ids=[form.instance.team_id], only=(FollowUpTally,))
+        follow_ups = any(isinstance(row, FollowUp) for row in formset.deleted_objects)
+        with tallies_adjusted([form.instance] if follow_ups else [], only=(FollowUpTally,)):
+            for deleted in formset.deleted_objects:
+                deleted.delete()
         formset.save_m2m()
 
     def delete_model(self, request, obj) -> None:
-        team_id = obj.team_id
-        super().delete_model(request, obj)
-        tallies_kept(team_ids=[team_id])
+        with tallies_adjusted([obj]):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        team_ids = set(queryset.values_list("team_id", flat=True))
-        super().delete_queryset(request, queryset)
-        tallies_kept(team_ids=team_ids)
+        with tallies_adjusted(list(queryset.values_list("pk", flat=True))):
+            super().delete_queryset(request, queryset)
 
     @admin.display(description="countries")
     def partner_countries(self, opportunity: Opportunity) -> str:

@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from lib.merging import row_from_snapshot
 from partners.merge_log import MergeLog
 from partners.merging import merge_undo, records_merge
 
 from .models import FollowUp, Opportunity
-from .tallies.keep import tallies_kept
+from .tallies.adjust import tallies_adjusted
 from .visibility import visible_team_ids
 
 OPPORTUNITY_FIELDS = (
@@ -50,7 +51,9 @@ def opportunity_merge(
     """Merge `loser` into `survivor`: follow-ups, notes, suggestions, commitment candidates,
     partner countries, firms, areas, policy openings and statements all move."""
     _refuse_unseen(by, {survivor.team_id, loser.team_id})
-    with transaction.atomic():
+    # The two opportunities count for what the survivor alone counts for after: the loser's
+    # links and follow-ups moved to it, the loser deleted.
+    with transaction.atomic(), tallies_adjusted([survivor.pk, loser.pk]):
         moved = list(FollowUp.objects.filter(opportunity=loser).values_list("pk", flat=True))
         log = records_merge(
             survivor=survivor,
@@ -64,7 +67,6 @@ def opportunity_merge(
         FollowUp.objects.filter(pk__in=moved).update(
             version=F("version") + 1, sequence=F("sequence") + 1
         )
-        tallies_kept(team_ids={survivor.team_id, loser.team_id})
     return log
 
 
@@ -89,7 +91,9 @@ def opportunity_merge_undo(*, log: MergeLog, by) -> Opportunity:
             version=F("version") + 1, sequence=F("sequence") + 1
         )
 
-    with transaction.atomic():
+    # The loser comes back with its own id, so both ids are adjusted: it counted for nothing
+    # before.
+    loser_pk = row_from_snapshot(log.record["loser"]).pk
+    with transaction.atomic(), tallies_adjusted([log.survivor_id, loser_pk]):
         survivor = merge_undo(log=log, by=by, after=after)
-        tallies_kept(team_ids={loser_team, *survivor_team})
     return survivor

@@ -13,7 +13,7 @@ from django.utils import timezone
 from .assignment import assignment_check, may_assign_others
 from .models import FollowUp, Note, Opportunity, OpportunityQuerySet
 from .reminders.webhook_events import stage_changed_emit
-from .tallies.keep import tallies_kept
+from .tallies.adjust import tallies_adjusted
 from .tallies.models import FollowUpTally
 
 if TYPE_CHECKING:
@@ -41,22 +41,20 @@ def _stored_for_update(record: Versioned, expected_version: int | None, *fields:
 def opportunity_save(*, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
     """Save an edit made from `expected_version`; refuse it if someone saved in between."""
     previous = None
-    teams = set()
     with transaction.atomic():
         if opportunity.pk:
-            current = _stored_for_update(opportunity, expected_version, "stage", "team")
+            current = _stored_for_update(opportunity, expected_version, "stage")
             previous = current.stage
-            teams.add(current.team_id)
             if current.stage != opportunity.stage:
                 stage_stamp(opportunity)
             opportunity.version = current.version + 1
         opportunity.full_clean()
-        opportunity.save()
+        # What it counted for before and after, whatever changed (its team too). A caller
+        # that saves its links after it (the admin form, the API) adjusts again for those.
+        with tallies_adjusted([opportunity]):
+            opportunity.save()
         if previous is not None and previous != opportunity.stage:
             stage_changed_emit(opportunity=opportunity, previous=previous)
-        # Its old team's and its new team's counts. A caller that saves its links after it
-        # (the admin form, the API) recounts again once they are in.
-        tallies_kept(team_ids=teams | {opportunity.team_id})
     return opportunity
 
 
@@ -73,22 +71,19 @@ def opportunity_move(*, opportunities: QuerySet[Opportunity], stage: str, reason
         raise ValidationError(f"Unknown stage {stage!r}.")
     if stage in Opportunity.CLOSED_STAGES and not reason.strip():
         raise ValidationError("A move to won or lost needs a reason.")
-    moved = 0
-    teams = set()
     with transaction.atomic():
-        for opportunity in opportunities.select_for_update(of=("self",)).exclude(stage=stage):
-            teams.add(opportunity.team_id)
-            previous = opportunity.stage
-            opportunity.stage = stage
-            if reason.strip():
-                opportunity.close_reason = reason.strip()
-            stage_stamp(opportunity)
-            opportunity.version += 1
-            opportunity.save()
-            stage_changed_emit(opportunity=opportunity, previous=previous)
-            moved += 1
-        tallies_kept(team_ids=teams)
-    return moved
+        moving = list(opportunities.select_for_update(of=("self",)).exclude(stage=stage))
+        with tallies_adjusted(moving):
+            for opportunity in moving:
+                previous = opportunity.stage
+                opportunity.stage = stage
+                if reason.strip():
+                    opportunity.close_reason = reason.strip()
+                stage_stamp(opportunity)
+                opportunity.version += 1
+                opportunity.save()
+                stage_changed_emit(opportunity=opportunity, previous=previous)
+    return len(moving)
 
 
 def opportunity_stage_set(
@@ -139,32 +134,23 @@ def follow_up_save(*, follow_up: FollowUp, expected_version: int | None = None) 
             follow_up.version, follow_up.sequence = current.version, current.sequence
             follow_up.count_change()
         follow_up.stamp_completion()
-        follow_up.save()
-        _follow_ups_counted(Opportunity.objects.filter(pk__in=under))
+        with tallies_adjusted(under, only=(FollowUpTally,)):
+            follow_up.save()
     return follow_up
-
-
-def _follow_ups_counted(opportunities: QuerySet[Opportunity]) -> None:
-    """Recount the open follow-ups' tallies of these opportunities' teams (a subquery)."""
-    teams = opportunities.values_list("team_id", flat=True)
-    tallies_kept(team_ids=teams, only=(FollowUpTally,))
 
 
 def follow_ups_complete(*, follow_ups: QuerySet[FollowUp]) -> int:
     """Mark open follow-ups done, one history record each."""
     now = timezone.now()
-    done, under = 0, set()
     with transaction.atomic():
-        open_follow_ups = follow_ups.select_for_update(of=("self",)).filter(
-            status=FollowUp.Status.OPEN
+        open_follow_ups = list(
+            follow_ups.select_for_update(of=("self",)).filter(status=FollowUp.Status.OPEN)
         )
-        for follow_up in open_follow_ups:
-            follow_up.status = FollowUp.Status.DONE
-            follow_up.stamp_completion(now)
-            follow_up.count_change()
-            follow_up.save()
-            under.add(follow_up.opportunity_id)
-            done += 1
-        if under:
-            _follow_ups_counted(Opportunity.objects.filter(pk__in=under))
-    return done
+        under = {follow_up.opportunity_id for follow_up in open_follow_ups}
+        with tallies_adjusted(under, only=(FollowUpTally,)):
+            for follow_up in open_follow_ups:
+                follow_up.status = FollowUp.Status.DONE
+                follow_up.stamp_completion(now)
+                follow_up.count_change()
+                follow_up.save()
+    return len(open_follow_ups)

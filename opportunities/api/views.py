@@ -23,7 +23,7 @@ from statements.models import Statement
 from ..models import FollowUp, Note, Opportunity, Suggestion, Team
 from ..sheets.columns import FIRM_LABEL, FOLLOW_UP_COLUMNS, OPPORTUNITY_COLUMNS
 from ..suggestions.triage import suggestion_accept, suggestion_dismiss
-from ..tallies.keep import tallies_kept
+from ..tallies.adjust import tallies_adjusted
 from ..tallies.models import FollowUpTally
 from ..visibility import visible_teams
 from .bulk import BulkUpsertMixin, FollowUpBulkMixin
@@ -144,15 +144,15 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
         return Opportunity.objects.visible_to(self.request.user)
 
     # An edit goes through `opportunity_save` and the serializer, which keep the tallies; a
-    # new or deleted opportunity does not, so these two recount its team's.
+    # new or deleted opportunity does not, so these two adjust them by it.
     def perform_create(self, serializer) -> None:
-        super().perform_create(serializer)
-        tallies_kept(team_ids=[serializer.instance.team_id])
+        with tallies_adjusted([]) as created:
+            super().perform_create(serializer)
+            created.append(serializer.instance)
 
     def perform_destroy(self, instance: Opportunity) -> None:
-        team_id = instance.team_id
-        super().perform_destroy(instance)
-        tallies_kept(team_ids=[team_id])
+        with tallies_adjusted([instance]):
+            super().perform_destroy(instance)
 
 
 @versioned_schema(FollowUpSerializer)
@@ -172,15 +172,15 @@ class FollowUpViewSet(VersionedViewSetMixin, FollowUpBulkMixin, ModelViewSet):
         return FollowUp.objects.select_related("opportunity", "owner").visible_to(self.request.user)
 
     # An edit goes through `follow_up_save`, which keeps the open follow-ups' tallies; a new or
-    # deleted follow-up does not, so these two recount its team's.
+    # deleted follow-up does not, so these two adjust its opportunity's.
     def perform_create(self, serializer) -> None:
-        super().perform_create(serializer)
-        tallies_kept(team_ids=[serializer.instance.opportunity.team_id], only=(FollowUpTally,))
+        under = [serializer.validated_data["opportunity"]]
+        with tallies_adjusted(under, only=(FollowUpTally,)):
+            super().perform_create(serializer)
 
     def perform_destroy(self, instance: FollowUp) -> None:
-        team_id = instance.opportunity.team_id
-        super().perform_destroy(instance)
-        tallies_kept(team_ids=[team_id], only=(FollowUpTally,))
+        with tallies_adjusted([instance.opportunity_id], only=(FollowUpTally,)):
+            super().perform_destroy(instance)
 
 
 class NoteViewSet(ModelViewSet):

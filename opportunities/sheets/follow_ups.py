@@ -22,7 +22,7 @@ from django.utils import timezone
 from statements.sensitivity import sees_restricted
 
 from ..models import FollowUp, Opportunity
-from ..tallies.keep import tallies_kept
+from ..tallies.adjust import tallies_adjusted
 from ..tallies.models import FollowUpTally
 from . import SHEET_UPLOAD
 from .cells import clean_sensitivity
@@ -168,7 +168,15 @@ def _plan_row(number: int, row: Row, users: dict, loaded: _Chunk, report: Upsert
 
 
 def _chunk_write(loaded: _Chunk, user) -> None:
-    """The chunk's creates and updates in bulk, each with its history record."""
+    """The chunk's creates and updates in bulk, each with its history record; the open
+    follow-ups' tallies adjusted by the opportunities they are under (a row never moves a
+    follow-up to another opportunity: `_matched` refuses it)."""
+    under = {f.opportunity_id for f in [*loaded.creates, *loaded.updates.values()]}
+    with tallies_adjusted(under, only=(FollowUpTally,)):
+        _written(loaded, user)
+
+
+def _written(loaded: _Chunk, user) -> None:
     now = timezone.now()
     history = FollowUp.history
     if loaded.creates:
@@ -195,12 +203,6 @@ def _chunk_write(loaded: _Chunk, user) -> None:
             default_date=now,
             default_change_reason=SHEET_UPLOAD,
         )
-    # Open follow-ups per team: the teams of every opportunity the chunk wrote under, before
-    # (a follow-up moved to another opportunity) and after.
-    touched = {f.opportunity_id for f in [*loaded.creates, *loaded.updates.values()]}
-    touched |= {f.opportunity_id for f in loaded.by_id.values()}
-    teams = Opportunity.objects.filter(pk__in=touched).values_list("team_id", flat=True)
-    tallies_kept(team_ids=teams, only=(FollowUpTally,))
 
 
 class FollowUpUpsert(ChunkedUpsert):

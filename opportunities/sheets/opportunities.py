@@ -136,7 +136,6 @@ def _plan_row(number: int, row: Row, existing: dict, lookups: Lookups, plan: _Pl
         )
         return
     current._stage_before = current.stage
-    current._team_before = current.team_id  # its old team's tallies are recounted too
     for name in changed:
         if name in values:
             setattr(current, name, values[name])

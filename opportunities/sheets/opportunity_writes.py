@@ -14,7 +14,7 @@ from lib.rows import rows_update
 from ..models import Opportunity
 from ..reminders.webhook_events import stage_changes_emit
 from ..services import stage_stamp
-from ..tallies.keep import tallies_kept
+from ..tallies.adjust import tallies_adjusted
 from . import SHEET_UPLOAD
 
 MANY = ("countries", "areas", "firms")
@@ -22,7 +22,16 @@ MANY = ("countries", "areas", "firms")
 
 def opportunities_write(*, creates: list, updates: list, user: Any) -> None:
     """Write a planned chunk: creates and updates in bulk, their links, history and stamps,
-    and the stage-change webhooks, at a fixed number of queries per chunk."""
+    and the stage-change webhooks, at a fixed number of queries per chunk. The tallies are
+    adjusted by the chunk's opportunities (bulk_create gives the new ones their ids), so a
+    short sheet costs what its rows cost, not what their teams hold."""
+    written = [opportunity for opportunity, _ in creates]
+    written += [opportunity for opportunity, _, _ in updates]
+    with tallies_adjusted(written):
+        _written(creates, updates, user)
+
+
+def _written(creates: list, updates: list, user: Any) -> None:
     now = timezone.now()
     history = Opportunity.history
     records = []
@@ -75,10 +84,6 @@ def opportunities_write(*, creates: list, updates: list, user: Any) -> None:
             or []
         )
     _record_many([record.history_id for record in records])
-    teams = {opportunity.team_id for opportunity, _ in creates}
-    for opportunity, _, _ in updates:
-        teams |= {opportunity.team_id, opportunity._team_before}
-    tallies_kept(team_ids=teams)
 
 
 def _update(opportunities: list[Opportunity], names: list[str]) -> None:

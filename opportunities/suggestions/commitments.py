@@ -13,7 +13,7 @@ from lib.rows import rows_insert
 from statements.models import Commitment
 
 from ..models import CommitmentCandidate, FollowUp, Opportunity, Suggestion
-from ..tallies.keep import tallies_kept
+from ..tallies.adjust import tallies_adjusted
 from ..tallies.models import FollowUpTally
 from .triage import opportunity_visible
 
@@ -123,16 +123,17 @@ def commitment_accept(
         source = statement.title + (
             f" ({statement.published_on:%d %b %Y})" if statement.published_on else ""
         )
-        follow_up = FollowUp.objects.create(
-            opportunity=opportunity,
-            owner=owner,
-            title=f"Commitment: {candidate.sentence}"[:TITLE_LIMIT],
-            due_date=due_date or timezone.localdate() + datetime.timedelta(days=DEFAULT_DUE_DAYS),
-            notes="\n".join(
-                filter(None, [f"“{candidate.sentence}”", f"From: {source}", statement.url])
-            ),
-        )
-        tallies_kept(team_ids=[opportunity.team_id], only=(FollowUpTally,))
+        with tallies_adjusted([opportunity], only=(FollowUpTally,)):
+            follow_up = FollowUp.objects.create(
+                opportunity=opportunity,
+                owner=owner,
+                title=f"Commitment: {candidate.sentence}"[:TITLE_LIMIT],
+                due_date=due_date
+                or timezone.localdate() + datetime.timedelta(days=DEFAULT_DUE_DAYS),
+                notes="\n".join(
+                    filter(None, [f"“{candidate.sentence}”", f"From: {source}", statement.url])
+                ),
+            )
         candidate.status = CommitmentCandidate.Status.ACCEPTED
         candidate.follow_up, candidate.opportunity = follow_up, opportunity
         candidate.decided_by, candidate.decided_at = by, timezone.now()

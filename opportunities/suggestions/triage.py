@@ -13,7 +13,7 @@ from partners.models import Country, InvestmentArea
 from statements.models import Statement
 
 from ..models import Opportunity, Suggestion, Team, visible_team_ids
-from ..tallies.keep import tallies_kept
+from ..tallies.adjust import tallies_adjusted
 
 TITLE_LIMIT = 250
 KEY_LIMIT = 100
@@ -71,27 +71,28 @@ def suggestion_accept(*, suggestion_id: int, by, team: Team | None = None) -> Op
         opportunity = suggestion.opportunity
         if opportunity is not None and not opportunity_visible(opportunity, by):
             opportunity = None
-        if opportunity is None:
-            team = team or _only_team(by)
-            if not _may_use(team, by):
-                raise ValidationError(f"You are not a member of {team}.")
-            opportunity = Opportunity.objects.create(
-                title=suggestion.title,
-                description=suggestion.summary,
-                team=team,
-                owner=by,
-            )
-            home = settings.TRACKER_HOME_COUNTRY
-            opportunity.countries.set(suggestion.countries.exclude(code=home))
-            opportunity.firms.set(suggestion.firms.all())
-        opportunity.areas.add(*suggestion.areas.all())
-        opportunity.policy_openings.add(*suggestion.policy_openings.all())
-        opportunity.statements.add(suggestion.statement)
+        with tallies_adjusted([opportunity] if opportunity else []) as written:
+            if opportunity is None:
+                opportunity = _created(suggestion, team or _only_team(by), by)
+                written.append(opportunity)
+            opportunity.areas.add(*suggestion.areas.all())
+            opportunity.policy_openings.add(*suggestion.policy_openings.all())
+            opportunity.statements.add(suggestion.statement)
         suggestion.status = Suggestion.Status.ACCEPTED
         suggestion.opportunity = opportunity
         suggestion.decided_by, suggestion.decided_at = by, timezone.now()
         suggestion.save()
-        tallies_kept(team_ids=[opportunity.team_id])
+    return opportunity
+
+
+def _created(suggestion: Suggestion, team: Team, by) -> Opportunity:
+    if not _may_use(team, by):
+        raise ValidationError(f"You are not a member of {team}.")
+    opportunity = Opportunity.objects.create(
+        title=suggestion.title, description=suggestion.summary, team=team, owner=by
+    )
+    opportunity.countries.set(suggestion.countries.exclude(code=settings.TRACKER_HOME_COUNTRY))
+    opportunity.firms.set(suggestion.firms.all())
     return opportunity
 
 

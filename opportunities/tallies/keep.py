@@ -1,20 +1,21 @@
-"""Keeping the tallies current: every write path calls `tallies_kept` with the teams it
-changed, in its own transaction, once its links are saved; `tallies_rebuild` recounts all.
+"""Counting the tallies from the live tables: `tallies_grouped` is the one definition of what
+each tally row counts, as grouped querysets over any set of opportunities; `tallies_kept`
+recounts whole teams with it (the demo data, a drifted adjustment, `tallies_rebuild`), and
+`adjust.tallies_adjusted` reads the same groups for just the opportunities a write changes.
 
-A team's rows are recomputed whole, from the live tables, rather than adjusted by the change:
-an increment has to know every way a write can change a count (a stage, a team, a currency, a
-link added or removed, a merge and its undo), and one it missed would drift for ever. A
-recount is exact whatever the write was, and it costs one team's opportunities, not the
-whole table: a fixed number of INSERT ... SELECT statements, grouped by the database."""
+A recount is exact whatever the write was and costs one team's opportunities, not the whole
+table: a fixed number of INSERT ... SELECT statements, grouped by the database."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from partners.models import Country
 from statements.sensitivity import Sensitivity
@@ -34,6 +35,9 @@ from .models import (
 # Grouped columns are named with this prefix, so they never clash with the models' fields.
 P = "t_"
 
+# True while `adjust.tallies_adjusted` is open: a recount inside it would be adjusted again.
+ADJUSTING: ContextVar[bool] = ContextVar("tallies_adjusting", default=False)
+
 
 def tallies_rebuild() -> None:
     """Every team's tallies from scratch (`manage.py tallies_rebuild`)."""
@@ -47,6 +51,8 @@ def tallies_kept(
     a subquery) from the live tables, in the caller's transaction, so that a reader sees the
     counts and the change they count at once. `only`: just these tables (a follow-up's write
     changes no opportunity count)."""
+    if ADJUSTING.get():
+        raise RuntimeError("tallies_kept inside tallies_adjusted: the change would count twice")
     if team_ids is None or isinstance(team_ids, QuerySet):
         ids = team_ids
     else:
@@ -55,7 +61,8 @@ def tallies_kept(
             return
     with transaction.atomic():
         # Two recounts of one team at once would both delete, then both insert: the lock on
-        # the team rows makes the second wait, then read what the first committed.
+        # the team rows makes the second wait, then read what the first committed. An
+        # adjustment (`adjust.tallies_adjusted`) takes the same lock.
         teams = Team.objects.select_for_update().order_by("pk")
         locked = list((teams if ids is None else teams.filter(pk__in=ids)).values_list("pk"))
         if ids is not None:
@@ -65,21 +72,29 @@ def tallies_kept(
         for model in only or TALLIES:
             rows = model.objects.all() if ids is None else model.objects.filter(team_id__in=ids)
             rows._raw_delete(rows.db)  # no cascades or signals: nothing points at a tally
-        opportunities = Opportunity.objects.order_by()
-        links = Opportunity.countries.through.objects.order_by()
-        areas = Opportunity.areas.through.objects.order_by()
-        follow_ups = FollowUp.objects.order_by()
-        if ids is not None:
-            opportunities = opportunities.filter(team_id__in=ids)
-            links = links.filter(opportunity__team_id__in=ids)
-            areas = areas.filter(opportunity__team_id__in=ids)
-            follow_ups = follow_ups.filter(opportunity__team_id__in=ids)
-        if only is None or FollowUpTally in only:
-            _insert(FollowUpTally, _follow_ups_grouped(follow_ups))
-        if only is not None:
-            return
-        for model, grouped in _grouped(opportunities, links, areas):
+        where = {} if ids is None else {"team_id__in": ids}
+        for model, grouped in tallies_grouped(where=where, only=only, home_id=home_country_id()):
             _insert(model, grouped)
+
+
+def home_country_id() -> int | None:
+    home = Country.objects.filter(code=settings.TRACKER_HOME_COUNTRY).values_list("pk", flat=True)
+    return next(iter(home), None)
+
+
+def tallies_grouped(
+    *, where: dict, only: tuple | None = None, home_id: int | None
+) -> list[tuple[type, QuerySet]]:
+    """(tally, the grouped queryset of its rows) for each tally in `only` (None: all), in the
+    order of TALLIES, counting the opportunities that match `where` (lookups on Opportunity:
+    `team_id__in` for a recount, `pk__in` for an adjustment's few)."""
+    of = {f"opportunity__{lookup}": value for lookup, value in where.items()}
+    opportunities = Opportunity.objects.order_by().filter(**where)
+    links = Opportunity.countries.through.objects.order_by().filter(**of)
+    areas = Opportunity.areas.through.objects.order_by().filter(**of)
+    grouped = _grouped(opportunities, links, areas, home_id)
+    grouped.append((FollowUpTally, _follow_ups_grouped(FollowUp.objects.order_by().filter(**of))))
+    return [(model, qs) for model, qs in grouped if only is None or model in only]
 
 
 def _follow_ups_grouped(follow_ups: QuerySet) -> QuerySet:
@@ -100,7 +115,7 @@ def _follow_ups_grouped(follow_ups: QuerySet) -> QuerySet:
     )
 
 
-def _grouped(opportunities: QuerySet, links: QuerySet, areas: QuerySet) -> list:
+def _grouped(opportunities: QuerySet, links: QuerySet, areas: QuerySet, home_id) -> list:
     """(tally, grouped queryset) for every opportunity tally: what `_insert` writes."""
     of = "opportunity__"
     return [
@@ -109,7 +124,7 @@ def _grouped(opportunities: QuerySet, links: QuerySet, areas: QuerySet) -> list:
             _group(
                 opportunities,
                 {"team": F("team_id"), "stage": F("stage"), "currency": F("currency")},
-                {"n": Count("pk"), "value": Sum("value")},
+                {"n": Count("pk"), "value": _sum("value")},
                 sensitivity="sensitivity",
             ),
         ),
@@ -152,16 +167,14 @@ def _grouped(opportunities: QuerySet, links: QuerySet, areas: QuerySet) -> list:
                 sensitivity="sensitivity",
             ),
         ),
-        *((PairTally, grouped) for grouped in _pairs_grouped(links)),
+        *((PairTally, grouped) for grouped in _pairs_grouped(links, home_id)),
     ]
 
 
-def _pairs_grouped(links: QuerySet) -> list[QuerySet]:
+def _pairs_grouped(links: QuerySet, home_id: int | None) -> list[QuerySet]:
     """The country pairs `OpportunityQuerySet.between` finds: two partners (the lower id
     first), and the home country with each partner."""
     of = "opportunity__"
-    home = Country.objects.filter(code=settings.TRACKER_HOME_COUNTRY).values_list("pk", flat=True)
-    home_id = next(iter(home), None)
     partners = links.exclude(country_id=home_id) if home_id is not None else links
     both = partners.filter(
         opportunity__countries__gt=F("country_id"),
@@ -175,13 +188,18 @@ def _pairs_grouped(links: QuerySet) -> list[QuerySet]:
         "year": ExtractYear(f"{of}created_at"),
         "sensitivity": F(f"{of}sensitivity"),
     }
-    sums = {"n": Count("*"), "value": Sum(f"{of}value")}
+    sums = {"n": Count("*"), "value": _sum(f"{of}value")}
     second = {"team": F(f"{of}team_id"), "first": F("country_id"), "second": F(f"{of}countries")}
     grouped = [_group(both, second | pair, sums, sensitivity=None)]
     if home_id is not None:
         with_home = {"team": F(f"{of}team_id"), "first": Value(home_id), "second": F("country_id")}
         grouped.append(_group(partners, with_home | pair, sums, sensitivity=None))
     return grouped
+
+
+def _sum(field: str) -> Coalesce:
+    # 0 rather than NULL when no opportunity has a value: an adjustment adds to a number.
+    return Coalesce(Sum(field), Value(Decimal(0)))
 
 
 def _group(

@@ -27,7 +27,7 @@ from ...models import Opportunity, Team
 from ...money.kept import rates_kept
 from ...money.rates import Rates
 from ...services import StaleVersion, opportunity_save
-from ...tallies.keep import tallies_kept
+from ...tallies.adjust import tallies_adjusted
 from ...visibility import visible_teams
 from .keys import owner_field, team_key
 from .sensitivity import SensitivityLabelMixin
@@ -187,7 +187,7 @@ class OpportunitySerializer(VersionPreconditionMixin, SensitivityLabelMixin, Mod
             opportunity_save(opportunity=instance, expected_version=instance.version)
         except StaleVersion as error:
             raise PreconditionFailed(str(error)) from error
-        self._links_set(instance, many)
-        if many:  # the save recounted its team's tallies before these links were in
-            tallies_kept(team_ids=[instance.team_id])
+        # The save adjusted the tallies before these links were in: adjust by them too.
+        with tallies_adjusted([instance] if many else []):
+            self._links_set(instance, many)
         return instance
