@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from .folding import fold
 from .name_words import BODY, HONORIFICS, LEADING, LOWER_WORD, SUFFIX_WORDS, trim
-from .person_patterns import PERSON, Span, people
+from .person_patterns import PERSON, Span, local_people, people
 
 SUFFIX = rf"(?:Heavy\s+Industries|Private\s+Limited|Pvt\.?\s+Ltd\.?|Incorporated|{SUFFIX_WORDS})"
 ORG_WORD = r"(?:[A-Z][\w&-]*|&|and|of|for)"
@@ -77,13 +77,12 @@ def _organisation_ok(
     return suffix in PUBLIC_BODIES and len(plain) >= 3
 
 
-def name_spans(
-    text: str, countries: frozenset[str]
-) -> Iterator[tuple[str, str, str, int, int, int]]:
-    """(kind, name, title, start, end, start of the title) of each person and organisation
-    pattern in `text`."""
+def name_spans(text: str, countries: frozenset[str]) -> Iterator[Span]:
+    """(kind, name, title, start, end, start of the title, owner span) of each person and
+    organisation pattern in `text`."""
     common = set(LOWER_WORD.findall(text))
     yield from people(text, countries, common)
+    yield from local_people(text, countries)
     yield from _organisations(text, countries, common)
 
 

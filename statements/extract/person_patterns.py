@@ -82,6 +82,17 @@ ARTICLE_BEFORE = re.compile(r"(?:\b(?:the|of|an?)|\d\w*)\s+$", re.IGNORECASE)
 OFFICE_AT = re.compile(rf"{OFFICE}(?![\w-])")
 CAPITAL_WORD = re.compile(r"(?<![\w'.])[A-Z][A-Za-z'.]*")
 
+# Offices as Spanish, French and Portuguese write them, in lower case inside a sentence, with
+# their portfolio and whose they are before the comma and the name: "la ministra de Defensa,
+# Margarita Robles", "al ministro de Defensa de la India, Rajnath Singh", "le ministre des
+# Armées, ...". Only before a comma, so that a plain word is never taken for an office.
+LOCAL_OFFICE = re.compile(
+    r"\b(?P<title>(?:ministr[oa]s?|ministre|secretari[oa]|secrétaire|embajador(?:a)?|"
+    r"ambassadeur|ambassadrice|embaixador(?:a)?|president[ea]|président(?:e)?|almirante|"
+    r"amiral|jef[ea])\b)(?P<owner>[^,.;:()\n]{0,70}),\s+"
+    rf"(?P<name>{NAME})"
+)
+
 # fmt: off
 TITLE_STARTS = frozenset({
     "deputy", "vice", "prime", "defence", "defense", "foreign", "external", "state", "minister",
@@ -133,6 +144,20 @@ def people(text: str, countries: frozenset[str], common: set[str]) -> Iterator[S
         if own := (match.group("own_office") or "").strip():  # the person's own office
             title, title_start = own, match.end("own_office") - len(own)
         yield "person", name, title, start, start + len(name), title_start, owner
+
+
+def local_people(text: str, countries: frozenset[str]) -> Iterator[Span]:
+    """People after an office written the Spanish, French or Portuguese way (LOCAL_OFFICE);
+    what follows the office word is its owner, where the person's country is read."""
+    for match in LOCAL_OFFICE.finditer(text):
+        words = trim(match.group("name").split())
+        if len(words) < 2 or any(fold(w) in countries for w in words):
+            continue
+        name = " ".join(words)
+        start = match.start("name") + match.group("name").find(name)
+        office = " ".join((match.group("title") + match.group("owner")).split())
+        owner = match.span("owner")
+        yield "person", name, office, start, start + len(name), match.start(), owner
 
 
 def _name_before(text: str, at: int, after: int, countries: frozenset[str]) -> Span | None:
