@@ -75,6 +75,11 @@ PASSIVE = re.compile(r"\s*be\s+[a-z]+(?:ed|en|wn)\b")
 PLURAL_FIRST = re.compile(r"(?:^|[.!?]\s+|\n)\s*[A-Z][a-z]+s\s+$")
 
 
+def _named_just_before(text: str, at: int, named: set[int]) -> bool:
+    """The word before offset `at` ends a known country's or firm's name."""
+    return len(text[:at].rstrip()) - 1 in named
+
+
 def _by_an_actor(text: str, match: re.Match, named: set[int], *, rules: bool) -> bool:
     """Only someone can promise: "the two sides will", "DRDO will", "it would"; "the exercise
     will focus" and "the rule will come into force" commit nobody. A meeting that "will be
@@ -91,12 +96,12 @@ def _by_an_actor(text: str, match: re.Match, named: set[int], *, rules: bool) ->
     if (rules and words.startswith("shall")) or DONE_BY.match(text, modal_end):
         return False
     before = text[max(0, match.start() - 40) : match.start()]
-    if PLURAL_FIRST.search(before) and match.start() - 1 not in named:
+    if PLURAL_FIRST.search(before) and not _named_just_before(text, match.start(), named):
         return False
     if PASSIVE.match(text, modal_end):
         # "Exercise Varuna will be conducted", "trials by domestic firms will be conducted":
         # what is done to something; a known country or firm may still be the one it binds.
-        return len(text[: match.start()].rstrip()) - 1 in named
+        return _named_just_before(text, match.start(), named)
     return SUBJECT.search(before) is not None
 
 
