@@ -33,9 +33,14 @@ class _Merge(merge_request_serializer(Opportunity, None, OPPORTUNITY_FIELDS)):  
         super().__init__(*args, **kwargs)
         # Only work the user may see can be named: another team's (or a restricted one, for
         # those not cleared) is "no such opportunity", as the admin's merge page answers 404.
-        user = self.context["request"].user
+        request = self.context.get("request")  # none when the schema is drawn
+        visible = (
+            Opportunity.objects.visible_to(request.user)
+            if request is not None
+            else Opportunity.objects.none()
+        )
         for name in ("survivor", "loser"):
-            self.fields[name].queryset = Opportunity.objects.visible_to(user)
+            self.fields[name].queryset = visible
 
 
 _Merge.__name__ = "OpportunityMergeRequestSerializer"
