@@ -10,6 +10,7 @@ from django.db.models import Count
 from lib.sheets.admin import HistoryModelAdmin
 
 from .models import Team
+from .people import users_delete
 
 
 @admin.register(Team)
@@ -51,3 +52,10 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class TrackerUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, TeamMembershipInline]
+
+    # A user's delete goes through the service, which keeps the follow-ups' tallies by owner.
+    def delete_model(self, request, obj) -> None:
+        users_delete(users=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        users_delete(users=queryset)

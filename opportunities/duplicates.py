@@ -1,9 +1,18 @@
 """Possible duplicate opportunities: two desks that opened one for the same thing.
 
-Only the opportunities the user may see are read (`visible_to`: their teams' work, restricted
-ones only for the cleared), in three queries: titles, partner countries and source statements
+Only open opportunities the user may see are read (`visible_to`: their teams' work, restricted
+ones only for the cleared; won and lost ones are left out), and of those at most ROWS_READ, the
+most recently changed, in three queries: titles, partner countries and source statements
 (statements the user may see; a restricted link must not tell its existence through a score).
 Everything else is Python:
+
+- Open with open only. A closed opportunity is history: one like it opened later is most often
+  a new attempt at lost work, not a twin, and merging an open one into a won or lost one (or
+  the reverse) would mix a closed record's reason and dates into live work. So a desk is shown
+  pairs of open work only; a closed twin is found by searching the list.
+- The cap keeps a page load's read and CPU bounded whatever the table holds (ROWS_READ rows:
+  about 0.3 s of comparing, `bench/duplicates_bench.py`); when more were visible the page says
+  it shows pairs among the first ROWS_READ (`Found.capped`).
 
 - A title's key is its words, case-folded, accents and punctuation off, small words ("of",
   "with"...) dropped (`partners.names.words`).
@@ -35,6 +44,7 @@ from statements.models import Statement
 
 from .models import Opportunity
 
+ROWS_READ = 10_000  # open opportunities read per look, the most recently changed first
 THRESHOLD = 80  # final score (0-100) from which two opportunities are worth a look
 WORD_MATCH = 85  # the same word: "radar"/"radars" score 91, "radar"/"sonar" 60
 SOME_COUNTRIES = 5  # taken off when the countries overlap but are not the same set
@@ -63,8 +73,23 @@ def title_words(title: str) -> tuple[str, ...]:
     return tuple(word for word in words(_DESIGNATOR.sub("", title)) if word not in SMALL_WORDS)
 
 
-def _rows(user) -> list[_Row]:
-    visible = Opportunity.objects.visible_to(user)
+class Found(list):
+    """The pairs, best first; `capped` is ROWS_READ when more open opportunities were visible
+    than were read (the pairs are among the most recently changed ROWS_READ)."""
+
+    capped: int | None = None
+
+
+def _rows(user, limit: int | None = None) -> tuple[list[_Row], bool]:
+    """The rows to compare, and whether more were visible than `limit`. One row more than
+    the limit is read to tell, and the links are read for the rows kept only."""
+    limit = ROWS_READ if limit is None else limit
+    chosen = Opportunity.objects.visible_to(user).open().order_by("-updated_at", "-pk")
+    titles = list(chosen.values_list("pk", "title")[: limit + 1])
+    capped = len(titles) > limit
+    titles = titles[:limit]
+    # The same rows as a subquery (the index on updated_at, id), not 10,000 parameters.
+    visible = chosen.values("pk")[:limit]
     countries: dict[int, set[int]] = defaultdict(set)
     for pk, country in Opportunity.countries.through.objects.filter(
         opportunity__in=visible
@@ -76,7 +101,7 @@ def _rows(user) -> list[_Row]:
     ).values_list("opportunity_id", "statement_id"):
         statements[pk].add(statement)
     rows = []
-    for pk, title in visible.order_by().values_list("pk", "title"):
+    for pk, title in titles:
         found = title_words(title)
         if found:
             rows.append(
@@ -88,7 +113,7 @@ def _rows(user) -> list[_Row]:
                     frozenset(statements[pk]),
                 )
             )
-    return rows
+    return rows, capped
 
 
 def _blocks(rows: Iterable[_Row]) -> Iterator[list[_Row]]:
@@ -170,7 +195,12 @@ def pairs_found(rows: list[_Row], threshold: int = THRESHOLD) -> list[DuplicateP
     return sorted(pairs, key=lambda pair: (-pair.score, pair.first_id, pair.second_id))
 
 
-def opportunity_duplicates(*, user, threshold: int = THRESHOLD) -> list[DuplicatePair]:
-    """Pairs of opportunities `user` may see whose partner countries are the same or overlap
-    and whose titles are close; best score first."""
-    return pairs_found(_rows(user), threshold)
+def opportunity_duplicates(*, user, threshold: int = THRESHOLD, limit: int | None = None) -> Found:
+    """Pairs of open opportunities `user` may see whose partner countries are the same or
+    overlap and whose titles are close; best score first, among the `limit` most recently
+    changed (None: ROWS_READ; `capped` says when there were more)."""
+    limit = ROWS_READ if limit is None else limit
+    rows, capped = _rows(user, limit)
+    found = Found(pairs_found(rows, threshold))
+    found.capped = limit if capped else None
+    return found

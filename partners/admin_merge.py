@@ -120,7 +120,8 @@ class MergeAdminMixin:
     def duplicates_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_change_permission(request):
             raise PermissionDenied
-        pairs = self.duplicates_for(request)[:PAGE_OF_PAIRS]
+        found = self.duplicates_for(request)
+        pairs = found[:PAGE_OF_PAIRS]
         ids = {pk for pair in pairs for pk in (pair.first_id, pair.second_id)}
         queryset = self.get_queryset(request)
         if isinstance(self.list_select_related, list | tuple):
@@ -133,7 +134,9 @@ class MergeAdminMixin:
             for pair in pairs
             if pair.first_id in records and pair.second_id in records
         ]
-        context = self._context(request, "Possible duplicates", pairs=shown)
+        # A finder that reads only the first N records says so (`capped`: N), and so does the page.
+        capped = getattr(found, "capped", None)
+        context = self._context(request, "Possible duplicates", pairs=shown, capped=capped)
         return TemplateResponse(request, self.duplicates_template, context)
 
     def duplicates_for(self, request: HttpRequest) -> list:

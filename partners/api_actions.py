@@ -101,9 +101,11 @@ class MergeActionMixin:
 
     merge_request: type[serializers.Serializer]
     merge_service = None
+    undo_service = staticmethod(partner_merge_undo)
 
     def merge_response(self, request) -> Response:
-        body = self.merge_request(data=request.data)
+        # The request in the context: a request serializer may offer only what the user sees.
+        body = self.merge_request(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             log = type(self).merge_service(**body.validated_data, by=request.user)
@@ -141,7 +143,7 @@ class MergeActionMixin:
         if log is None:
             raise serializers.ValidationError({"merge": ["No merge of this kind with this id."]})
         try:
-            restored = partner_merge_undo(log=log, by=request.user)
+            restored = type(self).undo_service(log=log, by=request.user)
         except DjangoValidationError as error:
             raise serializers.ValidationError({"detail": error.messages}) from error
         return Response({"merge": log.pk, "restored": restored.pk})

@@ -27,6 +27,7 @@ from ..tallies.adjust import tallies_adjusted
 from ..tallies.models import FollowUpTally
 from ..visibility import visible_teams
 from .bulk import BulkUpsertMixin, FollowUpBulkMixin
+from .duplicates import DUPLICATE_ACTIONS, OpportunityDuplicatesMixin
 from .filters import FollowUpFilter, NoteFilter, OpportunityFilter, SuggestionFilter
 from .serializers import (
     FollowUpSerializer,
@@ -111,7 +112,9 @@ class TeamViewSet(ReadOnlyViewSet):
 
 
 @versioned_schema(OpportunitySerializer)
-class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
+class OpportunityViewSet(
+    VersionedViewSetMixin, BulkUpsertMixin, OpportunityDuplicatesMixin, ModelViewSet
+):
     """Opportunities of your teams. Details carry an ETag (the version); send it back as
     If-Match (or `version` in the body) and a write over someone else's newer edit gets 412."""
 
@@ -130,7 +133,7 @@ class OpportunityViewSet(VersionedViewSetMixin, BulkUpsertMixin, ModelViewSet):
     ]
     sheet_name = "opportunities"
     sheet_columns = OPPORTUNITY_COLUMNS
-    action_permissions = {"bulk": ["add", "change"]}
+    action_permissions = {"bulk": ["add", "change"], **DUPLICATE_ACTIONS}
 
     def get_queryset(self):
         queryset = opportunities_with_names(user=self.request.user).visible_to(self.request.user)

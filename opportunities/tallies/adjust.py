@@ -46,11 +46,14 @@ def tallies_adjusted(
     try:
         with transaction.atomic():
             ids = _ids(given)
+            # The teams the given instances are set to (a team move, a new opportunity): they
+            # are locked now with the teams the rows are in, in one statement in team order.
+            coming = _teams_set(given)
             if len(ids) > RECOUNT_ABOVE:
-                yield from _recounted(given, ids, only)
+                yield from _recounted(given, ids, coming, only)
                 return
             teams = Opportunity.objects.filter(pk__in=ids).values("team_id")
-            locked = _teams_locked(teams) if ids else set()
+            locked = _teams_locked(teams, coming) if ids or coming else set()
             home = _Home(only)
             before = _counted(ids, only, home)
             yield given
@@ -60,10 +63,10 @@ def tallies_adjusted(
         ADJUSTING.reset(token)
 
 
-def _recounted(given: list, ids: set[int], only: tuple | None) -> Iterator[list]:
+def _recounted(given: list, ids: set[int], coming: set[int], only: tuple | None) -> Iterator[list]:
     """The block, then a recount of the teams its opportunities were in before or are in
     after, their rows locked first as an adjustment locks them."""
-    teams = _teams_of(ids)
+    teams = _teams_of(ids) | coming
     _teams_locked(sorted(teams))
     yield given
     teams |= _teams_of(ids | _ids(given))
@@ -86,11 +89,23 @@ def _ids(given: list) -> set[int]:
     return {pk for pk in (item if isinstance(item, int) else item.pk for item in given) if pk}
 
 
-def _teams_locked(teams) -> set[int]:
-    """Lock these team rows until the transaction ends, as a recount does (`keep`), so that a
-    recount and an adjustment of one team never interleave; and two adjustments of one
-    opportunity neither: the second reads its "before" once the first has committed."""
-    rows = Team.objects.select_for_update().filter(pk__in=teams).order_by("pk")
+def _teams_set(given: list) -> set[int]:
+    """The teams the given instances name (ids given name none: their rows tell)."""
+    return {item.team_id for item in given if not isinstance(item, int) and item.team_id}
+
+
+def _teams_locked(teams, also: Iterable[int] = ()) -> set[int]:
+    """Lock these team rows (`teams`: ids or a subquery of them, and `also`) until the
+    transaction ends, as a recount does (`keep`), so that a recount and an adjustment of one
+    team never interleave; and two adjustments of one opportunity neither: the second reads
+    its "before" once the first has committed.
+
+    Always in team id order, in one statement (PostgreSQL locks the rows as the sort returns
+    them): two moves A -> B and B -> A both lock A, then B, so the second waits for the
+    first instead of each holding one team the other needs (a deadlock). Every tally row is
+    written under its team's lock, so the teams' order is the only one that matters."""
+    wanted = Q(pk__in=teams) | Q(pk__in=sorted(also)) if also else Q(pk__in=teams)
+    rows = Team.objects.select_for_update().filter(wanted).order_by("pk")
     return set(rows.values_list("pk", flat=True))
 
 
@@ -141,7 +156,10 @@ def _apply(change: Counts, locked: set[int], only: tuple | None) -> None:
     teams = {key[0] for model in models for key in change[model]}  # every KEY starts: team
     if not teams:
         return
-    if teams - locked:  # moved or made in a team not locked yet
+    if teams - locked:
+        # A team only the write itself named (an instance appended after it was made, a
+        # follow-up moved to another team's opportunity): locked now, in order again. Any
+        # write that knows its teams beforehand gives them, so this stays the rare case.
         _teams_locked(sorted(teams - locked))
     try:
         for model in models:
