@@ -83,6 +83,10 @@ def _case(kind: str, term: str) -> str:
     letters = [c for c in term if c.isalpha()]
     if 0 < len(letters) <= 3 and all(c.isupper() for c in letters):
         return "caps"
+    # "iDEX" (the scheme) is not "IDEX" (the Abu Dhabi exhibition): a term that capitalises
+    # inside a word that starts lower case is spelled one way only.
+    if letters and letters[0].islower() and any(c.isupper() for c in letters[1:]):
+        return "caps"
     if kind in PROPER_NOUNS and term[:1].isupper():
         return "capitalised"
     return "any"

@@ -5,11 +5,13 @@ it is, with the cap and instrument the sentence names."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .folding import fold
 from .gazetteer import Gazetteer, Kind, OpeningKind
 from .matching import Found
+from .percent import PERCENT, percent_value
 
 # Stable titles: a candidate is found again by (country, title) on re-extraction.
 OPENING_TITLES = {
@@ -37,49 +39,13 @@ OPENING_CUE = re.compile(
     r"notif(?:y|ied|ies|ication)|introduc(?:e|ed|es|tion)|launch(?:ed|es)?|unveil(?:ed|s)?|"
     r"exempt(?:ed|s|ion)?|waive(?:d|s)?|up\s+to|no\s+longer|automatic\s+route|"
     r"expedit(?:e|ed|es|ing)|speed(?:s|ing)?\s+up|fast-track(?:ed|s)?|accelerat(?:e|ed|es)|"
-    r"positive\s+indigeni[sz]ation\s+list|general\s+export\s+licen[cs]e)\b",
+    r"positive\s+indigeni[sz]ation\s+list|general\s+export\s+licen[cs]e|"
+    # A door opened to firms: an offer made, a bid invited, an authorisation granted.
+    r"offer(?:s|ed|ing)?|grant(?:s|ed|ing)?|invit(?:e|es|ed|ing|ation)|eligible|entitled|"
+    r"authori[sz](?:e|es|ed|ing|ation)|approv(?:e|es|ed|al)|extend(?:s|ed|ing)?|"
+    r"issu(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
-# "74%", "74 %", "74 per cent", "74 percent", "74 pc", "seventy-four per cent".
-UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-TEENS = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-NUMBER_WORDS = {
-    **{word: n for n, word in enumerate(UNITS, 1)},
-    **{word: n for n, word in enumerate(TEENS, 10)},
-    **{word: n * 10 for n, word in enumerate(TENS, 2)},
-    "hundred": 100,
-    "one hundred": 100,
-}
-SPELLED = (
-    r"(?:one\s+hundred|hundred|(?:" + "|".join(TENS) + r")(?:[\s-](?:" + "|".join(UNITS) + r"))?"
-    r"|" + "|".join(TEENS + UNITS) + r")"
-)
-PERCENT = re.compile(
-    r"(?<![\d.\w-])(\d{1,3}(?:\.\d+)?|" + SPELLED + r")\s?(?:%|per\s?cent\b|percent\b|pc\b)",
-    re.IGNORECASE,
-)
-
-
-def percent_value(words: str) -> str:
-    """ "74" from "74" or "seventy-four"."""
-    if words[:1].isdigit():
-        return words
-    parts = re.split(r"[\s-]+", words.lower())
-    return str(NUMBER_WORDS.get(" ".join(parts)) or sum(NUMBER_WORDS.get(p, 0) for p in parts))
-
-
 ROUTE = re.compile(r"\b(automatic|government|approval)\s+route\b", re.IGNORECASE)
 INSTRUMENT = re.compile(
     r"\b(?:Press\s+Note\s+(?:No\.?\s*)?\d+(?:\s*\(\s*\d{4}(?:\s+Series)?\s*\))?|"
@@ -243,6 +209,7 @@ def policy_candidates(
     for item in found:
         by_sentence.setdefault(item.sentence, []).append(item)
     proposals: dict[tuple[int, str], Proposal] = {}
+    sentences: Counter[tuple[int, str]] = Counter()
     for items in by_sentence.values():
         phrases = [
             (gazetteer.policy_kinds.get(fold(i.term), ""), i)
@@ -267,12 +234,30 @@ def policy_candidates(
         if owner is None:
             continue
         proposal = _proposal(sentence, kind)
+        sentences[owner, kind] += 1
         # The first sentence that opens the door, unless a later one says what it now is
         # ("has reviewed the FDI policy..." then "up to seventy-four per cent ...").
         earlier = proposals.get((owner, kind))
         if earlier is None or (proposal.sets_state and not earlier.sets_state):
             proposals[owner, kind] = proposal
-    return proposals
+    return _one_kind_each(proposals, sentences)
+
+
+def _one_kind_each(
+    proposals: dict[tuple[int, str], Proposal], sentences: Counter[tuple[int, str]]
+) -> dict[tuple[int, str], Proposal]:
+    """A statement opens one door per owner: the kind most of its sentences open (the first in
+    OPENING_PRIORITY on a tie). An FDI notice that mentions the incentives or the procurement
+    rules its investors meet does not open those too."""
+    best: dict[int, tuple[int, int]] = {}
+    for (owner, kind), count in sentences.items():
+        rank = (count, -OPENING_PRIORITY.index(kind))
+        best[owner] = max(best.get(owner, rank), rank)
+    return {
+        (owner, kind): proposal
+        for (owner, kind), proposal in proposals.items()
+        if best[owner] == (sentences[owner, kind], -OPENING_PRIORITY.index(kind))
+    }
 
 
 def _proposal(sentence: str, kind: str) -> Proposal:
