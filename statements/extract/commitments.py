@@ -21,7 +21,7 @@ from partners.models import Term
 
 from .gazetteer import Gazetteer, Kind
 from .matching import Cue, Found
-from .sentences import sentence_spans
+from .sentences import Spans, sentence_spans
 
 SENTENCE_LIMIT = 2000
 TOPICAL = frozenset({Kind.AREA, Kind.POLICY, Kind.FIRM})
@@ -151,16 +151,16 @@ def find_commitments(
     *,
     parties: Iterable[int] = (),
     about_defence: bool = True,
+    spans: Spans | None = None,
 ) -> list[FoundCommitment]:
     """Each on-topic sentence of `text` with a commitment phrase, once, in text order. In a
     statement not `about_defence` only a sentence that is on topic itself counts: "decided to
     hold the next session of the Trade Committee" is no defence commitment."""
-    cues = list(cues)
-    parties = set(parties)
+    cues, parties = list(cues), set(parties)
     phrases = _phrases(text, found, cues, rules=len(parties) < 2)
     if not phrases:
         return []
-    spans = sentence_spans(text)
+    spans = sentence_spans(text) if spans is None else spans
     starts = [start for start, _ in spans]
 
     def index(position: int) -> int:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .folding import fold
 from .gazetteer import Gazetteer, case_matches
 from .scripts import edges_allow
-from .sentences import SNIPPET_LIMIT, sentence_spans, snippet
+from .sentences import SNIPPET_LIMIT, Spans, sentence_spans, snippet
 
 LONGEST_THEN_LEFTMOST = itemgetter(0, 1)
 BY_POSITION = itemgetter(3, 0)  # start, kind
@@ -45,8 +45,11 @@ def find_mentions(text: str, gazetteer: Gazetteer, language: str = "") -> list[F
     return find_all(text, gazetteer, language)[0]
 
 
-def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[Found], list[Cue]]:
-    """The mentions of `text` (as `find_mentions`) and its cues, in text order."""
+def find_all(
+    text: str, gazetteer: Gazetteer, language: str = "", *, spans: Spans | None = None
+) -> tuple[list[Found], list[Cue]]:
+    """The mentions of `text` (as `find_mentions`) and its cues, in text order. `spans`: the
+    text's sentence spans, when the caller has them already."""
     if not text or not len(gazetteer.automaton):
         return [], []
     size = len(text)
@@ -85,14 +88,13 @@ def find_all(text: str, gazetteer: Gazetteer, language: str = "") -> tuple[list[
                     continue
                 entities = tuple(dict.fromkeys((entry.kind, entry.entity_id) for entry in kept))
         candidates.append((start - end, start, end, entities))
-    return _longest(text, candidates), cues
+    return _longest(text, candidates, sentence_spans(text) if spans is None else spans), cues
 
 
-def _longest(text: str, candidates: list) -> list[Found]:
+def _longest(text: str, candidates: list, sentences: Spans) -> list[Found]:
     """The candidates that keep their span, longest first, each with its sentence."""
     candidates.sort(key=LONGEST_THEN_LEFTMOST)
     size = len(text)
-    sentences = sentence_spans(text)
     sentence_starts = [low for low, _ in sentences]
     taken = bytearray(size)
     snippets: dict[int, str] = {}

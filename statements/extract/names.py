@@ -20,7 +20,7 @@ from .folding import fold
 from .gazetteer import Gazetteer, Kind
 from .matching import Found
 from .name_patterns import name_spans
-from .sentences import sentence_spans, snippet
+from .sentences import Spans, sentence_spans, snippet
 
 ADJACENT = 25  # characters between a name and a country that says whose it is
 SEPARATED = re.compile(r"[,;:()]|\band\b|\bwith\b")
@@ -71,7 +71,9 @@ def _similar(name: str, index: dict[str, dict[int, str]]) -> int | None:
 class _Reader:
     """One statement's names: spans already taken by known names, and its sentences."""
 
-    def __init__(self, text: str, found: list[Found], gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, text: str, found: list[Found], gazetteer: Gazetteer, spans: Spans | None
+    ) -> None:
         self.text, self.found, self.gazetteer = text, found, gazetteer
         # A person's name overlaps no term at all ("Open General Export Licence" is a policy
         # phrase); an organisation's may hold a country or a keyword ("Korea Aerospace
@@ -82,7 +84,7 @@ class _Reader:
                 (f.start, f.end) for f in found if f.kind in (Kind.FIRM, Kind.CONTACT)
             ],
         }
-        self.spans = sentence_spans(text)
+        self.spans = sentence_spans(text) if spans is None else spans
         self.starts = [low for low, _ in self.spans]
 
     def free(self, kind: str, start: int, end: int, owner: tuple[int, int] | None) -> bool:
@@ -159,10 +161,11 @@ def names_find(
     gazetteer: Gazetteer,
     *,
     fallback_country: int | None = None,
+    spans: Spans | None = None,
 ) -> tuple[list[NameFound], list[Found]]:
     """(name candidates, contact mentions found by title and surname) of `text`. A country
-    term is never a person's name, nor enough for a firm's."""
-    reader = _Reader(text, found, gazetteer)
+    term is never a person's name, nor enough for a firm's. `spans`: the text's sentences."""
+    reader = _Reader(text, found, gazetteer, spans)
     candidates: dict[tuple[str, str], NameFound] = {}
     contacts: list[Found] = []
     spans = name_spans(text, gazetteer.country_terms)

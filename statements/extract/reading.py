@@ -15,7 +15,7 @@ from .matching import BY_POSITION, Cue, Found, find_all
 from .names import NameFound, names_find
 from .policy import Owners, Proposal, percent_mentions, policy_candidates
 from .roles import PARTY, firm_party_countries, party_ids, roles_assign
-from .sentences import sentence_spans
+from .sentences import Spans, sentence_spans
 
 TITLE_PREFIX = 300  # how far into the text a title may be repeated as its first sentence
 
@@ -39,7 +39,9 @@ def title_repeats(title: str, text: str) -> bool:
     return _words(text[: len(title) + TITLE_PREFIX]).startswith(_words(title))
 
 
-def is_about_defence(text: str, cues: list[Cue], title_cues: list[Cue]) -> bool:
+def is_about_defence(
+    text: str, cues: list[Cue], title_cues: list[Cue], spans: Spans | None = None
+) -> bool:
     """A statement is about defence when its title says so, or two of its sentences do, or a
     third of them: one sentence that recalls "the long-standing defence ties" in a trade or a
     culture statement makes no defence statement of it, but a short note may be one sentence."""
@@ -48,14 +50,21 @@ def is_about_defence(text: str, cues: list[Cue], title_cues: list[Cue]) -> bool:
     context = [cue.start for cue in cues if cue.kind == Term.Kind.CONTEXT]
     if not context:
         return False
-    spans = sentence_spans(text)
+    if spans is None:
+        spans = sentence_spans(text)
     starts = [low for low, _ in spans]
     sentences = len({bisect_right(starts, at) for at in context})
     return sentences >= 2 or sentences * 3 >= len(spans)
 
 
 def areas_gate(
-    text: str, found: list[Found], cues: list[Cue], gazetteer: Gazetteer, *, about_defence: bool
+    text: str,
+    found: list[Found],
+    cues: list[Cue],
+    gazetteer: Gazetteer,
+    *,
+    about_defence: bool,
+    spans: Spans | None = None,
 ) -> list[Found]:
     """Drop every area of a statement that says nothing of defence ("joint training camps for
     athletes", "joint research in agriculture"), and an area matched by a single common word
@@ -69,7 +78,7 @@ def areas_gate(
         # Generic keywords are single words: lower() folds them as fold() would, cheaper.
         if item.kind == Kind.AREA and item.term.lower() in gazetteer.generic:
             if context is None:
-                starts = [low for low, _ in sentence_spans(text)]
+                starts = [low for low, _ in (sentence_spans(text) if spans is None else spans)]
                 context = {
                     bisect_right(starts, cue.start) - 1
                     for cue in cues
@@ -116,6 +125,35 @@ def _firms_as_parties(
     return sorted([*found, *added], key=BY_POSITION) if added else found
 
 
+def _parties(
+    text: str, title: str, found: list[Found], title_found: list[Found], gazetteer: Gazetteer
+) -> tuple[list[Found], list[Found], set[int]]:
+    """(found, title_found, parties), with the countries that act through their firms: a
+    statement of firms ("BEL and Thales sign an MoU") may name no acting country at all; where
+    countries already pair, their firms add nothing but doubt."""
+    parties = party_ids(found) | party_ids(title_found)
+    if len(parties) >= 2:
+        return found, title_found, parties
+    firm_countries = gazetteer.firm_countries
+    found = _firms_as_parties(found, firm_party_countries(text, found, firm_countries), parties)
+    title_found = _firms_as_parties(
+        title_found,
+        firm_party_countries(title, title_found, firm_countries, in_title=True),
+        parties,
+    )
+    return found, title_found, party_ids(found) | party_ids(title_found)
+
+
+def _title_find(
+    title: str, text: str, gazetteer: Gazetteer, language: str
+) -> tuple[list[Found], list[Cue], Spans]:
+    """The title's mentions, cues and sentences; none for a title that repeats the text."""
+    if not title or title_repeats(title, text):
+        return [], [], ()
+    spans = sentence_spans(title)
+    return (*find_all(title, gazetteer, language, spans=spans), spans)
+
+
 def statement_read(
     *,
     title: str,
@@ -125,38 +163,27 @@ def statement_read(
     home_code: str,
     language: str = "",
 ) -> Reading:
-    found, cues = find_all(text, gazetteer, language)
-    title_found, title_cues = ([], [])
-    if title and not title_repeats(title, text):
-        title_found, title_cues = find_all(title, gazetteer, language)
+    # Split once: matching, the defence and areas gates, names and commitments all read them.
+    spans = sentence_spans(text)
+    found, cues = find_all(text, gazetteer, language, spans=spans)
+    title_found, title_cues, title_spans = _title_find(title, text, gazetteer, language)
     always = [source_country] if source_country else []
-    about_defence = is_about_defence(text, cues, title_cues)
-    found = areas_gate(text, found, cues, gazetteer, about_defence=about_defence)
-    title_found = roles_assign(
-        title,
-        areas_gate(title, title_found, title_cues, gazetteer, about_defence=about_defence),
-        in_title=True,
-        party_ids=always,
+    about_defence = is_about_defence(text, cues, title_cues, spans)
+    found = areas_gate(text, found, cues, gazetteer, about_defence=about_defence, spans=spans)
+    title_found = areas_gate(
+        title, title_found, title_cues, gazetteer, about_defence=about_defence, spans=title_spans
     )
+    title_found = roles_assign(title, title_found, in_title=True, party_ids=always)
     title_pairs = len(party_ids(title_found)) >= 2
     found = roles_assign(text, found, party_ids=always, title_pairs=title_pairs)
     # After roles, so that a name's country is guessed from parties, not from topics.
-    names, contacts = names_find(text, found, gazetteer, fallback_country=source_country)
+    names, contacts = names_find(
+        text, found, gazetteer, fallback_country=source_country, spans=spans
+    )
     if contacts:
         found = sorted([*found, *contacts], key=BY_POSITION)
     found = _inside_names(found, names)
-    parties = party_ids(found) | party_ids(title_found)
-    # A statement of firms ("BEL and Thales sign an MoU") may name no acting country at all;
-    # where countries already pair, their firms add nothing but doubt.
-    if len(parties) < 2:
-        firm_countries = gazetteer.firm_countries
-        found = _firms_as_parties(found, firm_party_countries(text, found, firm_countries), parties)
-        title_found = _firms_as_parties(
-            title_found,
-            firm_party_countries(title, title_found, firm_countries, in_title=True),
-            parties,
-        )
-        parties = party_ids(found) | party_ids(title_found)
+    found, title_found, parties = _parties(text, title, found, title_found, gazetteer)
     found = sorted([*found, *percent_mentions(text, found, gazetteer)], key=BY_POSITION)
     owners = Owners(
         home=gazetteer.country_ids.get(home_code),
@@ -170,7 +197,13 @@ def statement_read(
         title_found=title_found,
         parties=parties,
         commitments=find_commitments(
-            text, found, cues, gazetteer, parties=parties, about_defence=about_defence
+            text,
+            found,
+            cues,
+            gazetteer,
+            parties=parties,
+            about_defence=about_defence,
+            spans=spans,
         ),
         names=names,
         openings=openings,

