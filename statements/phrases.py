@@ -27,6 +27,22 @@ from django.db.models import BooleanField, F, Func, Q, Value
 # tsquery's text: 'lexeme' (quotes and backslashes doubled) with :*/:ABCD marks, or an operator.
 TOKEN = re.compile(r"\s*(?:'((?:[^'\\]|''|\\.)*)'(:[*A-D]+)?|(<->|<\d+>|[&|!()]))")
 UNESCAPE = re.compile(r"''|\\(.)")
+# A pair in more than this share of the statements is not worth its index: the bitmap of its
+# candidates and the phrase check of each cost more than the plain search's plan, which walks
+# the newest-first index checking each vector (`"co-development"`, in half the statements:
+# 340 ms against 55; bench/README.md). The common pairs: ANALYZE's most common elements of the
+# index (of the keys outside them, which is rarest is unknown: the lowest is taken).
+COMMON = 0.02
+RARITY = """
+SELECT key, coalesce(frequency, 0) FROM unnest(ARRAY[{keys}]) AS key
+LEFT JOIN (
+    SELECT element::text::integer AS element, frequency
+    FROM pg_stats, unnest(most_common_elems::text::integer[], most_common_elem_freqs)
+        AS common(element, frequency)
+    WHERE schemaname = current_schema() AND tablename = 'statement_phrase_idx'
+) AS common ON common.element = key
+ORDER BY 2, 1 LIMIT 1
+"""
 
 
 def phrase_pairs(tsquery: str) -> list[tuple[str, str]]:
@@ -78,22 +94,30 @@ def _top_level_and(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]]
     return terms
 
 
-def query_pairs(using: str, query: str, config: str) -> list[tuple[str, str]]:
-    """The required pairs of a websearch `query`: one query to PostgreSQL, and only for a
-    query with a quoted phrase (a plain word's own index entry is selective enough)."""
+def rare_pair(using: str, query: str, config: str) -> int | None:
+    """The index key of the rarest pair every match of the websearch `query` holds, or None
+    when it has none or even that one is in more than `COMMON` of the statements (then the
+    index would give too many candidates: see `COMMON`). Two small queries, only for a query
+    with a quoted phrase (a plain word's own full-text index entry is selective enough)."""
     if '"' not in query:
-        return []
+        return None
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [config, query])
-        (tsquery,) = cursor.fetchone()
-    return phrase_pairs(tsquery)
+        pairs = phrase_pairs(cursor.fetchone()[0])
+        if not pairs:
+            return None
+        # A key not among the index's most common elements (ANALYZE's statistics) is rarer
+        # than all of them: frequency 0 here. No statistics yet: every key counts as rare.
+        keys = ", ".join(["statements_lexeme_pair(%s, %s)"] * len(pairs))
+        cursor.execute(RARITY.format(keys=keys), [word for pair in pairs for word in pair])
+        key, frequency = cursor.fetchone()
+    return key if frequency <= COMMON else None
 
 
-def phrase_condition(pairs: list[tuple[str, str]], terms: Func) -> Q:
-    """`search_vector @@ terms`, narrowed by the pair index to statements holding `pairs`."""
-    keys = [Func(Value(a), Value(b), function="statements_lexeme_pair") for a, b in pairs]
+def phrase_condition(key: int, terms: Func) -> Q:
+    """`search_vector @@ terms`, narrowed by the pair index to the statements with `key`."""
     held = Func(F("search_vector"), function="statements_lexeme_pairs")
-    wanted = Func(*keys, template="ARRAY[%(expressions)s]::integer[]")
+    wanted = Func(Value(key), template="ARRAY[%(expressions)s]::integer[]")
     contains = Func(
         held, wanted, template="%(expressions)s", arg_joiner=" @> ", output_field=BooleanField()
     )

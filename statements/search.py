@@ -26,7 +26,7 @@ from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .phrases import phrase_condition, query_pairs
+from .phrases import phrase_condition, rare_pair
 
 CONFIG = "english"
 # ts_headline marks matches with these control characters, which survive escaping and become
@@ -87,9 +87,9 @@ def _full_text(queryset: QuerySet, query: str) -> tuple[QuerySet, Expression, Ex
         max_fragments=2,
         fragment_delimiter=" … ",
     )
-    pairs = query_pairs(queryset.db, query, CONFIG)
-    if pairs:  # a quoted phrase: its adjacent words' index first (statements/phrases.py)
-        return queryset.filter(phrase_condition(pairs, terms)), rank, snippet
+    key = rare_pair(queryset.db, query, CONFIG)
+    if key is not None:  # a rare quoted phrase: its adjacent words' index first (phrases.py)
+        return queryset.filter(phrase_condition(key, terms)), rank, snippet
     return queryset.filter(search_vector=terms), rank, snippet
 
 

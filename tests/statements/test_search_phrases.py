@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
 from statements.models import Statement
-from statements.phrases import phrase_pairs
+from statements.phrases import phrase_pairs, rare_pair
 from tests.statements.factories import StatementFactory
 
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -110,10 +110,27 @@ def test_the_pair_index_serves_a_phrase(texts) -> None:
 
 @postgres_only
 @pytest.mark.django_db
-def test_a_phrase_search_costs_one_query_more_than_a_word_search(
+def test_a_phrase_search_costs_two_queries_more_than_a_word_search(
     desk_api, texts, django_assert_num_queries
 ) -> None:
     # The token and its user, its last use, permissions, the query's parse (for its pairs),
-    # the count, the page.
-    with django_assert_num_queries(6):
+    # the pairs' keys and how common they are, the count, the page.
+    with django_assert_num_queries(7):
         desk_api.get("/api/statements/", {"search": '"technology transfer"'})
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_phrase_in_many_statements_is_searched_without_the_pair_index(desk_api, texts) -> None:
+    for number in range(40):
+        StatementFactory(title=f"Visit {number}", text="The prime minister spoke at length.")
+    for number in range(160):  # so that the 3 on technology transfer are under 2% of them
+        StatementFactory(title=f"Note {number}", text=f"Filed as item {number}.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE statements_statement")  # the index's most common pairs
+
+    assert rare_pair("default", '"prime minister"', "english") is None  # in 20% of them
+    assert rare_pair("default", '"technology transfer"', "english") is not None
+    assert rare_pair("default", "technology transfer", "english") is None  # no phrase
+    assert found(desk_api, '"prime minister"') == matched('"prime minister"')
+    assert len(matched('"prime minister"')) == 40
