@@ -6,6 +6,7 @@ path, GIN-indexed, ranked by `ts_rank`, with highlighted snippets from `ts_headl
 databases (SQLite, the embedded default) and for scripts without spaces between words (Japanese,
 Chinese, Korean, which PostgreSQL's parser cannot cut into words): every word must appear in
 the title, speaker or text (`icontains`), newest first, with a snippet around the first word.
+A quoted phrase on PostgreSQL is first narrowed by an index of adjacent words (phrases.py).
 
 For a plain word search both find the same statements: PostgreSQL matches the word's English
 stem ("submarine" finds "submarines"), as a substring match does.
@@ -24,6 +25,8 @@ from django.db.models import Expression, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .phrases import phrase_condition, rare_pair
 
 CONFIG = "english"
 # ts_headline marks matches with these control characters, which survive escaping and become
@@ -84,6 +87,9 @@ def _full_text(queryset: QuerySet, query: str) -> tuple[QuerySet, Expression, Ex
         max_fragments=2,
         fragment_delimiter=" … ",
     )
+    key = rare_pair(queryset.db, query, CONFIG)
+    if key is not None:  # a rare quoted phrase: its adjacent words' index first (phrases.py)
+        return queryset.filter(phrase_condition(key, terms)), rank, snippet
     return queryset.filter(search_vector=terms), rank, snippet
 
 
