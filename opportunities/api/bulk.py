@@ -47,9 +47,19 @@ class UpsertReportSerializer(serializers.Serializer):
     changes = RowChangeSerializer(many=True, help_text="The first 1000 changes")
 
 
+class StrictBoolean(serializers.BooleanField):
+    """`?atomic=` with no value is no answer: DRF reads an empty query value as false, which
+    would quietly write a sheet the caller meant to check (and the schema says boolean)."""
+
+    def get_value(self, dictionary):
+        if dictionary.get(self.field_name, None) == "":
+            return ""  # refused by to_internal_value: "Must be a valid boolean."
+        return super().get_value(dictionary)
+
+
 class BulkOptions(serializers.Serializer):
-    dry_run = serializers.BooleanField(required=False, default=False)
-    atomic = serializers.BooleanField(required=False, default=False)
+    dry_run = StrictBoolean(required=False, default=False)
+    atomic = StrictBoolean(required=False, default=False)
 
 
 def bulk_response(view, request, kind: str) -> Response:
