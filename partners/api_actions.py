@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
-from lib.api.fields import KeyRelatedField
+from lib.api.fields import KeyRelatedField, QueryBoolean
 from lib.api.parsers import JSONParser
 from lib.sheets.read import SheetError, SheetTooLarge, read_json, read_upload
 
@@ -83,7 +83,7 @@ class UploadSerializer(serializers.Serializer):
 
 
 class DryRunSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField(required=False, default=False)
+    dry_run = QueryBoolean(required=False, default=False)
 
 
 class UndoRequestSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Serializer fields that read ids and names beside them, and write ids or natural keys."""
+"""Serializer fields that read ids and names beside them, and write ids or natural keys; and a
+strict boolean for query options."""
 
 from __future__ import annotations
 
@@ -17,6 +18,17 @@ ID_OR_KEY = {"oneOf": [{"type": "integer"}, {"type": "string"}]}
 
 # A natural key as written in a sheet -> the Q that finds the row.
 KeyParser = Callable[[str], Q | None]
+
+
+class QueryBoolean(serializers.BooleanField):
+    """A boolean query option where `?dry_run=` with no value is refused, not false: DRF reads
+    an empty query value as false, which would quietly write what the caller meant to check
+    (and the schema says boolean)."""
+
+    def get_value(self, dictionary):
+        if dictionary.get(self.field_name, None) == "":
+            return ""  # refused by to_internal_value: "Must be a valid boolean."
+        return super().get_value(dictionary)
 
 
 def as_pk(value: Any) -> int | None:

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lib.api.errors import ErrorSerializer
+from lib.api.fields import QueryBoolean
 from lib.api.parsers import JSONParser
 from lib.sheets.audit import UPLOAD
 from lib.sheets.read import SheetError, SheetTooLarge
@@ -47,19 +48,9 @@ class UpsertReportSerializer(serializers.Serializer):
     changes = RowChangeSerializer(many=True, help_text="The first 1000 changes")
 
 
-class StrictBoolean(serializers.BooleanField):
-    """`?atomic=` with no value is no answer: DRF reads an empty query value as false, which
-    would quietly write a sheet the caller meant to check (and the schema says boolean)."""
-
-    def get_value(self, dictionary):
-        if dictionary.get(self.field_name, None) == "":
-            return ""  # refused by to_internal_value: "Must be a valid boolean."
-        return super().get_value(dictionary)
-
-
 class BulkOptions(serializers.Serializer):
-    dry_run = StrictBoolean(required=False, default=False)
-    atomic = StrictBoolean(required=False, default=False)
+    dry_run = QueryBoolean(required=False, default=False)
+    atomic = QueryBoolean(required=False, default=False)
 
 
 def bulk_response(view, request, kind: str) -> Response:

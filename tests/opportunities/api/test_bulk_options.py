@@ -1,6 +1,7 @@
 """`?atomic=` or `?dry_run=` with no value is refused with a 400 naming the option, and
 nothing is written: read as false, it would write a sheet its sender meant only to check
-(schemathesis found it: the schema says boolean)."""
+(schemathesis found it: the schema says boolean). The firms' and contacts' bulk upsert reads
+its `?dry_run=` with the same field (lib.api.fields.QueryBoolean)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opportunities.models import Opportunity
+from partners.models import Firm
 from tests.support.sheets import opportunity_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
@@ -34,3 +36,12 @@ def test_a_named_option_still_works(desk_api, team) -> None:
     assert response.status_code == 200
     assert response.json()["dry_run"] is True
     assert not Opportunity.objects.exists()
+
+
+def test_the_firms_bulk_upsert_refuses_an_empty_dry_run_too(lead_api) -> None:
+    rows = [{"name": "Bharat Forge", "country": "IN", "kind": "private"}]
+    response = lead_api.post("/api/firms/bulk/?dry_run=", rows, format="json")
+
+    assert response.status_code == 400
+    assert "Must be a valid boolean." in str(response.json())
+    assert not Firm.objects.exists()
