@@ -249,15 +249,14 @@ def _one_kind_each(
     """A statement opens one door per owner: the kind most of its sentences open (the first in
     OPENING_PRIORITY on a tie). An FDI notice that mentions the incentives or the procurement
     rules its investors meet does not open those too."""
+
+    def rank(key: tuple[int, str]) -> tuple[int, int]:
+        return sentences[key], -OPENING_PRIORITY.index(key[1])
+
     best: dict[int, tuple[int, int]] = {}
-    for (owner, kind), count in sentences.items():
-        rank = (count, -OPENING_PRIORITY.index(kind))
-        best[owner] = max(best.get(owner, rank), rank)
-    return {
-        (owner, kind): proposal
-        for (owner, kind), proposal in proposals.items()
-        if best[owner] == (sentences[owner, kind], -OPENING_PRIORITY.index(kind))
-    }
+    for key in sentences:
+        best[key[0]] = max(best.get(key[0], rank(key)), rank(key))
+    return {key: proposal for key, proposal in proposals.items() if best[key[0]] == rank(key)}
 
 
 def _proposal(sentence: str, kind: str) -> Proposal:

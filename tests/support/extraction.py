@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import statements
+from partners.models import Country
+from statements.extract import statement_extract
 from statements.models import Source, Statement
 from statements.parse import parse_text
 from statements.services import content_hash
@@ -22,6 +24,17 @@ def statement_from_text(text: str, *, title: str = "Statement", source: Source |
         content_hash=content_hash(text),
         source=source or SourceFactory(),
     )
+
+
+def statement_extracted(
+    text: str, *, country: str | None = None, title: str = "Statement"
+) -> Statement:
+    """A statement of `text` from a source of `country` (ISO code; None: no country), extracted
+    as an import would."""
+    source = SourceFactory(country=Country.objects.get(code=country)) if country else None
+    statement = statement_from_text(text, title=title, source=source)
+    statement_extract(statement_id=statement.pk)
+    return statement
 
 
 def statement_from_file(path: Path) -> Statement:

@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from partners.models import Country
-from statements.extract import statement_extract
-from tests.statements.factories import SourceFactory
-from tests.support.extraction import statement_from_text
+from tests.support.extraction import statement_extracted
 
 pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 
 
 def areas(text: str, *, country: str = "IN") -> set[str]:
-    source = SourceFactory(country=Country.objects.get(code=country))
-    statement = statement_from_text(text, source=source)
-    statement_extract(statement_id=statement.pk)
+    statement = statement_extracted(text, country=country)
     return set(statement.areas.values_list("name", flat=True))
 
 

@@ -8,20 +8,15 @@ from __future__ import annotations
 import pytest
 
 from partners.models import Country
-from statements.extract import statement_extract
-from statements.models import Statement
 from tests.partners.factories import FirmFactory
-from tests.statements.factories import SourceFactory
-from tests.support.extraction import statement_from_text
+from tests.support.extraction import statement_extracted
 
 pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 
 
 def commitments(text: str) -> list[str]:
     FirmFactory(name="Airbus", country=Country.objects.get(code="FR"))
-    source = SourceFactory(country=Country.objects.get(code="IN"))
-    statement: Statement = statement_from_text(text, source=source)
-    statement_extract(statement_id=statement.pk)
+    statement = statement_extracted(text, country="IN")
     return list(statement.commitments.values_list("sentence", flat=True))
 
 

@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from partners.models import Country, PolicyOpening
-from statements.extract import statement_extract
-from tests.statements.factories import SourceFactory
-from tests.support.extraction import statement_from_text
+from partners.models import PolicyOpening
+from tests.support.extraction import statement_extracted
 
 pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 Kind = PolicyOpening.Kind
 
 
 def openings(text: str, *, country: str = "IN") -> set[tuple[str, str]]:
-    source = SourceFactory(country=Country.objects.get(code=country))
-    statement = statement_from_text(text, title="Notice", source=source)
-    statement_extract(statement_id=statement.pk)
+    statement = statement_extracted(text, country=country, title="Notice")
     return set(statement.policy_openings.values_list("country__code", "kind"))
 
 
