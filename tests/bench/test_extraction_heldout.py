@@ -21,7 +21,8 @@ from partners.reference import INVESTMENT_AREAS
 PROJECT = Path(__file__).resolve().parents[2]
 HELDOUT = scoring.LABELS.parent / "heldout"
 # Each set is written blind, after the rules were tuned on the sets before it.
-SETS = [HELDOUT, *(scoring.LABELS.parent / name for name in ("heldout2", "heldout3", "heldout4", "heldout5"))]
+NAMES = ("heldout2", "heldout3", "heldout4", "heldout5")
+SETS = [HELDOUT, *(scoring.LABELS.parent / name for name in NAMES)]
 EVAL = PROJECT / "bench" / "extraction_eval.py"
 each_set = pytest.mark.parametrize("folder", SETS, ids=lambda folder: folder.name)
 
