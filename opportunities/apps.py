@@ -26,12 +26,14 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # statements may not import opportunities, so it signals and we subscribe here.
-        from django.db.models.signals import post_delete, post_save
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from statements.signals import statement_extracted
 
         from .money.kept import rate_saved_or_deleted
         from .money.models import ExchangeRate
+        from .people import user_deleting
 
         statement_extracted.connect(queue_suggestions, dispatch_uid="opportunities.suggestions")
         statement_extracted.connect(queue_watch_matching, dispatch_uid="opportunities.watches")
@@ -39,3 +41,7 @@ class OpportunitiesConfig(AppConfig):
         # the API's converted values must not go on showing the old one.
         for signal in (post_save, post_delete):
             signal.connect(rate_saved_or_deleted, sender=ExchangeRate, dispatch_uid="money.kept")
+        # A user deleted outside `people.users_delete` (`user.delete()`, the shell, another
+        # app) would take their open follow-ups' tally rows with them (CASCADE): the receiver
+        # calls the service's own release first, so one rule covers every delete.
+        pre_delete.connect(user_deleting, sender=get_user_model(), dispatch_uid="people.deleting")

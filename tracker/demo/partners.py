@@ -1,5 +1,6 @@
 """The demo's partners: firms, contacts and policy openings, kept as data in partners.json
-(names of real firms and offices, invented people), loaded once beside the reference data."""
+(names of real firms and offices, invented people), loaded once beside the reference data,
+and a few near-duplicate "twins" of them for the admin's possible duplicates."""
 
 from __future__ import annotations
 
@@ -58,3 +59,39 @@ def partners_load() -> None:
             },
         )
         opening.areas.add(*(areas[slug] for slug in row["areas"]))
+    _twins_load(data["twins"], countries, firms)
+
+
+def _twins_load(twins: dict, countries: dict, firms: dict) -> None:
+    """A few records as a second desk would have typed them ("BHARAT FORGE LTD", "Tanabe
+    Hiroshi"), so the admin's possible duplicates have something to show. Deliberately not
+    matched by key as above; a twin is created only while no record of its country bears its
+    name or alias, so a second run, or a run after staff merged it away (the loser's name is
+    kept as the survivor's alias), brings none back."""
+    for row in twins["firms"]:
+        country = countries[row["country"]]
+        if not _named(Firm.objects.filter(country=country), row["name"]):
+            firms[row["name"]] = Firm.objects.create(
+                name=row["name"], country=country, kind=row["kind"], aliases=row["aliases"]
+            )
+    for row in twins["contacts"]:
+        country = countries[row["country"]]
+        if not _named(Contact.objects.filter(country=country), row["name"]):
+            Contact.objects.create(
+                name=row["name"],
+                role=row["role"],
+                country=country,
+                firm=firms.get(row["firm"]),
+                aliases=row["aliases"],
+            )
+
+
+def _named(rows, name: str) -> bool:
+    """Whether one of `rows` (a country's firms or contacts, a few dozen) has `name` as its
+    name or an alias, case aside."""
+    wanted = name.casefold()
+    return any(
+        wanted == other.casefold()
+        for own, aliases in rows.values_list("name", "aliases")
+        for other in [own, *(alias for alias in aliases or [] if isinstance(alias, str))]
+    )
