@@ -37,6 +37,12 @@ def statement_extracted(
     return statement
 
 
+def areas_extracted(text: str, *, country: str = "IN", title: str = "Statement") -> set[str]:
+    """The names of the areas `text` links, extracted as `statement_extracted` does."""
+    statement = statement_extracted(text, country=country, title=title)
+    return set(statement.areas.values_list("name", flat=True))
+
+
 def statement_from_file(path: Path) -> Statement:
     parsed = parse_text(path.read_bytes())
     statement = statement_from_text(parsed.text, title=parsed.title)

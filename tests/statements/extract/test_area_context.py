@@ -6,21 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from partners.models import Country
-from statements.extract import statement_extract
-from tests.statements.factories import SourceFactory
-from tests.support.extraction import statement_from_text
+from tests.support.extraction import areas_extracted
 
 pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
 
 
 def areas(text: str) -> set[str]:
-    source = SourceFactory(country=Country.objects.get(code="IN"))
-    statement = statement_from_text(
-        "India and Kenya held their defence dialogue. " + text, source=source
-    )
-    statement_extract(statement_id=statement.pk)
-    return set(statement.areas.values_list("name", flat=True))
+    return areas_extracted("India and Kenya held their defence dialogue. " + text)
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.extraction import statement_extracted
+from tests.support.extraction import areas_extracted
 
 pytestmark = [pytest.mark.usefixtures("reference"), pytest.mark.django_db]
-
-
-def areas(text: str, *, country: str = "IN") -> set[str]:
-    statement = statement_extracted(text, country=country)
-    return set(statement.areas.values_list("name", flat=True))
 
 
 @pytest.mark.parametrize(
@@ -53,7 +48,7 @@ def areas(text: str, *, country: str = "IN") -> set[str]:
     ],
 )
 def test_areas_in_the_ministries_own_languages(text: str, country: str, area: str) -> None:
-    assert area in areas(text, country=country)
+    assert area in areas_extracted(text, country=country)
 
 
 @pytest.mark.parametrize(
@@ -80,11 +75,13 @@ def test_areas_in_the_ministries_own_languages(text: str, country: str, area: st
     ],
 )
 def test_areas_in_the_words_of_joint_statements(sentence: str, area: str) -> None:
-    assert area in areas("India and the Philippines held their defence dialogue. " + sentence)
+    assert area in areas_extracted(
+        "India and the Philippines held their defence dialogue. " + sentence
+    )
 
 
 def test_a_sector_word_names_no_capability() -> None:
-    found = areas(
+    found = areas_extracted(
         "India and France held their defence dialogue. The two sides reviewed the "
         "aerospace and defence sector of each country and its investment climate."
     )
